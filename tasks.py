@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""One entry point that works on a fresh machine (Linux or Windows), stdlib only.
+
+    python3 tasks.py demo    set up, then run the server on the demo site
+    python3 tasks.py test    set up (system packages too, where allowed), then run the tests
+    python3 tasks.py bench   set up, then run the benchmark
+
+Setup makes `.venv` beside this file and installs the project into it.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed"
+
+# Debian packages the tests use: Chromium for the status page.
+APT_PACKAGES = {"chromium": "chromium"}
+
+
+def run(*command, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in command), flush=True)
+    subprocess.run([str(c) for c in command], check=True, **kwargs)
+
+
+def setup(extras: str = "test") -> None:
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + extras
+    if not STAMP.exists() or STAMP.read_text(encoding="utf-8") != wanted:
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]")
+        STAMP.write_text(wanted, encoding="utf-8")
+
+
+def system_packages() -> None:
+    """Install missing Debian packages when we may (root on a Debian/Ubuntu machine)."""
+    missing = [pkg for binary, pkg in APT_PACKAGES.items() if not shutil.which(binary)]
+    if not missing or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if sudo is None:
+        print(f"Please install: {' '.join(missing)}", file=sys.stderr)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*sudo, "apt-get", "update", "-qq", env=env)
+    run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def demo(args: list[str]) -> int:
+    setup()
+    data = ROOT / "var" / "demo"
+    data.mkdir(parents=True, exist_ok=True)
+    db = data / "antrian.db"
+    mpp = [PYTHON, "-m", "server"]
+    run(*mpp, "init", "--db", db, "--site", ROOT / "server" / "sites" / "demo.toml")
+    tokens = data / "tokens.txt"
+    if not tokens.exists():
+        lines = []
+        for kind, name, zone in (("kiosk", "Kios Demo", "1"), ("display", "Layar Demo", "1")):
+            out = subprocess.run([str(c) for c in (*mpp, "device", "add", "--db", db, "--kind", kind, "--name", name,
+                                                   "--zone", zone)], check=True, capture_output=True, text=True)
+            lines.append(f"{kind}={out.stdout.strip().splitlines()[-1]}")
+        for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("admin", "admin", None)):
+            extra = ["--agency", agency] if agency else []
+            run(*mpp, "officer", "add", "--db", db, "--username", user, "--pin", "1234", "--role", role, *extra)
+        tokens.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nDemo tokens are in {tokens}; officers budi (Dukcapil) and admin, PIN 1234.")
+    print("Open http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json\n")
+    env = dict(os.environ)
+    if "MPP_NOW" not in env:
+        env["MPP_NOW"] = demo_morning()
+        print(f"Demo clock starts at {env['MPP_NOW']} (set MPP_NOW to choose, or MPP_NOW= for the real time).")
+    try:
+        subprocess.run([str(c) for c in (*mpp, "run", "--db", db, "--port", "8080", *args)], env=env)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def demo_morning() -> str:
+    """09:00 WIB of today, or of the next Monday–Thursday: the demo site is open then."""
+    from datetime import datetime, timedelta, timezone
+
+    day = datetime.now(timezone(timedelta(hours=7))).date()
+    while day.weekday() > 3:
+        day += timedelta(days=1)
+    return f"{day.isoformat()}T09:00:00+07:00"
+
+
+def test(args: list[str]) -> int:
+    system_packages()
+    setup()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    return result.returncode
+
+
+def bench(args: list[str]) -> int:
+    setup()
+    return subprocess.run([str(PYTHON), "-m", "server.benchmark", *args], cwd=ROOT).returncode
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
