@@ -1,0 +1,86 @@
+"""The ticket's life: which action moves a ticket from which status to which.
+
+printing --printed--> waiting --call--> called --start--> serving --done--> done
+printing --print_failed/expire--> cancelled; waiting --cancel--> cancelled
+called --no_show--> no_show --requeue--> waiting
+called/serving --transfer--> waiting (another queue, same code)
+called/serving --hold--> held --call--> called
+"""
+
+from .errors import Conflict
+
+PRINTING, WAITING, CALLED, SERVING = "printing", "waiting", "called", "serving"
+DONE, NO_SHOW, CANCELLED, HELD = "done", "no_show", "cancelled", "held"
+STATUSES = (PRINTING, WAITING, CALLED, SERVING, HELD, DONE, NO_SHOW, CANCELLED)
+ACTIVE_AT_COUNTER = (CALLED, SERVING)
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (PRINTING, "printed"): WAITING,
+    (PRINTING, "print_failed"): CANCELLED,
+    (PRINTING, "expire"): CANCELLED,
+    # A kiosk whose confirmation arrives after the expiry did print the ticket:
+    # the citizen holds the paper, so it takes its place again. (A ticket whose
+    # kiosk reported a failed print stays cancelled.)
+    (CANCELLED, "late_printed"): WAITING,
+    (WAITING, "call"): CALLED,
+    (HELD, "call"): CALLED,
+    (WAITING, "cancel"): CANCELLED,
+    (CALLED, "recall"): CALLED,
+    (CALLED, "start"): SERVING,
+    (CALLED, "done"): DONE,
+    (SERVING, "done"): DONE,
+    (CALLED, "no_show"): NO_SHOW,
+    (NO_SHOW, "requeue"): WAITING,
+    (CALLED, "requeue"): WAITING,
+    (CALLED, "transfer"): WAITING,
+    (SERVING, "transfer"): WAITING,
+    (CALLED, "hold"): HELD,
+    (SERVING, "hold"): HELD,
+}
+
+# The event each action writes, as named in the API contract.
+EVENT_OF_ACTION = {
+    "issue": "ticket.issued",
+    "printed": "ticket.waiting",
+    "late_printed": "ticket.waiting",
+    "print_failed": "ticket.cancelled",
+    "expire": "ticket.cancelled",
+    "cancel": "ticket.cancelled",
+    "call": "ticket.called",
+    "recall": "ticket.recalled",
+    "start": "ticket.started",
+    "done": "ticket.done",
+    "no_show": "ticket.no_show",
+    "requeue": "ticket.waiting",
+    "transfer": "ticket.transferred",
+    "hold": "ticket.held",
+}
+
+STATUS_WORDS = {
+    PRINTING: "sedang dicetak",
+    WAITING: "menunggu",
+    CALLED: "dipanggil",
+    SERVING: "sedang dilayani",
+    HELD: "ditunda",
+    DONE: "selesai",
+    NO_SHOW: "tidak hadir",
+    CANCELLED: "dibatalkan",
+}
+
+
+def printed_action(status: str, cancel_reason: str | None) -> str:
+    """The action a kiosk's confirmation means for a ticket in `status`."""
+    return "late_printed" if status == CANCELLED and cancel_reason == "print_timeout" else "printed"
+
+
+def next_status(current: str, action: str) -> str:
+    """The status after `action`, or Conflict when the rules do not allow it."""
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        raise Conflict(
+            f"Tiket berstatus '{STATUS_WORDS.get(current, current)}' tidak dapat di-{action.replace('_', ' ')}.",
+            code="invalid_transition",
+            status=current,
+            action=action,
+        ) from None
