@@ -1,0 +1,65 @@
+"""The HTTP edge: one blueprint per concern, all JSON."""
+
+from flask import current_app, g, request
+
+from ..context import Context
+from ..domain.errors import Forbidden
+from ..flows.auth import Principal, authenticate
+
+
+def ctx() -> Context:
+    return current_app.extensions["mpp"]
+
+
+def conn():
+    """This request's connection (one per request/greenlet), released at teardown."""
+    if "conn" not in g:
+        g.conn = ctx().pool.acquire()
+    return g.conn
+
+
+def release_connection(_exc=None) -> None:
+    connection = g.pop("conn", None)
+    if connection is not None:
+        ctx().pool.release(connection)
+
+
+def base_url() -> str:
+    return request.host_url
+
+
+def roles(*allowed: str):
+    """Mark a view with the token kinds it accepts; checked before the body is validated."""
+
+    def mark(view):
+        view.roles = allowed
+        return view
+
+    return mark
+
+
+def check_roles() -> None:
+    """before_request: 401/403 come before any 422 about the body."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    allowed = getattr(view, "roles", None)
+    if allowed:
+        require(*allowed)
+
+
+def require(*roles: str) -> Principal:
+    """The caller, if their token is valid (401) and of one of `roles` (403)."""
+    who = g.get("principal")
+    if who is None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        who = authenticate(ctx(), conn(), token.strip() if scheme.lower() == "bearer" else None)
+    if who.role not in roles:
+        raise Forbidden(f"Token {who.role} tidak berhak memakai {request.path}.", code="wrong_token_kind")
+    g.principal = who
+    return who
+
+
+KIOSK = ("kiosk",)
+DEVICES = ("kiosk", "display", "counter")
+OFFICERS = ("officer", "supervisor", "admin")
+WATCHERS = ("display", "counter", "officer", "supervisor", "admin")

@@ -1,0 +1,38 @@
+"""Officers log in with username and PIN; devices report they are alive."""
+
+from flask import current_app, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from .. import storage
+from ..flows import auth
+from . import roles, DEVICES, OFFICERS, conn, ctx, require
+from .schemas import ErrorResponse, Heartbeat, Login
+
+bp = APIBlueprint("auth", __name__, url_prefix="/api", abp_tags=[Tag(name="auth")])
+
+
+@bp.post("/auth/login", summary="Log in with username and PIN; returns an officer token",
+         responses={401: ErrorResponse, 409: ErrorResponse})
+def login(body: Login):
+    guard = current_app.extensions["mpp.login_guard"]
+    return jsonify(auth.login(ctx(), conn(), guard, body.username, body.pin))
+
+
+@bp.post("/auth/logout", summary="The officer token stops working", security=[{"bearer": []}],
+         responses={401: ErrorResponse, 403: ErrorResponse})
+@roles(*OFFICERS)
+def logout():
+    auth.logout(ctx(), conn(), require(*OFFICERS))
+    return jsonify({"status": "logged_out"})
+
+
+@bp.post("/devices/heartbeat", summary="A device is alive; kiosks report their printer's health",
+         security=[{"bearer": []}], responses={401: ErrorResponse, 403: ErrorResponse})
+@roles(*DEVICES)
+def heartbeat(body: Heartbeat):
+    device = require(*DEVICES)
+    now = ctx().site.local_text(ctx().now())
+    health = body.model_dump(exclude_none=True) or None
+    storage.record_heartbeat(conn(), device.id, now, health)
+    return jsonify({"status": "ok", "server_time": now, "device": {"id": device.id, "name": device.name,
+                                                                   "kind": device.role}})

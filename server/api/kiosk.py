@@ -1,0 +1,53 @@
+"""Kiosk: the catalog, issuing a ticket, two-phase printing; and the public status."""
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from ..flows import tickets
+from . import roles, KIOSK, base_url, conn, ctx, require
+from .schemas import ErrorResponse, IssuedTicket, IssueTicket, PrintFailed, PublicPath, TicketPath
+
+bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kiosk")],
+                  abp_security=[{"bearer": []}], abp_responses={401: ErrorResponse, 403: ErrorResponse})
+
+
+@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates")
+@roles(*KIOSK)
+def catalog():
+    require(*KIOSK)
+    return jsonify(tickets.catalog(ctx(), conn()))
+
+
+@bp.post("/tickets", summary="Reserve a number (status printing); the kiosk then prints and confirms",
+         responses={201: IssuedTicket, 200: IssuedTicket, 404: ErrorResponse, 409: ErrorResponse})
+@roles(*KIOSK)
+def issue(body: IssueTicket):
+    device = require(*KIOSK)
+    ticket, created = tickets.issue_ticket(ctx(), conn(), device, body.service, body.priority, body.request_id,
+                                           base_url())
+    return jsonify(ticket), 201 if created else 200
+
+
+@bp.post("/tickets/<int:id>/printed", summary="The ticket is printed: it joins the queue",
+         responses={200: IssuedTicket, 404: ErrorResponse, 409: ErrorResponse})
+@roles(*KIOSK)
+def printed(path: TicketPath):
+    device = require(*KIOSK)
+    return jsonify(tickets.confirm_printed(ctx(), conn(), device, path.id, base_url()))
+
+
+@bp.post("/tickets/<int:id>/print-failed", summary="Printing failed: the ticket is cancelled, its number never reused",
+         responses={200: IssuedTicket, 404: ErrorResponse, 409: ErrorResponse})
+@roles(*KIOSK)
+def print_failed(path: TicketPath, body: PrintFailed):
+    device = require(*KIOSK)
+    return jsonify(tickets.report_print_failed(ctx(), conn(), device, path.id, body.reason, base_url()))
+
+
+public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name="public")])
+
+
+@public.get("/tickets/public/<public_id>", summary="A ticket's status for its QR page (no personal data)",
+            responses={404: ErrorResponse})
+def public_status(path: PublicPath):
+    return jsonify(tickets.public_status(ctx(), conn(), path.public_id, base_url()))

@@ -1,0 +1,113 @@
+"""The app factory: configuration from a mapping that tests replace."""
+
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+
+from flask import Request, Response, jsonify
+from flask_openapi3 import Info, OpenAPI
+
+from . import __version__, storage
+from .api import auth as auth_api
+from .api import counters as counters_api
+from .api import check_roles, ctx, errors, kiosk, live, release_connection
+from .api.errors import MalformedJson
+from .context import Context, Settings, Site
+from .domain.clock import Clock
+from .flows.auth import LoginGuard
+from .hub import Hub
+from .site_config import SiteConfig
+
+log = logging.getLogger("mpp.server")
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class ApiRequest(Request):
+    """JSON whatever the Content-Type; an empty body reads as {}; broken JSON is a clear 400."""
+
+    def get_json(self, force=False, silent=False, cache=True):
+        if not self.get_data(cache=True).strip():
+            return {}
+        return super().get_json(force=True, silent=False, cache=cache)
+
+    def on_json_loading_failed(self, e):
+        raise MalformedJson("Isi permintaan bukan JSON yang valid.")
+
+
+def create_app(config: dict) -> OpenAPI:
+    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_BASE_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Antrian MPP", version=__version__,
+                  description="Queue and kiosk system of a Mal Pelayanan Publik"),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        doc_ui=False,
+        validation_error_status=422,
+        validation_error_callback=errors.validation_error,
+    )
+    app.request_class = ApiRequest
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.config.update(config)
+
+    pool = storage.Pool(config["DATABASE"])
+    with pool.connection() as connection:
+        text = storage.load_site_json(connection)
+        if text is None:
+            raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
+        site = Site(SiteConfig.model_validate_json(text))
+        last_id = storage.last_event_id(connection)
+    settings = Settings(
+        public_base_url=config.get("PUBLIC_BASE_URL"),
+        keepalive_s=float(config.get("KEEPALIVE_S", 15.0)),
+        printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
+    )
+    app.extensions["mpp"] = Context(site, pool, Hub(last_id), config.get("CLOCK") or Clock(), settings)
+    app.extensions["mpp.login_guard"] = LoginGuard()
+
+    errors.register(app)
+    app.before_request(check_roles)
+    app.teardown_appcontext(release_connection)
+    app.register_api(kiosk.bp)
+    app.register_api(kiosk.public)
+    app.register_api(counters_api.bp)
+    app.register_api(auth_api.bp)
+    app.register_api(live.bp)
+
+    @app.get("/api/health")
+    def health():
+        context = ctx()
+        moment = context.now()
+        return jsonify({
+            "status": "ok",
+            "version": __version__,
+            "site": context.site.info.name,
+            "now": context.site.local_text(moment),
+            "service_day": context.site.service_day(moment),
+            "last_event_id": context.hub.last_id,
+            "streams": context.hub.streams,
+        })
+
+    @app.get("/api/openapi.json")
+    def openapi():
+        return Response(json.dumps(app.api_doc, ensure_ascii=False), mimetype="application/json")
+
+    @app.get("/t/<public_id>")
+    def status_page(public_id):
+        page = resources.files("server.web").joinpath("status.html").read_bytes()
+        return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/static/<path:name>")
+    def static_file(name):
+        folder = Path(resources.files("server.web")) / "static"
+        target = (folder / name).resolve()
+        if not target.is_file() or folder.resolve() not in target.parents:
+            return errors.error_response(404, "not_found", "Berkas tidak ada.")
+        types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+        return Response(target.read_bytes(), mimetype=types.get(target.suffix, "application/octet-stream"),
+                        headers={"Cache-Control": "max-age=3600"})
+
+    return app

@@ -1,0 +1,160 @@
+"""`mpp-server`: create the database, serve it, add devices and officers, back up."""
+
+import os
+import sys
+from datetime import datetime, time as clock_time
+from pathlib import Path
+
+import click
+
+from . import storage
+from .domain.clock import Clock
+from .site_config import SiteConfigError, load_site
+
+DB = click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="The SQLite database file")
+
+
+def _now_text(conn=None) -> str:
+    return Clock.from_iso(os.environ.get("MPP_NOW")).now().isoformat(timespec="milliseconds")
+
+
+def _open(db_path: Path):
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no such database; create it with `mpp-server init`")
+    conn = storage.connect(db_path)
+    if conn.execute("PRAGMA user_version").fetchone()[0] < len(storage.MIGRATIONS):
+        raise click.ClickException(f"{db_path}: the database is older than this program; run `mpp-server init`")
+    return conn
+
+
+@click.group(help="Antrian MPP server")
+def main():
+    pass
+
+
+@main.command(help="Create or migrate the database and load the site file (safe to run again).")
+@DB
+@click.option("--site", "site_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def init(db_path: Path, site_path: Path):
+    try:
+        config = load_site(site_path)
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = storage.connect(db_path)
+    try:
+        version = storage.migrate(conn)
+        storage.save_site(conn, config, str(site_path), _now_text())
+    finally:
+        conn.close()
+    services = sum(len(a.services) for a in config.agencies)
+    click.echo(f"{db_path}: schema v{version}; site '{config.site.name}': {len(config.agencies)} agencies, "
+               f"{services} services, {len(config.counters)} counters")
+
+
+@main.command(help="Serve the API, the event stream and the status pages.")
+@DB
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--public-url", default=None, help="Base URL printed in ticket QR codes (default: the request's host)")
+@click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write a nightly backup here")
+@click.option("--backup-at", default="23:30", show_default=True, help="Local time of the nightly backup")
+@click.option("--log-level", default="INFO", show_default=True)
+def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
+    from . import logs
+    from .app import create_app
+    from .serve import serve
+
+    logs.setup(log_level)
+    _open(db_path).close()
+    try:
+        clock = Clock.from_iso(os.environ.get("MPP_NOW"))
+        at = clock_time.fromisoformat(backup_at)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_BASE_URL": public_url}
+    if os.environ.get("MPP_PRINTING_TIMEOUT_S"):
+        config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
+    if os.environ.get("MPP_KEEPALIVE_S"):
+        config["KEEPALIVE_S"] = float(os.environ["MPP_KEEPALIVE_S"])
+    serve(create_app(config), host, port, db_path, backup_dir, at)
+
+
+@main.group(help="Kiosks, displays and counter PCs.")
+def device():
+    pass
+
+
+@device.command("add", help="Register a device; prints its token as the last line.")
+@DB
+@click.option("--kind", required=True, type=click.Choice(["kiosk", "display", "counter"]))
+@click.option("--name", required=True)
+@click.option("--zone", default=None)
+def device_add(db_path, kind, name, zone):
+    from .flows.auth import add_device
+
+    conn = _open(db_path)
+    try:
+        token = add_device(_now_text(), conn, kind, name, zone)
+    finally:
+        conn.close()
+    click.echo(f"{kind} '{name}' added. Token (shown once):")
+    click.echo(token)
+
+
+@main.group(help="Officers, supervisors and admins.")
+def officer():
+    pass
+
+
+@officer.command("add", help="Add an officer, or change their PIN, role or agency.")
+@DB
+@click.option("--username", required=True)
+@click.option("--pin", required=True)
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--agency", default=None, help="Agency code (required for officers)")
+def officer_add(db_path, username, pin, role, agency):
+    from .flows.auth import hash_pin
+
+    if len(pin) < 4:
+        raise click.ClickException("the PIN needs at least 4 characters")
+    if role == "officer" and not agency:
+        raise click.ClickException("an officer needs --agency (the agency whose counters they work)")
+    conn = _open(db_path)
+    try:
+        if agency and conn.execute("SELECT 1 FROM agencies WHERE code = ? AND active = 1", (agency,)).fetchone() is None:
+            raise click.ClickException(f"unknown agency {agency!r}")
+        storage.upsert_officer(conn, username, hash_pin(pin), role, agency, _now_text())
+    finally:
+        conn.close()
+    click.echo(f"{role} '{username}' saved")
+
+
+@main.command(help="Write an online backup of the database (safe while the server runs).")
+@DB
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+def backup(db_path, out_dir):
+    from .backup import backup as write_backup
+
+    _open(db_path).close()
+    path = write_backup(db_path, out_dir, datetime.now())
+    click.echo(str(path))
+
+
+@main.command(help="Replace the database with a backup (stop the server first).")
+@DB
+@click.option("--from", "backup_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(db_path, backup_path):
+    from .backup import restore as restore_backup
+
+    try:
+        restore_backup(backup_path, db_path)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{db_path} restored from {backup_path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""What every flow needs: the site, the clock, the connection pool, the event hub.
+
+`Work` is one write transaction: the change and its events commit together, and
+the events reach the streams only after the commit.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import storage
+from .domain.calling import PriorityRatio
+from .domain.schedule import Schedule
+from .hub import Hub, Published
+from .site_config import SiteConfig
+
+
+class Site:
+    """The site file, indexed for the lookups the flows make on every request."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self.info = config.site
+        self.schedule: Schedule = config.schedule()
+        self.tz = self.schedule.tz
+        self.ratio: PriorityRatio = config.ratio()
+        self.agencies = {a.code: a for a in config.agencies}
+        self.services = {s.code: s for a in config.agencies for s in a.services}
+        self.agency_of_service = {s.code: a for a in config.agencies for s in a.services}
+        self.service_schedules = {
+            s.code: config.service_schedule(a, s) for a in config.agencies for s in a.services
+        }
+        self.queues = {q.code: q for q in config.queues}
+        self.counters = {c.code: c for c in config.counters}
+        self.priority = {p.code: p for p in config.site.priority_categories}
+        self.counters_by_queue: dict[str, list[str]] = {q: [] for q in self.queues}
+        for counter in config.counters:
+            for queue in counter.queues:
+                self.counters_by_queue[queue].append(counter.code)
+        self.queue_zone = {s.queue: self.agency_of_service[s.code].zone for s in self.services.values()}
+        self.queue_agency = {s.queue: self.agency_of_service[s.code].code for s in self.services.values()}
+
+    def local_text(self, moment: datetime) -> str:
+        return moment.astimezone(self.tz).isoformat(timespec="milliseconds")
+
+    def service_day(self, moment: datetime) -> str:
+        return self.schedule.service_day(moment).isoformat()
+
+    def day_start_text(self, moment: datetime) -> str:
+        return f"{self.service_day(moment)}T00:00:00.000"
+
+
+@dataclass
+class Settings:
+    public_base_url: str | None = None
+    keepalive_s: float = 15.0
+    retry_ms: int = 3000
+    printing_timeout_s: float | None = None  # None: the site file's value
+    session_hours: float = 16.0
+
+
+@dataclass
+class Context:
+    site: Site
+    pool: storage.Pool
+    hub: Hub
+    clock: object
+    settings: Settings = field(default_factory=Settings)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def printing_timeout_s(self) -> float:
+        return self.settings.printing_timeout_s or self.site.info.printing_timeout_seconds
+
+
+class Work:
+    """`with Work(ctx, conn) as work:` one write transaction plus its events."""
+
+    def __init__(self, ctx: Context, conn):
+        self.ctx = ctx
+        self.conn = conn
+        self.events: list[Published] = []
+
+    def __enter__(self) -> "Work":
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.moment = self.ctx.now()
+        self.now = self.ctx.site.local_text(self.moment)
+        self.service_day = self.ctx.site.service_day(self.moment)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.conn.execute("ROLLBACK")
+            return False
+        self.conn.execute("COMMIT")
+        self.ctx.hub.publish(self.events)
+        return False
+
+    def emit(self, type_: str, zone, counter=None, ticket: dict | None = None, to_zone=None, **extra) -> None:
+        body = {"ts": self.now, "type": type_, "zone": zone, "counter": counter, "ticket": ticket, **extra}
+        if to_zone is not None:
+            body["to_zone"] = to_zone
+        if counter is not None:
+            info = self.ctx.site.counters.get(counter)
+            body["counter_name"] = info.name if info else counter
+            body["counter_spoken_name"] = (info.spoken_name or info.name) if info else counter
+        stored = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        ticket_id = ticket["id"] if ticket else None
+        event_id = storage.insert_event(self.conn, self.now, type_, zone, counter, ticket_id, stored)
+        self.events.append(Published.make(event_id, type_, zone, counter, with_id(event_id, stored), to_zone))
+
+
+def with_id(event_id: int, stored: str) -> str:
+    """The event's JSON with its id first (the id is the row's, known only after insert)."""
+    return f'{{"id":{event_id},{stored[1:]}'
+
+
+def ticket_view(site: Site, row) -> dict:
+    """A ticket as the API shows it."""
+    service = site.services.get(row["service"])
+    agency = site.agencies.get(row["agency"])
+    counter = site.counters.get(row["counter"]) if row["counter"] else None
+    priority = site.priority.get(row["priority"]) if row["priority"] else None
+    return {
+        "id": row["id"],
+        "public_id": row["public_id"],
+        "code": row["code"],
+        "number": row["number"],
+        "queue": row["queue"],
+        "service": row["service"],
+        "service_name": service.name if service else row["service"],
+        "agency": row["agency"],
+        "agency_name": agency.name if agency else row["agency"],
+        "zone": row["zone"],
+        "priority": row["priority"],
+        "priority_name": priority.name if priority else None,
+        "status": row["status"],
+        "service_day": row["service_day"],
+        "issued_at": row["issued_at"],
+        "printed_at": row["printed_at"],
+        "called_at": row["called_at"],
+        "started_at": row["started_at"],
+        "finished_at": row["finished_at"],
+        "counter": row["counter"],
+        "counter_name": counter.name if counter else None,
+        "counter_spoken_name": (counter.spoken_name or counter.name) if counter else None,
+        "recall_count": row["recall_count"],
+    }

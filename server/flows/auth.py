@@ -1,0 +1,130 @@
+"""Who is asking: device tokens (kiosk, display, counter PC) and officers' sessions.
+
+Tokens are random and long, so they are stored as SHA-256 digests (fast to look
+up); officers' PINs are short, so they are stored as Argon2 hashes.
+"""
+
+import hashlib
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .. import storage
+from ..context import Context
+from ..domain.errors import Conflict, Unauthorized
+
+DEVICE_KINDS = ("kiosk", "display", "counter")
+ROLES = ("officer", "supervisor", "admin")
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW_S = 300
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not-a-pin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # "device" or "officer"
+    id: int
+    role: str  # kiosk / display / counter, or officer / supervisor / admin
+    name: str
+    agency: str | None = None
+    zone: str | None = None
+    token_hash: str | None = None
+
+    @property
+    def username(self) -> str:
+        return self.name
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def hash_pin(pin: str) -> str:
+    return _hasher.hash(pin)
+
+
+def authenticate(ctx: Context, conn, token: str | None) -> Principal:
+    if not token:
+        raise Unauthorized("Token tidak ada: kirim header 'Authorization: Bearer TOKEN'.", code="missing_token")
+    digest = token_digest(token)
+    device = storage.device_by_token(conn, digest)
+    if device is not None:
+        return Principal("device", device["id"], device["kind"], device["name"], zone=device["zone"],
+                         token_hash=digest)
+    officer = storage.session_officer(conn, digest, ctx.site.local_text(ctx.now()))
+    if officer is not None:
+        return Principal("officer", officer["id"], officer["role"], officer["username"], agency=officer["agency"],
+                         token_hash=digest)
+    raise Unauthorized("Token tidak dikenal atau sudah kedaluwarsa; silakan masuk lagi.", code="invalid_token")
+
+
+class LoginGuard:
+    """Slows down PIN guessing: a username is locked for a while after a few failures."""
+
+    def __init__(self):
+        self._failures: dict[str, deque] = defaultdict(deque)
+
+    def check(self, username: str) -> None:
+        recent = self._recent(username)
+        if len(recent) >= MAX_FAILED_LOGINS:
+            wait = int(FAILED_LOGIN_WINDOW_S - (time.monotonic() - recent[0])) + 1
+            raise Conflict(f"Terlalu banyak percobaan gagal. Coba lagi dalam {wait} detik.",
+                           code="too_many_attempts", retry_after=wait)
+
+    def failed(self, username: str) -> None:
+        self._failures[username.lower()].append(time.monotonic())
+
+    def succeeded(self, username: str) -> None:
+        self._failures.pop(username.lower(), None)
+
+    def _recent(self, username: str) -> deque:
+        recent = self._failures[username.lower()]
+        while recent and time.monotonic() - recent[0] > FAILED_LOGIN_WINDOW_S:
+            recent.popleft()
+        return recent
+
+
+def login(ctx: Context, conn, guard: LoginGuard, username: str, pin: str) -> dict:
+    guard.check(username)
+    officer = storage.officer_by_username(conn, username)
+    try:
+        _hasher.verify(officer["pin_hash"] if officer else _DUMMY_HASH, pin)
+        valid = officer is not None
+    except (VerificationError, InvalidHashError):
+        valid = False
+    if not valid:
+        guard.failed(username)
+        raise Unauthorized("Nama pengguna atau PIN salah.", code="invalid_credentials")
+    guard.succeeded(username)
+    token = new_token()
+    now = ctx.now()
+    expires = now + timedelta(hours=ctx.settings.session_hours)
+    storage.insert_session(conn, token_digest(token), officer["id"], ctx.site.local_text(now),
+                           ctx.site.local_text(expires))
+    return {
+        "token": token,
+        "expires_at": ctx.site.local_text(expires),
+        "officer": {"id": officer["id"], "username": officer["username"], "role": officer["role"],
+                    "agency": officer["agency"]},
+    }
+
+
+def logout(ctx: Context, conn, principal: Principal) -> None:
+    storage.revoke_session(conn, principal.token_hash, ctx.site.local_text(ctx.now()))
+
+
+def add_device(ctx_now: str, conn, kind: str, name: str, zone: str | None) -> str:
+    token = new_token()
+    storage.insert_device(conn, kind, name, zone, token_digest(token), ctx_now)
+    return token

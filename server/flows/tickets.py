@@ -1,0 +1,244 @@
+"""Issuing tickets at a kiosk, two-phase printing, the catalog and the public status."""
+
+import secrets
+from datetime import timedelta
+
+from .. import storage
+from ..context import Context, Work, ticket_view
+from ..domain import estimates
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound
+from ..domain.numbering import ticket_code
+from ..domain.schedule import Availability
+from ..domain.tickets import CANCELLED, PRINTING, WAITING, next_status, printed_action
+
+REASON_MESSAGES = {
+    "closed": "Layanan sedang tutup.",
+    "quota_full": "Kuota harian layanan ini sudah habis.",
+    "cut_off": "Pengambilan nomor antrian untuk hari ini sudah ditutup.",
+}
+DETAIL_MESSAGES = {
+    "holiday": "Hari ini libur",
+    "day_off": "Tidak ada layanan hari ini.",
+    "outside_hours": "Di luar jam layanan.",
+    "break": "Sedang istirahat",
+}
+
+
+def service_availability(ctx: Context, conn, service_code: str, moment, issued: int | None = None):
+    """(Availability, quota_left) of a service at `moment`."""
+    service = ctx.site.services[service_code]
+    available = ctx.site.service_schedules[service_code].availability(moment)
+    quota_left = None
+    if service.quota is not None:
+        if issued is None:
+            issued = storage.issued_count(conn, ctx.site.service_day(moment), service_code)
+        quota_left = max(0, service.quota - issued)
+        if available.open and quota_left == 0:
+            available = Availability(False, "quota_full")
+    return available, quota_left
+
+
+def unavailable_message(available: Availability) -> str:
+    message = REASON_MESSAGES[available.reason]
+    if available.detail in ("holiday", "break") and available.label:
+        message = f"{DETAIL_MESSAGES[available.detail]}: {available.label}."
+    elif available.detail:
+        message = f"{message} {DETAIL_MESSAGES[available.detail]}"
+    return message
+
+
+def open_counters_for(ctx: Context, open_codes: set[str], queue: str) -> int:
+    serving = ctx.site.counters_by_queue.get(queue, [])
+    opened = sum(1 for code in serving if code in open_codes)
+    # Before the counters open in the morning, assume the ones that will.
+    return opened or len(serving)
+
+
+def wait_minutes(ctx: Context, conn, service_day: str, queue: str, service_code: str, ahead: int, open_codes=None):
+    if ahead <= 0:
+        return 0
+    if open_codes is None:
+        open_codes = storage.open_counter_codes(conn)
+    recent = storage.recent_service_minutes(conn, service_day, queue)
+    each = estimates.service_minutes(recent, ctx.site.services[service_code].default_minutes)
+    return estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, queue))
+
+
+def status_url(ctx: Context, base_url: str, public_id: str) -> str:
+    base = (ctx.settings.public_base_url or ctx.site.info.public_base_url or base_url).rstrip("/")
+    return f"{base}/t/{public_id}"
+
+
+def with_wait(ctx: Context, conn, ticket: dict, base_url: str) -> dict:
+    """The ticket plus what the citizen wants to know: people ahead, wait, status page."""
+    ahead = 0
+    if ticket["status"] in (PRINTING, WAITING):
+        row = storage.ticket_by_id(conn, ticket["id"])
+        ahead = storage.waiting_ahead(conn, ticket["service_day"], ticket["queue"], row["queued_at"])
+    ticket["ahead"] = ahead
+    ticket["est_wait_min"] = wait_minutes(ctx, conn, ticket["service_day"], ticket["queue"], ticket["service"], ahead)
+    ticket["status_url"] = status_url(ctx, base_url, ticket["public_id"])
+    return ticket
+
+
+def issue_ticket(ctx: Context, conn, device, service_code: str, priority, request_id: str, base_url: str):
+    """Reserve a number (status printing). Returns (ticket, created)."""
+    site = ctx.site
+    with Work(ctx, conn) as work:
+        existing = storage.ticket_by_request_id(conn, request_id)
+        if existing is not None:
+            if existing["issued_service"] != service_code or existing["device_id"] != device.id:
+                raise Conflict(
+                    "request_id ini sudah dipakai untuk tiket lain; buat request_id baru untuk tiket baru.",
+                    code="request_id_reused",
+                )
+            return with_wait(ctx, conn, ticket_view(site, existing), base_url), False
+        service = site.services.get(service_code)
+        if service is None:
+            raise NotFound(f"Layanan {service_code!r} tidak dikenal.", code="unknown_service")
+        if priority is not None and priority not in site.priority:
+            known = ", ".join(site.priority) or "none"
+            raise Invalid(f"Kategori prioritas {priority!r} tidak dikenal (pilihan: {known}).", code="unknown_priority")
+        available, _ = service_availability(ctx, conn, service_code, work.moment)
+        if not available.open:
+            raise Conflict(unavailable_message(available), code=available.reason, detail=available.detail)
+        agency = site.agency_of_service[service_code]
+        queue = site.queues[service.queue]
+        number = storage.allocate_number(conn, queue.code, work.service_day)
+        ticket_id = storage.insert_ticket(
+            conn,
+            public_id=secrets.token_urlsafe(12),
+            request_id=request_id,
+            device_id=device.id,
+            code=ticket_code(queue.prefix, number, queue.width),
+            number=number,
+            queue=queue.code,
+            service=service_code,
+            issued_service=service_code,
+            agency=agency.code,
+            zone=agency.zone,
+            priority=priority,
+            status=PRINTING,
+            service_day=work.service_day,
+            issued_at=work.now,
+            queued_at=work.now,
+        )
+        ticket = ticket_view(site, storage.ticket_by_id(conn, ticket_id))
+        work.emit("ticket.issued", agency.zone, ticket=ticket)
+        return with_wait(ctx, conn, ticket, base_url), True
+
+
+def _kiosk_ticket(conn, site, ticket_id: int):
+    row = storage.ticket_by_id(conn, ticket_id)
+    if row is None:
+        raise NotFound(f"Tiket {ticket_id} tidak ditemukan.", code="unknown_ticket")
+    return row
+
+
+def confirm_printed(ctx: Context, conn, device, ticket_id: int, base_url: str) -> dict:
+    """The kiosk printed the ticket: it joins the queue."""
+    with Work(ctx, conn) as work:
+        row = _kiosk_ticket(conn, ctx.site, ticket_id)
+        if row["printed_at"] is not None:  # a retried confirmation
+            return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
+        next_status(row["status"], printed_action(row["status"], row["cancel_reason"]))
+        storage.update_ticket(conn, ticket_id, status=WAITING, printed_at=work.now, cancelled_at=None,
+                              cancel_reason=None)
+        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, ticket_id))
+        work.emit("ticket.waiting", row["zone"], ticket=ticket)
+        return with_wait(ctx, conn, ticket, base_url)
+
+
+def report_print_failed(ctx: Context, conn, device, ticket_id: int, reason: str, base_url: str) -> dict:
+    """Nobody holds this number: cancel it. The number is never issued again."""
+    with Work(ctx, conn) as work:
+        row = _kiosk_ticket(conn, ctx.site, ticket_id)
+        if row["status"] == CANCELLED:
+            return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
+        next_status(row["status"], "print_failed")
+        storage.update_ticket(conn, ticket_id, status=CANCELLED, cancelled_at=work.now,
+                              cancel_reason=f"print_failed: {reason}"[:200])
+        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, ticket_id))
+        work.emit("ticket.cancelled", row["zone"], ticket=ticket, reason="print_failed")
+        return with_wait(ctx, conn, ticket, base_url)
+
+
+def expire_stuck_printing(ctx: Context, conn) -> int:
+    """Cancel tickets whose kiosk never confirmed printing: nobody holds them."""
+    with Work(ctx, conn) as work:
+        limit = ctx.site.local_text(work.moment - timedelta(seconds=ctx.printing_timeout_s))
+        stuck = storage.stuck_printing(conn, limit)
+        for row in stuck:
+            storage.update_ticket(conn, row["id"], status=CANCELLED, cancelled_at=work.now,
+                                  cancel_reason="print_timeout")
+            ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, row["id"]))
+            work.emit("ticket.cancelled", row["zone"], ticket=ticket, reason="print_timeout")
+        return len(stuck)
+
+
+def catalog(ctx: Context, conn) -> dict:
+    site = ctx.site
+    moment = ctx.now()
+    day = site.service_day(moment)
+    with storage.read(conn):
+        issued = storage.issued_counts(conn, day)
+        waiting = storage.waiting_counts(conn, day)
+        open_codes = storage.open_counter_codes(conn)
+        minutes = {q: storage.recent_service_minutes(conn, day, q) for q in waiting}
+    agencies = []
+    for agency in site.config.agencies:
+        services = []
+        for service in agency.services:
+            available, quota_left = service_availability(ctx, conn, service.code, moment, issued.get(service.code, 0))
+            ahead = waiting.get(service.queue, 0)
+            each = estimates.service_minutes(minutes.get(service.queue, []), service.default_minutes)
+            services.append({
+                "code": service.code,
+                "name": service.name,
+                "name_en": service.name_en,
+                "queue": service.queue,
+                "available": available.open,
+                "reason": available.reason,
+                "reason_detail": available.detail,
+                "message": None if available.open else unavailable_message(available),
+                "quota": service.quota,
+                "quota_left": quota_left,
+                "waiting": ahead,
+                "est_wait_min": estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, service.queue)),
+                "requirements": list(service.requirements),
+            })
+        agencies.append({"code": agency.code, "name": agency.name, "short_name": agency.short_name,
+                         "zone": agency.zone, "services": services})
+    info = site.info
+    return {
+        "site": {
+            "name": info.name,
+            "short_name": info.short_name,
+            "address": info.address,
+            "timezone": info.timezone,
+            "running_text": info.running_text,
+            "service_day": day,
+            "now": site.local_text(moment),
+            "priority_categories": [
+                {"code": p.code, "name": p.name, "name_en": p.name_en} for p in info.priority_categories
+            ],
+        },
+        "agencies": agencies,
+    }
+
+
+def public_status(ctx: Context, conn, public_id: str, base_url: str) -> dict:
+    with storage.read(conn):
+        row = storage.ticket_by_public_id(conn, public_id)
+        if row is None:
+            raise NotFound("Tiket tidak ditemukan. Periksa kembali kode QR Anda.", code="unknown_ticket")
+        ticket = with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
+    keep = ("code", "status", "service", "service_name", "agency", "agency_name", "zone", "priority",
+            "priority_name", "service_day", "issued_at", "called_at", "finished_at", "counter", "counter_name",
+            "ahead", "est_wait_min", "recall_count")
+    return {key: ticket[key] for key in keep}
+
+
+def check_device(device, kind: str):
+    if device.role != kind:
+        raise Forbidden("Token ini bukan token kios.", code="wrong_token_kind")
