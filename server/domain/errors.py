@@ -12,7 +12,7 @@ class DomainError(Exception):
         self.message = message
         if code:
             self.code = code
-        self.details = details
+        self.details = {key: value for key, value in details.items() if value is not None}
 
 
 class NotFound(DomainError):
