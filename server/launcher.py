@@ -57,6 +57,7 @@ class ServerProcess:
     now: str | None = "2026-11-23T09:00:00+07:00"  # a Monday morning: the demo site is open
     port: int = 0
     env: dict = field(default_factory=dict)
+    args: list = field(default_factory=list)  # more `mpp-server run` options
     log_path: Path | None = None
     process: subprocess.Popen | None = None
 
@@ -73,7 +74,7 @@ class ServerProcess:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "run", "--db", str(self.db_path), "--host", "127.0.0.1",
-             "--port", str(self.port)],
+             "--port", str(self.port), *map(str, self.args)],
             stdout=log, stderr=subprocess.STDOUT, env=env,
         )
         log.close()

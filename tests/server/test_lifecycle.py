@@ -1,0 +1,48 @@
+"""The server process: graceful shutdown with open streams, nightly backup, health."""
+
+import time
+
+import httpx
+
+from server.launcher import ServerProcess, prepare_database
+from tests.conftest import make_floor
+
+
+def test_sigterm_ends_open_streams_and_exits_cleanly(floor):
+    with floor.display() as display:
+        with display.stream("GET", "/api/events", timeout=10) as response:
+            chunks = response.iter_raw()
+            first = next(chunks)
+            assert b"retry:" in first
+            started = time.monotonic()
+            code = floor.server.stop(timeout=10)
+            rest = b"".join(chunks)  # ends: the server closed the stream
+    assert code == 0
+    assert time.monotonic() - started < 8
+    assert rest == b"" or rest.startswith(b":")
+    log = floor.server.log_path.read_text()
+    assert '"msg": "stopped"' in log and "Traceback" not in log
+
+
+def test_nightly_backup_is_written_at_the_configured_time(tmp_path):
+    db = tmp_path / "mpp.db"
+    prepare_database(db)
+    out = tmp_path / "nightly"
+    # The server's clock starts two seconds before the backup time.
+    with ServerProcess(db, now="2026-11-23T23:29:58+07:00", args=["--backup-dir", out, "--backup-at", "23:30"]):
+        deadline = time.monotonic() + 20
+        backups = []
+        while not backups and time.monotonic() < deadline:
+            backups = list(out.glob("antrian-*.db")) if out.exists() else []
+            time.sleep(0.05)  # polling for the file, not timing anything
+    assert [p.name for p in backups] == ["antrian-20261123-233000.db"]
+
+
+def test_health_reports_the_site_and_service_day(tmp_path):
+    floor = make_floor(tmp_path, now="2026-11-27T10:00:00+07:00")
+    try:
+        health = httpx.get(f"{floor.url}/api/health", timeout=5).json()
+    finally:
+        floor.server.stop()
+    assert health["status"] == "ok" and health["service_day"] == "2026-11-27"
+    assert health["site"].startswith("Mal Pelayanan Publik")
