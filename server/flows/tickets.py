@@ -6,7 +6,7 @@ from datetime import timedelta
 from .. import storage
 from ..context import Context, Work, ticket_view
 from ..domain import estimates
-from ..domain.errors import Conflict, Forbidden, Invalid, NotFound
+from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
 from ..domain.schedule import Availability
 from ..domain.tickets import CANCELLED, PRINTING, WAITING, next_status, printed_action
@@ -238,7 +238,3 @@ def public_status(ctx: Context, conn, public_id: str, base_url: str) -> dict:
             "ahead", "est_wait_min", "recall_count")
     return {key: ticket[key] for key in keep}
 
-
-def check_device(device, kind: str):
-    if device.role != kind:
-        raise Forbidden("Token ini bukan token kios.", code="wrong_token_kind")
