@@ -46,6 +46,7 @@ def create_app(config: dict) -> OpenAPI:
         doc_ui=False,
         validation_error_status=422,
         validation_error_callback=errors.validation_error,
+        static_folder=None,  # our /static route serves server/web/static
     )
     app.request_class = ApiRequest
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -95,12 +96,12 @@ def create_app(config: dict) -> OpenAPI:
     def openapi():
         return Response(json.dumps(app.api_doc, ensure_ascii=False), mimetype="application/json")
 
-    @app.get("/t/<public_id>")
+    @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):
         page = resources.files("server.web").joinpath("status.html").read_bytes()
         return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
 
-    @app.get("/static/<path:name>")
+    @app.route("/static/<path:name>")
     def static_file(name):
         folder = Path(resources.files("server.web")) / "static"
         target = (folder / name).resolve()
@@ -108,6 +109,6 @@ def create_app(config: dict) -> OpenAPI:
             return errors.error_response(404, "not_found", "Berkas tidak ada.")
         types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
         return Response(target.read_bytes(), mimetype=types.get(target.suffix, "application/octet-stream"),
-                        headers={"Cache-Control": "max-age=3600"})
+                        headers={"Cache-Control": "no-cache"})
 
     return app

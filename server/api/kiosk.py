@@ -50,4 +50,6 @@ public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name=
 @public.get("/tickets/public/<public_id>", summary="A ticket's status for its QR page (no personal data)",
             responses={404: ErrorResponse})
 def public_status(path: PublicPath):
-    return jsonify(tickets.public_status(ctx(), conn(), path.public_id, base_url()))
+    response = jsonify(tickets.public_status(ctx(), conn(), path.public_id, base_url()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
