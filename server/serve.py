@@ -12,7 +12,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
-from .flows.tickets import expire_stuck_printing
+from .flows.tickets import close_past_days, expire_stuck_printing
 
 log = logging.getLogger("mpp.server")
 
@@ -41,8 +41,11 @@ def expire_loop(app, every_s: float = 5.0):
         try:
             with context.pool.connection() as connection:
                 expired = expire_stuck_printing(context, connection)
+                closed = close_past_days(context, connection)
             if expired:
                 log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
+            if closed:
+                log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
         except Exception:
             log.exception("expiring unconfirmed prints failed")
         gevent.sleep(every_s)

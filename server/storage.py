@@ -317,6 +317,19 @@ def stuck_printing(conn, older_than: str):
     ).fetchall()
 
 
+def open_tickets_before(conn, service_day: str):
+    return conn.execute(
+        "SELECT * FROM tickets WHERE service_day < ? AND status IN ('printing', 'waiting', 'held', 'called', "
+        "'serving') ORDER BY id",
+        (service_day,),
+    ).fetchall()
+
+
+def release_tickets_from_counters(conn, ticket_ids: list[int]) -> None:
+    marks = ", ".join("?" for _ in ticket_ids)
+    conn.execute(f"UPDATE counters SET ticket_id = NULL WHERE ticket_id IN ({marks})", ticket_ids)
+
+
 def officer_figures(conn, service_day: str, officer_id: int) -> dict:
     row = conn.execute(
         "SELECT SUM(status = 'done'), SUM(status = 'no_show'), "

@@ -25,6 +25,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (WAITING, "call"): CALLED,
     (HELD, "call"): CALLED,
     (WAITING, "cancel"): CANCELLED,
+    (HELD, "cancel"): CANCELLED,
     (CALLED, "recall"): CALLED,
     (CALLED, "start"): SERVING,
     (CALLED, "done"): DONE,
@@ -55,6 +56,9 @@ EVENT_OF_ACTION = {
     "transfer": "ticket.transferred",
     "hold": "ticket.held",
 }
+
+# What happens to a ticket still open when its service day is over.
+END_OF_DAY_ACTION = {PRINTING: "expire", WAITING: "cancel", HELD: "cancel", CALLED: "no_show", SERVING: "done"}
 
 STATUS_WORDS = {
     PRINTING: "sedang dicetak",

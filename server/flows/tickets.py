@@ -9,7 +9,9 @@ from ..domain import estimates
 from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
 from ..domain.schedule import Availability
-from ..domain.tickets import CANCELLED, PRINTING, WAITING, next_status, printed_action
+from ..domain.tickets import (
+    CANCELLED, END_OF_DAY_ACTION, EVENT_OF_ACTION, PRINTING, WAITING, next_status, printed_action,
+)
 
 REASON_MESSAGES = {
     "closed": "Layanan sedang tutup.",
@@ -174,6 +176,24 @@ def expire_stuck_printing(ctx: Context, conn) -> int:
             ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, row["id"]))
             work.emit("ticket.cancelled", row["zone"], ticket=ticket, reason="print_timeout")
         return len(stuck)
+
+
+def close_past_days(ctx: Context, conn) -> int:
+    """Tickets still open from an earlier service day: nobody will call them any more."""
+    with Work(ctx, conn) as work:
+        stale = storage.open_tickets_before(conn, work.service_day)
+        for row in stale:
+            action = END_OF_DAY_ACTION[row["status"]]
+            status = next_status(row["status"], action)
+            if status == CANCELLED:
+                storage.update_ticket(conn, row["id"], status=status, cancelled_at=work.now, cancel_reason="day_ended")
+            else:
+                storage.update_ticket(conn, row["id"], status=status, finished_at=work.now)
+            ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, row["id"]))
+            work.emit(EVENT_OF_ACTION[action], row["zone"], counter=row["counter"], ticket=ticket, reason="day_ended")
+        if stale:
+            storage.release_tickets_from_counters(conn, [row["id"] for row in stale])
+        return len(stale)
 
 
 def catalog(ctx: Context, conn) -> dict:

@@ -3,6 +3,7 @@
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 
 import httpx
@@ -85,3 +86,38 @@ def test_numbering_restarts_each_service_day_and_history_is_kept(tmp_path):
     days = conn.execute("SELECT service_day, COUNT(*) FROM tickets GROUP BY service_day").fetchall()
     conn.close()
     assert days == [("2026-11-23", 2), ("2026-11-24", 1)]
+
+
+def test_tickets_left_open_at_day_end_are_closed_the_next_day(tmp_path):
+    db = tmp_path / "mpp.db"
+    mpp("init", "--db", db, "--site", DEMO_SITE)
+    token = mpp("device", "add", "--db", db, "--kind", "kiosk", "--name", "K").stdout.split()[-1]
+    mpp("officer", "add", "--db", db, "--username", "budi", "--pin", "1234", "--role", "officer",
+        "--agency", "DUKCAPIL")
+    with ServerProcess(db, now="2026-11-23T14:00:00+07:00") as monday:
+        with httpx.Client(base_url=monday.url, headers={"Authorization": f"Bearer {token}"}, timeout=10) as kiosk:
+            tickets = []
+            for _ in range(2):
+                ticket = kiosk.post("/api/tickets", json={"service": "DK-IKD", "request_id": uuid.uuid4().hex}).json()
+                kiosk.post(f"/api/tickets/{ticket['id']}/printed")
+                tickets.append(ticket)
+        with httpx.Client(base_url=monday.url, timeout=10) as client:
+            officer = client.post("/api/auth/login", json={"username": "budi", "pin": "1234"}).json()["token"]
+            client.headers["Authorization"] = f"Bearer {officer}"
+            client.post("/api/counters/L01/open")
+            client.post("/api/counters/L01/call-next")
+    with ServerProcess(db, now="2026-11-24T08:00:00+07:00") as tuesday:
+        with httpx.Client(base_url=tuesday.url, timeout=10) as client:
+            statuses = {}
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                statuses = {t["code"]: client.get(f"/api/tickets/public/{t['public_id']}").json()["status"]
+                            for t in tickets}
+                if "waiting" not in statuses.values() and "called" not in statuses.values():
+                    break
+                time.sleep(0.05)  # polling the server's sweep, not timing it
+            client.headers["Authorization"] = "Bearer " + client.post(
+                "/api/auth/login", json={"username": "budi", "pin": "1234"}).json()["token"]
+            counter = client.get("/api/counters/L01").json()
+    assert statuses == {tickets[0]["code"]: "no_show", tickets[1]["code"]: "cancelled"}
+    assert counter["ticket"] is None
