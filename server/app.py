@@ -5,7 +5,8 @@ import logging
 from importlib import resources
 from pathlib import Path
 
-from flask import Request, Response, jsonify
+from flask import Request, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from flask_openapi3 import Info, OpenAPI
 
 from . import __version__, storage
@@ -28,12 +29,34 @@ class ApiRequest(Request):
     """JSON whatever the Content-Type; an empty body reads as {}; broken JSON is a clear 400."""
 
     def get_json(self, force=False, silent=False, cache=True):
-        if not self.get_data(cache=True).strip():
+        data = self.get_data(cache=True)
+        if self.max_content_length is not None and len(data) >= self.max_content_length:
+            raise RequestEntityTooLarge()  # a chunked body is cut at the limit, not refused
+        if not data.strip():
             return {}
-        return super().get_json(force=True, silent=False, cache=cache)
+        try:
+            return super().get_json(force=True, silent=False, cache=cache)
+        except RecursionError:
+            raise MalformedJson("Isi permintaan bersarang terlalu dalam.") from None
 
     def on_json_loading_failed(self, e):
         raise MalformedJson("Isi permintaan bukan JSON yang valid.")
+
+
+def refuse_oversized_body() -> None:
+    """The body limit holds for every endpoint, also those that never read a body."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
+
+
+def documented_errors(document: dict) -> dict:
+    """Our 422 answers are {"error": {...}} like every other error: say so in the document."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            response = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
+            if response is not None:
+                response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    return document
 
 
 def create_app(config: dict) -> OpenAPI:
@@ -70,6 +93,7 @@ def create_app(config: dict) -> OpenAPI:
     app.extensions["mpp.login_guard"] = LoginGuard()
 
     errors.register(app)
+    app.before_request(refuse_oversized_body)
     app.before_request(check_roles)
     app.teardown_appcontext(release_connection)
     app.register_api(kiosk.bp)
@@ -94,7 +118,7 @@ def create_app(config: dict) -> OpenAPI:
 
     @app.get("/api/openapi.json")
     def openapi():
-        return Response(json.dumps(app.api_doc, ensure_ascii=False), mimetype="application/json")
+        return Response(json.dumps(documented_errors(app.api_doc), ensure_ascii=False), mimetype="application/json")
 
     @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):

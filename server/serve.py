@@ -1,6 +1,7 @@
 """Serve the app with gevent's pywsgi: hundreds of idle event streams cost little,
 and it runs on Windows too. Background jobs: expire unconfirmed prints, nightly backup."""
 
+import json
 import logging
 import signal
 import socket
@@ -12,7 +13,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
-from .flows.tickets import close_past_days, expire_stuck_printing
+from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
 
 log = logging.getLogger("mpp.server")
 
@@ -29,7 +30,34 @@ class NoDelayServer(WSGIServer):
         super().handle(sock, address)
 
 
+def raw_json_error(status: str, reason: str, code: str, message: str) -> bytes:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+CLIENT_ERRORS = {
+    "414": raw_json_error("414", "URI Too Long", "uri_too_long", "Alamat permintaan terlalu panjang."),
+    "400": raw_json_error("400", "Bad Request", "bad_request", "Permintaan HTTP tidak dapat dibaca."),
+}
+
+
 class QuietHandler(WSGIHandler):
+    """Requests gevent refuses before the app (huge URL or headers) get a JSON error too,
+    and leave a one-line warning instead of a traceback: any client could fill the log."""
+
+    def handle_one_request(self):
+        result = super().handle_one_request()
+        if isinstance(result, tuple):
+            return result[0], CLIENT_ERRORS.get(str(result[0]), CLIENT_ERRORS["400"])
+        return result
+
+    def _handle_client_error(self, ex):
+        log.warning("refused a malformed request",
+                    extra={"fields": {"client": str(self.client_address), "problem": type(ex).__name__}})
+        return "400", CLIENT_ERRORS["400"]
+
     def log_request(self):
         if self.code is not None and int(self.code) >= 500:
             log.error("request failed", extra={"fields": {"request": self.requestline, "status": self.code}})
@@ -42,8 +70,11 @@ def expire_loop(app, every_s: float = 5.0):
             with context.pool.connection() as connection:
                 expired = expire_stuck_printing(context, connection)
                 closed = close_past_days(context, connection)
+                purged = purge_personal_data(context, connection)
             if expired:
                 log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
+            if purged:
+                log.info("purged personal data past retention", extra={"fields": {"tickets": purged}})
             if closed:
                 log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
         except Exception:

@@ -11,6 +11,7 @@ def ticket_code(prefix: str, number: int, width: int) -> str:
 def split_code(code: str) -> tuple[str, int] | None:
     """`A-007` -> ('A', 7); None when the text is not a ticket code."""
     prefix, dash, digits = code.strip().upper().rpartition("-")
-    if not dash or not prefix or not digits.isdigit() or not prefix.isalnum():
+    # isascii: str.isdigit() is also true for '²' and '①', which int() cannot read.
+    if not dash or not prefix or not (digits.isascii() and digits.isdigit()) or not prefix.isalnum():
         return None
     return prefix, int(digits)

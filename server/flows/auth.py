@@ -83,13 +83,18 @@ class LoginGuard:
                            code="too_many_attempts", retry_after=wait)
 
     def failed(self, username: str) -> None:
+        if len(self._failures) > 10_000:  # many distinct names: forget the ones whose window passed
+            for name in [n for n, times in self._failures.items() if not self._recent(n)]:
+                del self._failures[name]
         self._failures[username.lower()].append(time.monotonic())
 
     def succeeded(self, username: str) -> None:
         self._failures.pop(username.lower(), None)
 
     def _recent(self, username: str) -> deque:
-        recent = self._failures[username.lower()]
+        recent = self._failures.get(username.lower())
+        if recent is None:
+            return deque()
         while recent and time.monotonic() - recent[0] > FAILED_LOGIN_WINDOW_S:
             recent.popleft()
         return recent
