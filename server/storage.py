@@ -141,6 +141,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, created_at TEXT NOT NULL,
                            expires_at TEXT NOT NULL, revoked_at TEXT);
     """,
+    # 2: personal data apart from tickets, so it can be purged and never leaks into events
+    """
+    CREATE TABLE personal_data (ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id), nik TEXT, phone TEXT,
+                                created_at TEXT NOT NULL);
+    CREATE INDEX personal_data_by_age ON personal_data (created_at);
+    """,
 ]
 
 
@@ -233,6 +239,20 @@ def insert_ticket(conn, **values) -> int:
     marks = ", ".join("?" for _ in TICKET_COLUMNS)
     cursor = conn.execute(f"INSERT INTO tickets ({columns}) VALUES ({marks})", [values[c] for c in TICKET_COLUMNS])
     return cursor.lastrowid
+
+
+def insert_personal_data(conn, ticket_id: int, nik, phone, now: str) -> None:
+    conn.execute("INSERT INTO personal_data (ticket_id, nik, phone, created_at) VALUES (?, ?, ?, ?)",
+                 (ticket_id, nik, phone, now))
+
+
+def personal_data(conn, ticket_id: int):
+    return conn.execute("SELECT nik, phone FROM personal_data WHERE ticket_id = ?", (ticket_id,)).fetchone()
+
+
+def purge_personal_data(conn, older_than: str) -> int:
+    with write(conn):
+        return conn.execute("DELETE FROM personal_data WHERE created_at < ?", (older_than,)).rowcount
 
 
 def update_ticket(conn, ticket_id: int, **values) -> None:

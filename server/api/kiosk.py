@@ -24,7 +24,7 @@ def catalog():
 def issue(body: IssueTicket):
     device = require(*KIOSK)
     ticket, created = tickets.issue_ticket(ctx(), conn(), device, body.service, body.priority, body.request_id,
-                                           base_url())
+                                           base_url(), nik=body.nik, phone=body.phone)
     return jsonify(ticket), 201 if created else 200
 
 

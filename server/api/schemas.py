@@ -19,6 +19,10 @@ class IssueTicket(Body):
     request_id: Annotated[str, StringConstraints(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
         description="Chosen by the kiosk (e.g. a UUID); the same request_id again returns the same ticket"
     )
+    nik: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        None, description="Only for services whose catalog entry has asks_nik; never printed or streamed")
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        None, description="Only for services whose catalog entry has asks_phone; never printed or streamed")
 
 
 class PrintFailed(Body):

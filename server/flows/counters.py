@@ -4,6 +4,7 @@ import json
 
 from .. import storage
 from ..context import Context, Work, ticket_view
+from ..domain import personal
 from ..domain.calling import Candidate, choose_next
 from ..domain.errors import Conflict, Forbidden, NotFound
 from ..domain.numbering import split_code
@@ -40,7 +41,7 @@ def counter_view(ctx: Context, conn, row) -> dict:
     waiting = storage.waiting_counts(conn, day)
     ticket = None
     if row["ticket_id"] is not None:
-        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, row["ticket_id"]))
+        ticket = with_personal(conn, ticket_view(ctx.site, storage.ticket_by_id(conn, row["ticket_id"])))
     officer = storage.officer_by_id(conn, row["officer_id"]) if row["officer_id"] else None
     view = {
         "code": row["code"],
@@ -61,6 +62,15 @@ def counter_view(ctx: Context, conn, row) -> dict:
     if officer:
         view["officer_today"] = storage.officer_figures(conn, day, officer["id"])
     return view
+
+
+def with_personal(conn, ticket: dict) -> dict:
+    """The officer's view adds the citizen's NIK/phone, masked; events and public pages never do."""
+    data = storage.personal_data(conn, ticket["id"])
+    if data is not None:
+        masked = {"nik": personal.mask(data["nik"]), "phone": personal.mask(data["phone"], 4, 3)}
+        ticket = {**ticket, "personal": masked}
+    return ticket
 
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:
@@ -93,7 +103,7 @@ def _call(work: Work, row, officer, ticket_id: int) -> dict:
     storage.update_counter(work.conn, row["code"], ticket_id=ticket_id)
     ticket = ticket_view(work.ctx.site, storage.ticket_by_id(work.conn, ticket_id))
     work.emit("ticket.called", row["zone"], counter=row["code"], ticket=ticket)
-    return ticket
+    return with_personal(work.conn, ticket)
 
 
 def set_status(ctx: Context, conn, code: str, officer, action: str) -> dict:

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from .. import storage
 from ..context import Context, Work, ticket_view
-from ..domain import estimates
+from ..domain import estimates, personal
 from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
 from ..domain.schedule import Availability
@@ -83,7 +83,8 @@ def with_wait(ctx: Context, conn, ticket: dict, base_url: str) -> dict:
     return ticket
 
 
-def issue_ticket(ctx: Context, conn, device, service_code: str, priority, request_id: str, base_url: str):
+def issue_ticket(ctx: Context, conn, device, service_code: str, priority, request_id: str, base_url: str,
+                 nik: str | None = None, phone: str | None = None):
     """Reserve a number (status printing). Returns (ticket, created)."""
     site = ctx.site
     with Work(ctx, conn) as work:
@@ -101,6 +102,7 @@ def issue_ticket(ctx: Context, conn, device, service_code: str, priority, reques
         if priority is not None and priority not in site.priority:
             known = ", ".join(site.priority) or "none"
             raise Invalid(f"Kategori prioritas {priority!r} tidak dikenal (pilihan: {known}).", code="unknown_priority")
+        nik, phone = _personal_data(service, nik, phone)
         available, _ = service_availability(ctx, conn, service_code, work.moment)
         if not available.open:
             raise Conflict(unavailable_message(available), code=available.reason, detail=available.detail)
@@ -125,9 +127,24 @@ def issue_ticket(ctx: Context, conn, device, service_code: str, priority, reques
             issued_at=work.now,
             queued_at=work.now,
         )
+        if nik or phone:
+            storage.insert_personal_data(conn, ticket_id, nik, phone, work.now)
         ticket = ticket_view(site, storage.ticket_by_id(conn, ticket_id))
         work.emit("ticket.issued", agency.zone, ticket=ticket)
         return with_wait(ctx, conn, ticket, base_url), True
+
+
+def _personal_data(service, nik, phone):
+    """Only what the service asks for: anything else is refused, not silently stored."""
+    if (nik and not service.asks_nik) or (phone and not service.asks_phone):
+        raise Invalid("Layanan ini tidak memerlukan NIK atau nomor ponsel; jangan dikirim.",
+                      code="personal_data_not_needed")
+    return (personal.clean_nik(nik) if nik else None), (personal.clean_phone(phone) if phone else None)
+
+
+def purge_personal_data(ctx: Context, conn) -> int:
+    days = ctx.site.info.personal_data_retention_days
+    return storage.purge_personal_data(conn, ctx.site.local_text(ctx.now() - timedelta(days=days)))
 
 
 def _kiosk_ticket(conn, site, ticket_id: int):
@@ -226,6 +243,8 @@ def catalog(ctx: Context, conn) -> dict:
                 "waiting": ahead,
                 "est_wait_min": estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, service.queue)),
                 "requirements": list(service.requirements),
+                "asks_nik": service.asks_nik,
+                "asks_phone": service.asks_phone,
             })
         agencies.append({"code": agency.code, "name": agency.name, "short_name": agency.short_name,
                          "zone": agency.zone, "services": services})
