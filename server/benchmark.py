@@ -1,0 +1,1033 @@
+"""Load benchmark: the real server on loopback, a busy floor, then issuing flat out.
+
+    python -m server.benchmark [--counters 200] [--kiosks 20] [--displays 50] [--duration 15] [--json]
+
+It writes its own site file (20 agencies, 40 queues, 60 services, the counters
+asked for, open around the clock, no quotas) into a temporary directory, starts
+`mpp-server run` there and drives it over 127.0.0.1 only:
+
+- phase 1 "floor": every display and counter holds an event stream
+  (`?summary=1`); kiosks issue and confirm tickets at a steady rate; every
+  counter opens once, then calls the next ticket at a steady rate.
+  Call-to-display latency runs from the moment the call's HTTP answer reaches
+  the counter client to the moment its `ticket.called` event reaches a display
+  stream (CLOCK_MONOTONIC is system-wide on Linux, so two client processes can
+  compare their `time.monotonic_ns()`).
+- phase 2 "capacity": kiosks issue as fast as the server answers (closed loop,
+  keep-alive), the streams still connected.
+
+The clients are a few processes, each one thread over non-blocking sockets
+(epoll), so that the two cores go to the server. The report lists every target
+with PASS or MISS; the exit code is 0 unless the benchmark itself failed.
+"""
+
+import argparse
+import heapq
+import json
+import multiprocessing
+import os
+import random
+import re
+import selectors
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+MPP_NOW = "2026-11-23T08:00:00+07:00"
+HOST = "127.0.0.1"  # traffic goes to loopback only
+TARGETS = {"display_p99_ms": 20.0, "api_p99_ms": 25.0, "issues_per_s": 1000.0, "rss_mb": 120.0}
+PIN = "24680"
+now_ns = time.monotonic_ns
+
+
+# ---------------------------------------------------------------- the site file
+
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q: easily confused when read aloud
+
+
+def site_toml(counters: int, agencies: int = 20) -> tuple[str, dict]:
+    """A site of `agencies` agencies in two zones, two queues and three services each, and
+    `counters` counters spread over the agencies, each calling from one or both of its queues.
+    Returns the TOML text and what the clients need: services, and each counter's zone."""
+    agencies = max(1, min(agencies, counters))
+    prefixes = [a + b for a in LETTERS for b in LETTERS]
+    days = "\n".join(f'{day} = "00:00-23:59"' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    out = [
+        "[site]", 'name = "MPP Benchmark"', 'timezone = "Asia/Jakarta"', "ticket_cutoff_minutes = 0",
+        "printing_timeout_seconds = 3600", 'priority_ratio = "1:2"', "", "[site.hours]", days, "",
+        '[[site.priority_categories]]\ncode = "lansia"\nname = "Lanjut usia"', "",
+        '[[zones]]\ncode = "1"\nname = "Lantai 1"', "", '[[zones]]\ncode = "2"\nname = "Lantai 2"', "",
+    ]
+    zone_of = {}
+    services = []
+    for a in range(agencies):
+        for k in (1, 2):
+            out += ["[[queues]]", f'code = "G{a + 1:02d}-Q{k}"', f'prefix = "{prefixes[2 * a + k - 1]}"',
+                    f'name = "Antrian {a + 1}.{k}"', ""]
+    for a in range(agencies):
+        zone_of[a] = "1" if a < (agencies + 1) // 2 else "2"
+        out += ["[[agencies]]", f'code = "G{a + 1:02d}"', f'name = "Instansi {a + 1}"', f'zone = "{zone_of[a]}"', ""]
+        for s, k in ((1, 1), (2, 2), (3, 1)):
+            code = f"G{a + 1:02d}-S{s}"
+            services.append(code)
+            out += ["[[agencies.services]]", f'code = "{code}"', f'name = "Layanan {a + 1}.{s}"',
+                    f'queue = "G{a + 1:02d}-Q{k}"', "default_minutes = 6", ""]
+    counter_zone = {}
+    for i in range(counters):
+        a, j = i % agencies, i // agencies
+        queues = [[1, 2], [1], [2]][j % 3]
+        code = f"L{i + 1:03d}"
+        counter_zone[code] = zone_of[a]
+        listed = ", ".join(f'"G{a + 1:02d}-Q{k}"' for k in queues)
+        out += ["[[counters]]", f'code = "{code}"', f'name = "Loket {i + 1}"', f'agency = "G{a + 1:02d}"',
+                f'zone = "{zone_of[a]}"', f"queues = [{listed}]", ""]
+    return "\n".join(out), {"services": services, "counter_zone": counter_zone, "queues": 2 * agencies}
+
+
+# ---------------------------------------------------------------- a small HTTP/1.1 client over epoll
+
+
+def http_request(method: str, path: str, token: str | None, body: bytes = b"", port: int = 0,
+                 close: bool = False) -> bytes:
+    head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}"]
+    if close:
+        head.append("Connection: close")
+    if token:
+        head.append(f"Authorization: Bearer {token}")
+    if method == "POST":
+        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def parse_response(buf: bytearray):
+    """(status, body, bytes used, close) of one complete response at the head of `buf`, else None."""
+    end = buf.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length, chunked, close = None, False, False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+        elif name == "connection" and value == "close":
+            close = True
+    pos = end + 4
+    if chunked:
+        body = bytearray()
+        while True:
+            eol = buf.find(b"\r\n", pos)
+            if eol < 0:
+                return None
+            size = int(bytes(buf[pos:eol]).split(b";")[0], 16)
+            pos = eol + 2
+            if len(buf) < pos + size + 2:
+                return None
+            body += buf[pos:pos + size]
+            pos += size + 2
+            if size == 0:
+                return status, bytes(body), pos, close
+    length = length or 0
+    if len(buf) < pos + length:
+        return None
+    return status, bytes(buf[pos:pos + length]), pos + length, close
+
+
+def open_socket(port: int) -> socket.socket:
+    sock = socket.create_connection((HOST, port), timeout=5)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle stalls on keep-alive requests
+    return sock
+
+
+class Conn:
+    """One keep-alive connection with at most one request in flight."""
+
+    __slots__ = ("buf", "busy", "callback", "kind", "sent_ns", "sock")
+
+    def __init__(self):
+        self.sock, self.buf, self.sent_ns, self.kind, self.callback, self.busy = None, bytearray(), 0, "", None, False
+
+
+class Engine:
+    """Timers plus connections on one selector; every request is timed from send to full answer."""
+
+    def __init__(self, port: int, timeout_s: float = 10.0):
+        self.port, self.timeout_ns = port, int(timeout_s * 1e9)
+        self.sel = selectors.DefaultSelector()
+        self.timers: list = []
+        self.seq = 0
+        self.conns: list[Conn] = []
+        self.in_flight = 0
+        self.stopping = False
+        self.samples: dict[str, list] = {}  # kind -> [(sent_ns, latency_us, status)]
+        self.errors: dict[str, int] = {}  # "kind: reason" -> count
+        self.max_lag_ns = 0
+
+    def connect(self) -> Conn:
+        conn = Conn()
+        self._open(conn)
+        self.conns.append(conn)
+        return conn
+
+    def _open(self, conn: Conn) -> None:
+        conn.sock = open_socket(self.port)
+        conn.sock.setblocking(False)
+        conn.buf = bytearray()
+        self.sel.register(conn.sock, selectors.EVENT_READ, conn)
+
+    def _close(self, conn: Conn) -> None:
+        if conn.sock is not None:
+            self.sel.unregister(conn.sock)
+            conn.sock.close()
+            conn.sock = None
+
+    def at(self, due_ns: int, fn) -> None:
+        self.seq += 1
+        heapq.heappush(self.timers, (due_ns, self.seq, fn))
+
+    def request(self, conn: Conn, kind: str, raw: bytes, callback, finishing: bool = False) -> bool:
+        """Send `raw`; `callback(status, body, answered_ns)` follows (status 0: no answer).
+        Once the run is over only `finishing` requests go out (the second step of a started flow)."""
+        if self.stopping and not finishing:
+            return False
+        conn.kind, conn.callback, conn.busy = kind, callback, True
+        self.in_flight += 1
+        conn.sent_ns = now_ns()
+        try:
+            if conn.sock is None:
+                self._open(conn)
+            conn.sock.sendall(raw)
+        except OSError as exc:
+            self._close(conn)
+            self._finish(conn, 0, f"{type(exc).__name__}".encode(), now_ns())
+        return True
+
+    def _finish(self, conn: Conn, status: int, body: bytes, answered_ns: int) -> None:
+        kind, callback = conn.kind, conn.callback
+        conn.busy, conn.callback = False, None
+        self.in_flight -= 1
+        self.samples.setdefault(kind, []).append((conn.sent_ns, (answered_ns - conn.sent_ns) // 1000, status))
+        if status == 0 or status >= 400:
+            reason = body.decode("utf-8", "replace") if status == 0 else f"HTTP {status}"
+            if status >= 400:
+                try:
+                    reason += " " + json.loads(body)["error"]["code"]
+                except (ValueError, KeyError, TypeError):
+                    pass
+            key = f"{kind}: {reason}"
+            self.errors[key] = self.errors.get(key, 0) + 1
+            if status == 0:  # back off a little instead of spinning on a dead server
+                self.at(answered_ns + 50_000_000, lambda: callback(status, body, answered_ns))
+                return
+        callback(status, body, answered_ns)
+
+    def _readable(self, conn: Conn) -> None:
+        try:
+            data = conn.sock.recv(262144)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        answered = now_ns()
+        if not data:
+            self._close(conn)
+            if conn.busy:
+                self._finish(conn, 0, b"connection closed", answered)
+            return
+        conn.buf += data
+        parsed = parse_response(conn.buf) if conn.busy else None
+        if parsed is None:
+            return
+        status, body, used, close = parsed
+        del conn.buf[:used]
+        if close:
+            self._close(conn)
+        self._finish(conn, status, body, answered)
+
+    def run(self, until_ns: int, drain_s: float = 5.0, stop_when_idle: bool = False) -> None:
+        """Fire timers and read answers until `until_ns`, then wait (≤ drain_s) for the answers in flight."""
+        drain_end = until_ns + int(drain_s * 1e9)
+        next_check = 0
+        while True:
+            now = now_ns()
+            if not self.stopping and now >= until_ns:
+                self.stopping = True
+            if self.stopping and (self.in_flight == 0 or now >= drain_end):
+                break
+            if stop_when_idle and not self.timers and self.in_flight == 0:
+                break
+            while self.timers and self.timers[0][0] <= now and not self.stopping:
+                due, _, fn = heapq.heappop(self.timers)
+                self.max_lag_ns = max(self.max_lag_ns, now - due)
+                fn()
+            wait = 0.05
+            if self.timers and not self.stopping:
+                wait = min(wait, max(0.0, (self.timers[0][0] - now_ns()) / 1e9))
+            for key, _ in self.sel.select(wait):
+                self._readable(key.data)
+            if now >= next_check:
+                next_check = now + 100_000_000
+                for conn in self.conns:
+                    if conn.busy and now - conn.sent_ns > self.timeout_ns:
+                        self._close(conn)
+                        self._finish(conn, 0, b"timeout", now)
+        for conn in self.conns:
+            if conn.busy:
+                self._close(conn)
+                self._finish(conn, 0, b"timeout", now_ns())
+            self._close(conn)
+
+
+class Kiosk:
+    """Issues tickets on its own connection: paced (every `interval_ns`) or closed loop (interval 0),
+    optionally confirming each print, until a shared budget runs out."""
+
+    def __init__(self, engine: Engine, token: str, services: list[str], rng: random.Random, tag: str,
+                 interval_ns: int = 0, confirm: bool = True, budget: list | None = None):
+        self.engine, self.token, self.services, self.rng, self.tag = engine, token, services, rng, tag
+        self.interval_ns, self.confirm, self.budget = interval_ns, confirm, budget
+        self.conn = engine.connect()
+        self.seq = 0
+        self.due = 0
+
+    def start(self, first_ns: int) -> None:
+        self.due = first_ns
+        self.engine.at(first_ns, self.fire)
+
+    def fire(self) -> None:
+        if self.budget is not None:
+            if self.budget[0] <= 0:
+                return
+            self.budget[0] -= 1
+        self.seq += 1
+        priority = "lansia" if self.rng.random() < 0.1 else None
+        body = json.dumps({"service": self.rng.choice(self.services), "priority": priority,
+                           "request_id": f"{self.tag}-{self.seq}-{self.rng.getrandbits(32):08x}"}).encode()
+        self.engine.request(self.conn, "issue", http_request("POST", "/api/tickets", self.token, body,
+                                                             self.engine.port), self.issued)
+
+    def issued(self, status: int, body: bytes, _at: int) -> None:
+        if status == 201 and self.confirm:
+            ticket_id = json.loads(body)["id"]
+            raw = http_request("POST", f"/api/tickets/{ticket_id}/printed", self.token, b"", self.engine.port)
+            if self.engine.request(self.conn, "printed", raw, self.printed, finishing=True):
+                return
+        self.next()
+
+    def printed(self, _status: int, _body: bytes, _at: int) -> None:
+        self.next()
+
+    def next(self) -> None:
+        if self.interval_ns:
+            self.due += self.interval_ns
+            self.engine.at(self.due, self.fire)
+        else:
+            self.fire()
+
+
+class Counter:
+    """An officer at one counter pressing call-next every `interval_ns`."""
+
+    def __init__(self, engine: Engine, token: str, code: str, interval_ns: int, calls: list, empty: list):
+        self.engine, self.code, self.interval_ns, self.calls, self.empty = engine, code, interval_ns, calls, empty
+        self.raw = http_request("POST", f"/api/counters/{code}/call-next", token, b"", engine.port)
+        self.conn = engine.connect()
+        self.due = 0
+
+    def start(self, first_ns: int) -> None:
+        self.due = first_ns
+        self.engine.at(first_ns, self.fire)
+
+    def fire(self) -> None:
+        self.engine.request(self.conn, "call-next", self.raw, self.answered)
+
+    def answered(self, status: int, body: bytes, at: int) -> None:
+        if status == 200:
+            ticket = json.loads(body)["ticket"]
+            if ticket:
+                self.calls.append((ticket["id"], self.code, at))
+            else:
+                self.empty[0] += 1
+        self.due += self.interval_ns
+        self.engine.at(self.due, self.fire)
+
+
+def run_batch(port: int, raws: list[tuple[str, bytes]], conns: int = 8, timeout_s: float = 30) -> Engine:
+    """Send requests over a few connections, each as soon as the previous on its connection is answered."""
+    engine = Engine(port)
+    pending = list(reversed(raws))
+
+    def worker(conn):
+        def go(*_):
+            if pending:
+                kind, raw = pending.pop()
+                engine.request(conn, kind, raw, go)
+        return go
+
+    for _ in range(min(conns, len(raws))):
+        engine.at(0, worker(engine.connect()))
+    engine.run(now_ns() + int(timeout_s * 1e9), stop_when_idle=True)
+    return engine
+
+
+# ---------------------------------------------------------------- client processes
+
+
+def _child() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+
+
+def _engine_result(engine: Engine, **extra) -> dict:
+    cpu = os.times()
+    return {"samples": engine.samples, "errors": engine.errors, "max_lag_ms": engine.max_lag_ns / 1e6,
+            "cpu_s": cpu.user + cpu.system, **extra}
+
+
+def floor_worker(conf: dict, out: str) -> None:
+    """Phase 1: kiosks at a steady rate, counters calling at a steady rate, each on its own connection."""
+    _child()
+    engine = Engine(conf["port"])
+    rng = random.Random(conf["seed"])
+    start, calls, empty = conf["start_ns"], [], [0]
+    kiosk_ns = int(1e9 / conf["kiosk_rate"])
+    kiosks = [Kiosk(engine, token, conf["services"], rng, f"k{i}-{conf['seed']}", kiosk_ns)
+              for i, token in enumerate(conf["kiosk_tokens"])]
+    counter_ns = int(conf["call_interval"] * 1e9)
+    counters = [Counter(engine, conf["officer_token"], code, counter_ns, calls, empty) for code in conf["counters"]]
+    for i, kiosk in enumerate(kiosks):  # spread evenly over one interval, so the load is flat
+        kiosk.start(start + i * kiosk_ns // len(kiosks))
+    for i, counter in enumerate(counters):
+        counter.start(start + i * counter_ns // len(counters))
+    engine.run(conf["until_ns"])
+    Path(out).write_text(json.dumps(_engine_result(engine, calls=calls, empty_calls=empty[0])))
+
+
+def capacity_worker(conf: dict, out: str) -> None:
+    """Phase 2: kiosks issuing back to back (no print confirmation), one connection each."""
+    _child()
+    engine = Engine(conf["port"])
+    rng = random.Random(conf["seed"])
+    kiosks = [Kiosk(engine, token, conf["services"], rng, f"c{i}-{conf['seed']}", confirm=False)
+              for i, token in enumerate(conf["kiosk_tokens"])]
+    for kiosk in kiosks:
+        kiosk.start(conf["start_ns"])
+    engine.run(conf["until_ns"])
+    Path(out).write_text(json.dumps(_engine_result(engine)))
+
+
+SIZE_LINE, CRLF = -1, -2  # Stream.chunk_left when not inside a chunk's data
+CALLED_ID = re.compile(rb'"ticket":\{"id":(\d+)')
+
+
+class Stream:
+    """One event stream: de-chunks the HTTP body, splits SSE frames, notes when each call arrived."""
+
+    def __init__(self, name: str, kind: str, zone: str | None, counter: str | None, path: str, token: str, port: int):
+        self.info = {"name": name, "kind": kind, "zone": zone, "counter": counter}
+        self.sock = open_socket(port)
+        self.sock.sendall(http_request("GET", path, token, port=port))
+        self.sock.setblocking(False)
+        self.raw, self.sse = bytearray(), bytearray()
+        self.head_done, self.chunked, self.chunk_left = False, False, SIZE_LINE
+        self.ok, self.error, self.frames = None, None, 0
+        self.called: list = []  # (ticket id, received ns)
+        self.counts_ns: list = []
+
+    def feed(self, data: bytes, at: int) -> None:
+        self.raw += data
+        if not self.head_done:
+            end = self.raw.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(self.raw[:end]).decode("latin-1").lower()
+            self.head_done, self.ok = True, head.split(" ", 2)[1] == "200"
+            if not self.ok:
+                self.error = head.split("\r\n")[0]
+            self.chunked = "transfer-encoding: chunked" in head
+            del self.raw[:end + 4]
+        if not self.chunked:
+            self.sse += self.raw
+            self.raw.clear()
+        while self.chunked and self._dechunk():
+            pass
+        while True:
+            end = self.sse.find(b"\n\n")
+            if end < 0:
+                break
+            frame = bytes(self.sse[:end])
+            del self.sse[:end + 2]
+            self.frames += 1
+            if b"event: ticket.called" in frame:
+                found = CALLED_ID.search(frame)
+                if found:
+                    self.called.append((int(found.group(1)), at))
+            elif b"event: queue.counts" in frame:
+                self.counts_ns.append(at)
+
+
+    def _dechunk(self) -> bool:
+        """Move one piece of the chunked body from `raw` to `sse`; False when more bytes are needed."""
+        raw = self.raw
+        if self.chunk_left == SIZE_LINE:
+            eol = raw.find(b"\r\n")
+            if eol < 0:
+                return False
+            size = int(bytes(raw[:eol]).split(b";")[0] or b"0", 16)
+            del raw[:eol + 2]
+            if size == 0:
+                self.error = self.error or "stream ended"
+                return False
+            self.chunk_left = size
+        elif self.chunk_left == CRLF:
+            if len(raw) < 2:
+                return False
+            del raw[:2]
+            self.chunk_left = SIZE_LINE
+        else:
+            take = min(len(raw), self.chunk_left)
+            if take == 0:
+                return False
+            self.sse += raw[:take]
+            del raw[:take]
+            self.chunk_left -= take
+            if self.chunk_left == 0:
+                self.chunk_left = CRLF
+        return True
+
+
+def stream_worker(conf: dict, out: str, ready, stop) -> None:
+    """Holds every display and counter stream open on one selector until told to stop."""
+    _child()
+    port, sel, streams = conf["port"], selectors.DefaultSelector(), []
+    for i, zone in enumerate(conf["display_zones"]):
+        streams.append(Stream(f"display-{i + 1}", "display", zone, None, f"/api/events?zone={zone}&summary=1",
+                              conf["display_tokens"][i], port))
+    for code in conf["counters"]:
+        streams.append(Stream(code, "counter", conf["counter_zone"][code], code,
+                              f"/api/events?counter={code}&summary=1", conf["officer_token"], port))
+    for stream in streams:
+        sel.register(stream.sock, selectors.EVENT_READ, stream)
+    deadline = now_ns() + int(conf["max_s"] * 1e9)
+    next_check = 0
+    while now_ns() < deadline:
+        for key, _ in sel.select(0.1):
+            stream = key.data
+            try:
+                data = stream.sock.recv(262144)
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                data, stream.error = b"", stream.error or f"{type(exc).__name__}"
+            at = now_ns()
+            if not data:
+                stream.error = stream.error or "connection closed"
+                sel.unregister(stream.sock)
+                continue
+            stream.feed(data, at)
+        if now_ns() >= next_check:
+            next_check = now_ns() + 100_000_000
+            if not ready.is_set() and all(s.head_done or s.error for s in streams):
+                ready.set()
+            if stop.is_set():
+                break
+    result = [{**s.info, "ok": bool(s.ok), "error": s.error, "frames": s.frames, "called": s.called,
+               "counts_ns": s.counts_ns} for s in streams]
+    cpu = os.times()
+    Path(out).write_text(json.dumps({"streams": result, "cpu_s": cpu.user + cpu.system}))
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def percentile(ordered: list, p: float):
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 100)) - 1))]
+
+
+def spread(values_ms: list[float]) -> dict:
+    ordered = sorted(values_ms)
+    return {"n": len(ordered), **{f"p{p}": percentile(ordered, p) for p in (50, 95, 99)},
+            "max": ordered[-1] if ordered else None}
+
+
+def merge(results: list[dict]) -> tuple[dict, dict]:
+    samples, errors = {}, {}
+    for result in results:
+        for kind, rows in result["samples"].items():
+            samples.setdefault(kind, []).extend(rows)
+        for key, count in result["errors"].items():
+            errors[key] = errors.get(key, 0) + count
+    return samples, errors
+
+
+def answered_ms(rows) -> list[float]:
+    return [lat / 1000 for _, lat, status in rows if status]
+
+
+def ok_count(rows, status: int) -> int:
+    return sum(1 for row in rows if row[2] == status)
+
+
+def delivery(calls: list, streams: list[dict], call_key, stream_key) -> dict:
+    """Latency from each call's HTTP answer to its ticket.called on every stream that should show it
+    (those whose `stream_key` equals the call's `call_key`: the counter's zone, or the counter)."""
+    latencies, missing, early = [], 0, 0
+    calls_by_key: dict = {}
+    for call in calls:
+        calls_by_key.setdefault(call_key(call), []).append(call)
+    for stream in streams:
+        arrived = {}
+        for ticket_id, at in stream["called"]:
+            arrived.setdefault(ticket_id, at)
+        for ticket_id, _counter, answered in calls_by_key.get(stream_key(stream), ()):
+            at = arrived.get(ticket_id)
+            if at is None:
+                missing += 1
+                continue
+            early += at < answered  # the event left before the HTTP answer: latency 0
+            latencies.append(max(0, at - answered) / 1e6)
+    return {**spread(latencies), "missing": missing, "before_answer": early}
+
+
+# ---------------------------------------------------------------- the run
+
+
+def fetch(port: int, method: str, path: str, token: str | None = None, payload: dict | None = None) -> tuple:
+    """One blocking request for the setup steps: (status, decoded JSON or None)."""
+    body = json.dumps(payload).encode() if payload is not None else b""
+    with open_socket(port) as sock:
+        sock.settimeout(30)
+        sock.sendall(http_request(method, path, token, body, port, close=True))
+        buf = bytearray()
+        while (parsed := parse_response(buf)) is None:
+            data = sock.recv(65536)
+            if not data:
+                raise RuntimeError(f"{method} {path}: connection closed without an answer")
+            buf += data
+    status, answer = parsed[0], parsed[1]
+    try:
+        return status, json.loads(answer)
+    except ValueError:
+        return status, None
+
+
+def filesystem_of(path: Path) -> str:
+    """The type of the file system holding `path` (ext4, tmpfs …): tmpfs makes fsync free."""
+    import psutil
+
+    best = ("", "?")
+    for part in psutil.disk_partitions(all=True):
+        mount = part.mountpoint.rstrip(os.sep) + os.sep
+        if (str(path) + os.sep).startswith(mount) and len(mount) > len(best[0]):
+            best = (mount, part.fstype)
+    return best[1]
+
+
+class Run:
+    """Owns the server and every client process, and ends them all, whatever happens."""
+
+    def __init__(self, args, tmp: Path):
+        self.args, self.tmp = args, tmp
+        self.mp = multiprocessing.get_context("spawn")
+        self.children: list = []
+        self.server = None
+        self.rss: list[tuple[int, int]] = []  # (ns, bytes) every 50 ms
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def cleanup(self) -> None:
+        with self.lock:
+            self.done.set()
+            for child in self.children:
+                if child.is_alive():
+                    child.terminate()
+            for child in self.children:
+                child.join(3)
+                if child.is_alive():
+                    child.kill()
+                    child.join(1)
+            self.children = []
+            if self.server is not None:
+                self.server.stop()
+
+    def _sample_rss(self, proc) -> None:
+        import psutil
+
+        while not self.done.wait(0.05):
+            try:
+                self.rss.append((now_ns(), proc.memory_info().rss))
+            except psutil.Error:
+                return
+
+    def _spawn(self, name: str, target, conf: dict, *extra):
+        out = self.tmp / f"{name}.json"
+        child = self.mp.Process(target=target, args=(conf, str(out), *extra), name=name, daemon=True)
+        child.start()
+        self.children.append(child)
+        return child, out
+
+    @staticmethod
+    def _collect(child, out: Path, timeout: float) -> dict:
+        child.join(timeout)
+        if child.is_alive():
+            child.kill()
+            raise RuntimeError(f"client process {child.name} did not finish within {timeout:.0f} s")
+        if not out.exists():
+            raise RuntimeError(f"client process {child.name} failed (exit code {child.exitcode})")
+        return json.loads(out.read_text())
+
+    def _window(self, proc, start_ns: int, until_ns: int) -> float:
+        """Sleep through a phase; the server's CPU use during it, in % of one core."""
+        time.sleep(max(0.0, (start_ns - now_ns()) / 1e9))
+        before = proc.cpu_times()
+        time.sleep(max(0.0, (until_ns - now_ns()) / 1e9))
+        after = proc.cpu_times()
+        if self.server.process.poll() is not None:
+            raise RuntimeError(f"the server exited (code {self.server.process.returncode}) during the run")
+        return 100 * (after.user + after.system - before.user - before.system) / ((until_ns - start_ns) / 1e9)
+
+    def execute(self) -> dict:
+        import psutil
+
+        from .launcher import ServerProcess, add_officer, add_token, prepare_database
+
+        a, tmp = self.args, self.tmp
+        text, site = site_toml(a.counters)
+        site_path, db = tmp / "bench-site.toml", tmp / "bench.db"
+        site_path.write_text(text, encoding="utf-8")
+        prepare_database(db, site_path=site_path, now=MPP_NOW)
+        kiosk_tokens = [add_token(db, "kiosk", f"Kios {i + 1}", str(1 + i % 2)) for i in range(a.kiosks)]
+        display_zones = [str(1 + i % 2) for i in range(a.displays)]
+        display_tokens = [add_token(db, "display", f"Layar {i + 1}", z) for i, z in enumerate(display_zones)]
+        add_officer(db, "bench-admin", PIN, "admin")
+        counters, zone_of = list(site["counter_zone"]), site["counter_zone"]
+
+        self.server = ServerProcess(db, now=MPP_NOW)  # known before it starts, so cleanup can stop it
+        self.server.start()
+        port, proc = self.server.port, psutil.Process(self.server.process.pid)
+        threading.Thread(target=self._sample_rss, args=(proc,), daemon=True).start()
+        log(f"server pid {proc.pid} at {self.server.url}; site: {len(site['services'])} services, "
+            f"{site['queues']} queues, {len(counters)} counters")
+        status, answer = fetch(port, "POST", "/api/auth/login", payload={"username": "bench-admin", "pin": PIN})
+        if status != 200:
+            raise RuntimeError(f"admin login failed: HTTP {status} {answer}")
+        officer = answer["token"]
+
+        opened = run_batch(port, [("open", http_request("POST", f"/api/counters/{c}/open", officer, b"",
+                                                                 port)) for c in counters])
+        if opened.errors:
+            raise RuntimeError(f"opening the counters failed: {opened.errors}")
+        prefill = a.prefill if a.prefill is not None else 25 * site["queues"]
+        log(f"{len(counters)} counters open; issuing {prefill} tickets so the queues start full")
+        engine, budget, rng = Engine(port), [prefill], random.Random(a.seed)
+        for i in range(8):
+            Kiosk(engine, kiosk_tokens[i % len(kiosk_tokens)], site["services"], rng, f"p{i}", budget=budget).start(0)
+        engine.run(now_ns() + 120 * 10**9, stop_when_idle=True)
+        if engine.errors:
+            raise RuntimeError(f"filling the queues failed: {engine.errors}")
+
+        stream_conf = {"port": port, "display_zones": display_zones, "display_tokens": display_tokens,
+                       "counters": counters, "counter_zone": zone_of, "officer_token": officer,
+                       "max_s": 3 * a.duration + 90}
+        ready, stop = self.mp.Event(), self.mp.Event()
+        streams, streams_out = self._spawn("streams", stream_worker, stream_conf, ready, stop)
+        connect_by = time.monotonic() + 60
+        while not ready.wait(0.2):
+            if not streams.is_alive() or time.monotonic() > connect_by:
+                raise RuntimeError(f"the event streams did not connect (stream process exit code {streams.exitcode})")
+        _, health = fetch(port, "GET", "/api/health")
+        log(f"{health['streams']} event streams open on the server; phase 1 (floor) for {a.duration:g} s")
+
+        d_ns = int(a.duration * 1e9)
+        start1 = now_ns() + 2 * 10**9  # room for the client process to start and connect
+        floor_conf = {"port": port, "seed": a.seed, "start_ns": start1, "until_ns": start1 + d_ns,
+                      "kiosk_tokens": kiosk_tokens, "kiosk_rate": a.kiosk_rate, "services": site["services"],
+                      "officer_token": officer, "counters": counters, "call_interval": a.call_interval}
+        floor, floor_out = self._spawn("floor", floor_worker, floor_conf)
+        cpu1 = self._window(proc, start1, start1 + d_ns)
+        phase1 = self._collect(floor, floor_out, 30)
+
+        log(f"phase 2 (capacity) for {a.duration:g} s: {a.kiosks} kiosks over {a.capacity_procs} processes")
+        start2 = now_ns() + 2 * 10**9
+        workers = []
+        for p in range(a.capacity_procs):
+            conf = {"port": port, "seed": a.seed * 100 + p, "start_ns": start2, "until_ns": start2 + d_ns,
+                    "services": site["services"], "kiosk_tokens": kiosk_tokens[p::a.capacity_procs]}
+            workers.append(self._spawn(f"capacity-{p + 1}", capacity_worker, conf))
+        cpu2 = self._window(proc, start2, start2 + d_ns)
+        phase2 = [self._collect(child, out, 30) for child, out in workers]
+
+        time.sleep(0.5)  # the last events reach the streams
+        _, health = fetch(port, "GET", "/api/health")
+        stop.set()
+        stream_result = self._collect(streams, streams_out, 15)
+        rss_end = proc.memory_info().rss
+        self.done.set()
+        db_bytes = sum(p.stat().st_size for p in tmp.glob("bench.db*"))
+        return {"site": site, "phase1": phase1, "phase2": phase2, "streams": stream_result, "rss": self.rss,
+                "rss_end": rss_end, "cpu": (cpu1, cpu2), "health": health, "db_bytes": db_bytes,
+                "db_dir": str(tmp), "db_fs": filesystem_of(tmp),
+                "windows": ((start1, start1 + d_ns), (start2, start2 + d_ns))}
+
+
+# ---------------------------------------------------------------- the report
+
+
+def counts_rate(streams: list[dict], window: tuple[int, int]) -> float:
+    """queue.counts frames per display stream per second within a phase."""
+    lo, hi = window
+    if not streams:
+        return 0.0
+    total = sum(1 for s in streams for at in s["counts_ns"] if lo <= at < hi)
+    return total / len(streams) / ((hi - lo) / 1e9)
+
+
+def summarise(args, raw: dict) -> dict:
+    d = args.duration
+    zone_of = raw["site"]["counter_zone"]
+    (w1, w2), (cpu1, cpu2) = raw["windows"], raw["cpu"]
+    streams = raw["streams"]["streams"]
+    displays = [s for s in streams if s["kind"] == "display"]
+    counter_streams = [s for s in streams if s["kind"] == "counter"]
+    broken = [f"{s['name']}: {s['error'] or 'no answer'}" for s in streams if not s["ok"] or s["error"]]
+
+    p1 = raw["phase1"]
+    samples1, errors1 = merge([p1])
+    calls = p1["calls"]
+    display = delivery(calls, displays, lambda call: zone_of[call[1]], lambda s: s["zone"])
+    at_counter = delivery(calls, counter_streams, lambda call: call[1], lambda s: s["counter"])
+    issued1 = ok_count(samples1.get("issue", []), 201)
+    api = spread([ms for rows in samples1.values() for ms in answered_ms(rows)])
+    problems1 = {"broken streams": len(broken), "display deliveries missing": display["missing"],
+                 "counter-stream deliveries missing": at_counter["missing"]}
+    errors1.update((what, n) for what, n in problems1.items() if n)
+
+    samples2, errors2 = merge(raw["phase2"])
+    issues2 = samples2.get("issue", [])
+    issued2 = ok_count(issues2, 201)
+    per_second = [0] * max(1, int(d))
+    for sent, lat, status in issues2:
+        second = int((sent + lat * 1000 - w2[0]) // 10**9)
+        if status == 201 and 0 <= second < len(per_second):
+            per_second[second] += 1
+
+    rss = [b for _, b in raw["rss"]]
+    rss1 = [b for t, b in raw["rss"] if w1[0] <= t < w1[1]]
+    rss2 = [b for t, b in raw["rss"] if w2[0] <= t < w2[1]]
+    rss0 = [b for t, b in raw["rss"] if t < w1[0]]
+    mb = 1024 * 1024
+    rss_peak = max(rss + [raw["rss_end"]]) / mb
+    return {
+        "config": {"counters": args.counters, "kiosks": args.kiosks, "displays": args.displays, "duration_s": d,
+                   "kiosk_rate_per_s": args.kiosk_rate, "call_interval_s": args.call_interval,
+                   "capacity_processes": args.capacity_procs, "cpus": os.cpu_count(),
+                   "database_dir": raw["db_dir"], "database_fs": raw["db_fs"]},
+        "floor": {
+            "streams_open": len(streams) - len(broken), "streams_expected": len(streams),
+            "tickets_per_s": issued1 / d, "printed_per_s": ok_count(samples1.get("printed", []), 200) / d,
+            "calls_per_s": (len(calls) + p1["empty_calls"]) / d, "calls_with_ticket_per_s": len(calls) / d,
+            "empty_calls": p1["empty_calls"],
+            "api_ms": api, "api_by_kind_ms": {k: spread(answered_ms(rows)) for k, rows in samples1.items()},
+            "call_to_display_ms": display, "call_to_counter_stream_ms": at_counter,
+            "queue_counts_per_display_s": counts_rate(displays, w1),
+            "errors": sum(errors1.values()), "error_detail": errors1,
+            "broken_streams": broken[:5], "server_cpu_pct": cpu1,
+            "rss_peak_mb": max(rss1, default=0) / mb, "client_max_lag_ms": p1["max_lag_ms"],
+        },
+        "capacity": {
+            "issues_per_s": issued2 / d, "worst_second": min(per_second), "best_second": max(per_second),
+            "issue_ms": spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
+            "queue_counts_per_display_s": counts_rate(displays, w2), "server_cpu_pct": cpu2,
+            "rss_peak_mb": max(rss2, default=0) / mb,
+        },
+        "server": {"rss_peak_mb": rss_peak, "rss_end_mb": raw["rss_end"] / mb,
+                   "rss_setup_peak_mb": max(rss0, default=0) / mb, "db_mb": raw["db_bytes"] / mb,
+                   "errors": sum(errors1.values()) + sum(errors2.values()),
+                   "events": raw["health"].get("last_event_id"), "streams_at_end": raw["health"].get("streams")},
+        "client_cpu_s": {"floor": p1["cpu_s"], "streams": raw["streams"]["cpu_s"],
+                         "capacity": sum(r["cpu_s"] for r in raw["phase2"])},
+    }
+
+
+def judge(summary: dict) -> dict:
+    floor, capacity = summary["floor"], summary["capacity"]
+    checks = {
+        "api_p99": floor["api_ms"]["p99"] is not None and floor["api_ms"]["p99"] <= TARGETS["api_p99_ms"],
+        "display_p99": floor["call_to_display_ms"]["p99"] is not None
+        and floor["call_to_display_ms"]["p99"] <= TARGETS["display_p99_ms"],
+        "floor_errors": floor["errors"] == 0,
+        "issues_per_s": capacity["issues_per_s"] >= TARGETS["issues_per_s"],
+        "capacity_errors": capacity["errors"] == 0,
+        "rss": summary["server"]["rss_peak_mb"] <= TARGETS["rss_mb"],
+    }
+    return {name: "PASS" if ok else "MISS" for name, ok in checks.items()}
+
+
+def _ms(s: dict) -> str:
+    if not s["n"]:
+        return "no samples"
+    return f"{s['p50']:.1f} / {s['p95']:.1f} / {s['p99']:.1f} ms"
+
+
+def report(summary: dict, verdict: dict) -> str:
+    c, floor, cap, srv = summary["config"], summary["floor"], summary["capacity"], summary["server"]
+    rows: list[tuple] = [
+        (f"Phase 1: floor ({c['duration_s']:g} s)",),
+        ("event streams open", f"{floor['streams_open']} / {floor['streams_expected']}"),
+        ("tickets issued/s (issue + printed)",
+         f"{floor['tickets_per_s']:.1f} (printed {floor['printed_per_s']:.1f})"),
+        ("calls/s (with a ticket)", f"{floor['calls_per_s']:.1f} ({floor['calls_with_ticket_per_s']:.1f})"),
+        ("API latency p50 / p95 / p99", _ms(floor["api_ms"]), f"p99 <= {TARGETS['api_p99_ms']:g} ms",
+         verdict["api_p99"]),
+        *((f"  {kind} ({s['n']})", _ms(s)) for kind, s in floor["api_by_kind_ms"].items()),
+        ("call-to-display p50 / p95 / p99", _ms(floor["call_to_display_ms"]),
+         f"p99 <= {TARGETS['display_p99_ms']:g} ms", verdict["display_p99"]),
+        ("  deliveries (before the answer)",
+         f"{floor['call_to_display_ms']['n']} ({floor['call_to_display_ms']['before_answer']})"),
+        ("call-to-counter-stream p50/p95/p99", _ms(floor["call_to_counter_stream_ms"])),
+        ("queue.counts per display stream/s", f"{floor['queue_counts_per_display_s']:.2f}"),
+        ("errors", str(floor["errors"]), "0", verdict["floor_errors"]),
+        ("server CPU (one core = 100 %)", f"{floor['server_cpu_pct']:.0f} %"),
+        ("server RSS peak", f"{floor['rss_peak_mb']:.1f} MB"),
+        ("client schedule lag max", f"{floor['client_max_lag_ms']:.1f} ms"),
+        (f"Phase 2: capacity ({c['duration_s']:g} s, {c['kiosks']} kiosks flat out)",),
+        ("durable issues/s (POST /api/tickets)", f"{cap['issues_per_s']:.0f}", f">= {TARGETS['issues_per_s']:g}/s",
+         verdict["issues_per_s"]),
+        ("  worst / best second", f"{cap['worst_second']} / {cap['best_second']}"),
+        ("issue latency p50 / p95 / p99", _ms(cap["issue_ms"])),
+        ("queue.counts per display stream/s", f"{cap['queue_counts_per_display_s']:.2f}"),
+        ("errors", str(cap["errors"]), "0", verdict["capacity_errors"]),
+        ("server CPU (one core = 100 %)", f"{cap['server_cpu_pct']:.0f} %"),
+        ("server RSS peak", f"{cap['rss_peak_mb']:.1f} MB"),
+        ("Server",),
+        ("RSS peak / at end", f"{srv['rss_peak_mb']:.1f} / {srv['rss_end_mb']:.1f} MB",
+         f"<= {TARGETS['rss_mb']:g} MB", verdict["rss"]),
+        ("  peak during setup (login, prefill)", f"{srv['rss_setup_peak_mb']:.1f} MB"),
+        ("errors in total", str(srv["errors"])),
+        ("database + WAL; events", f"{srv['db_mb']:.1f} MB; {srv['events']}"),
+        ("client CPU s: floor, streams, capacity",
+         " / ".join(f"{v:.1f}" for v in summary["client_cpu_s"].values())),
+    ]
+    head = ("metric", "value", "target", "result")
+    widths = [36, 34, 16, 6]
+    line = "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()
+    title = (f"Antrian MPP benchmark: {c['counters']} counters, {c['kiosks']} kiosks, {c['displays']} displays; "
+             f"{c['cpus']} CPUs")
+    out = [title, f"database in {c['database_dir']} ({c['database_fs']})", "", line, "-" * len(line)]
+    if c["database_fs"] in ("tmpfs", "ramfs"):
+        out.insert(2, "NOTE: the database is in memory, so commits are not durable: issues/s is not the real figure")
+    for row in rows:
+        if len(row) == 1:
+            out.append(row[0])
+            continue
+        cells = list(row) + [""] * (4 - len(row))
+        out.append("  ".join(str(v).ljust(w) for v, w in zip(cells, widths)).rstrip())
+    problems = {**{f"floor {k}": v for k, v in floor["error_detail"].items()},
+                **{f"capacity {k}": v for k, v in cap["error_detail"].items()}}
+    if problems:
+        out += ["", "errors:"] + [f"  {count:6d}  {what}" for what, count in sorted(problems.items())]
+    for broken in floor["broken_streams"]:
+        out.append(f"  stream {broken}")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def log(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+    return parse
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m server.benchmark", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--counters", type=positive(int), default=200, help="counters calling (default 200)")
+    parser.add_argument("--kiosks", type=positive(int), default=20, help="kiosks issuing (default 20)")
+    parser.add_argument("--displays", type=positive(int), default=50, help="display streams, half per zone (50)")
+    parser.add_argument("--duration", type=positive(float), default=15.0, help="seconds per phase (default 15)")
+    parser.add_argument("--kiosk-rate", type=positive(float), default=5.0,
+                        help="tickets per second per kiosk in phase 1 (default 5)")
+    parser.add_argument("--call-interval", type=positive(float), default=2.0,
+                        help="seconds between two calls of one counter in phase 1 (default 2)")
+    parser.add_argument("--capacity-procs", type=positive(int), default=2,
+                        help="client processes sharing the kiosks in phase 2 (default 2)")
+    parser.add_argument("--prefill", type=int, default=None, help="tickets waiting before phase 1 (25 per queue)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print a JSON summary after the table")
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="where the temporary database goes (default: the system's temp dir; /dev/shm takes "
+                             "the disk's fsync out of the measurement)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, server log)")
+    args = parser.parse_args(argv)
+    args.capacity_procs = min(args.capacity_procs, args.kiosks)
+    return args
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="mpp-bench-", dir=args.dir))
+    run = Run(args, tmp)
+    limit = 120 + 3 * args.duration
+
+    def overdue():
+        log(f"hard deadline of {limit:.0f} s passed: stopping everything")
+        run.cleanup()
+        os._exit(3)
+
+    watchdog = threading.Timer(limit, overdue)
+    watchdog.daemon = True
+    watchdog.start()
+    signal.signal(signal.SIGTERM, _interrupt)
+    code = 0
+    try:
+        raw = run.execute()
+        run.cleanup()
+        summary = summarise(args, raw)
+        verdict = judge(summary)
+        print(report(summary, verdict), flush=True)
+        if args.json:
+            print(json.dumps({**summary, "targets": TARGETS, "verdict": verdict}, indent=2))
+    except KeyboardInterrupt:
+        log("interrupted")
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - the benchmark itself failed: say why, with the server's last words
+        log(f"benchmark failed: {type(exc).__name__}: {exc}")
+        server_log = tmp / "bench.log"
+        if server_log.exists():
+            log("server log (end):\n" + server_log.read_text(errors="replace")[-3000:])
+        code = 1
+    finally:
+        watchdog.cancel()
+        run.cleanup()
+        if args.keep or code == 1:
+            log(f"kept {tmp}")
+        else:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
