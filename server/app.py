@@ -19,6 +19,7 @@ from .domain.clock import Clock
 from .flows.auth import LoginGuard
 from .hub import Hub
 from .site_config import SiteConfig
+from .writer import Writer
 
 log = logging.getLogger("mpp.server")
 
@@ -89,7 +90,9 @@ def create_app(config: dict) -> OpenAPI:
         keepalive_s=float(config.get("KEEPALIVE_S", 15.0)),
         printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
     )
-    app.extensions["mpp"] = Context(site, pool, Hub(last_id), config.get("CLOCK") or Clock(), settings)
+    hub = Hub(last_id)
+    writer = Writer(config["DATABASE"], hub.publish)
+    app.extensions["mpp"] = Context(site, pool, writer, hub, config.get("CLOCK") or Clock(), settings)
     app.extensions["mpp.login_guard"] = LoginGuard()
 
     errors.register(app)

@@ -13,6 +13,7 @@ from .domain.calling import PriorityRatio
 from .domain.schedule import Schedule
 from .hub import Hub, Published
 from .site_config import SiteConfig
+from .writer import Writer
 
 
 class Site:
@@ -62,7 +63,8 @@ class Settings:
 @dataclass
 class Context:
     site: Site
-    pool: storage.Pool
+    pool: storage.Pool  # read connections, one per request
+    writer: "Writer"  # the one write connection, shared by group commit
     hub: Hub
     clock: object
     settings: Settings = field(default_factory=Settings)
@@ -76,15 +78,16 @@ class Context:
 
 
 class Work:
-    """`with Work(ctx, conn) as work:` one write transaction plus its events."""
+    """`with Work(ctx) as work:` one change and its events, durable when the block ends.
 
-    def __init__(self, ctx: Context, conn):
+    The events reach the streams only after the commit (see writer.py)."""
+
+    def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.conn = conn
         self.events: list[Published] = []
 
     def __enter__(self) -> "Work":
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn = self.ctx.writer.begin()
         self.moment = self.ctx.now()
         self.now = self.ctx.site.local_text(self.moment)
         self.service_day = self.ctx.site.service_day(self.moment)
@@ -92,10 +95,9 @@ class Work:
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is not None:
-            self.conn.execute("ROLLBACK")
+            self.ctx.writer.abort()
             return False
-        self.conn.execute("COMMIT")
-        self.ctx.hub.publish(self.events)
+        self.ctx.writer.commit(self.events)
         return False
 
     def emit(self, type_: str, zone, counter=None, ticket: dict | None = None, to_zone=None, **extra) -> None:

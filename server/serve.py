@@ -13,6 +13,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
+from .hub import COUNTS_EVERY_S
 from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
 
 log = logging.getLogger("mpp.server")
@@ -67,10 +68,9 @@ def expire_loop(app, every_s: float = 5.0):
     context = app.extensions["mpp"]
     while True:
         try:
-            with context.pool.connection() as connection:
-                expired = expire_stuck_printing(context, connection)
-                closed = close_past_days(context, connection)
-                purged = purge_personal_data(context, connection)
+            expired = expire_stuck_printing(context)
+            closed = close_past_days(context)
+            purged = purge_personal_data(context)
             if expired:
                 log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
             if purged:
@@ -80,6 +80,13 @@ def expire_loop(app, every_s: float = 5.0):
         except Exception:
             log.exception("expiring unconfirmed prints failed")
         gevent.sleep(every_s)
+
+
+def counts_loop(app):
+    hub = app.extensions["mpp"].hub
+    while True:
+        hub.tick_counts()
+        gevent.sleep(COUNTS_EVERY_S)
 
 
 def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
@@ -99,7 +106,7 @@ def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
 
 def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, backup_at: clock_time) -> None:
     server = NoDelayServer((host, port), app, handler_class=QuietHandler, log=None, error_log=log)
-    jobs = [gevent.spawn(expire_loop, app)]
+    jobs = [gevent.spawn(expire_loop, app), gevent.spawn(counts_loop, app)]
     if backup_dir is not None:
         jobs.append(gevent.spawn(backup_loop, app, db_path, backup_dir, backup_at))
     stopping = []
@@ -125,4 +132,5 @@ def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, bac
     finally:
         gevent.killall(jobs)
         app.extensions["mpp"].pool.close()
+        app.extensions["mpp"].writer.close()
         log.info("stopped")

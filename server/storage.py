@@ -251,8 +251,7 @@ def personal_data(conn, ticket_id: int):
 
 
 def purge_personal_data(conn, older_than: str) -> int:
-    with write(conn):
-        return conn.execute("DELETE FROM personal_data WHERE created_at < ?", (older_than,)).rowcount
+    return conn.execute("DELETE FROM personal_data WHERE created_at < ?", (older_than,)).rowcount
 
 
 def update_ticket(conn, ticket_id: int, **values) -> None:
@@ -398,9 +397,11 @@ def last_event_id(conn) -> int:
     return conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
 
 
-def events_after(conn, after_id: int, limit: int = 500):
+def events_after(conn, after_id: int, limit: int = 500, skip_types=()):
+    skip = "".join(" AND type != ?" for _ in skip_types)
     return conn.execute(
-        "SELECT id, type, zone, data FROM events WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+        f"SELECT id, type, zone, data FROM events WHERE id > ?{skip} ORDER BY id LIMIT ?",
+        (after_id, *skip_types, limit),
     ).fetchall()
 
 
@@ -436,13 +437,10 @@ def device_by_token(conn, token_hash: str):
 
 
 def record_heartbeat(conn, device_id: int, now: str, health: dict | None) -> None:
-    with write(conn):
-        if health is None:
-            conn.execute("UPDATE devices SET last_seen = ? WHERE id = ?", (now, device_id))
-        else:
-            conn.execute(
-                "UPDATE devices SET last_seen = ?, health = ? WHERE id = ?", (now, json.dumps(health), device_id)
-            )
+    if health is None:
+        conn.execute("UPDATE devices SET last_seen = ? WHERE id = ?", (now, device_id))
+    else:
+        conn.execute("UPDATE devices SET last_seen = ?, health = ? WHERE id = ?", (now, json.dumps(health), device_id))
 
 
 def upsert_officer(conn, username: str, pin_hash: str, role: str, agency, now: str) -> int:
@@ -464,11 +462,10 @@ def officer_by_id(conn, officer_id: int):
 
 
 def insert_session(conn, token_hash: str, officer_id: int, now: str, expires_at: str) -> None:
-    with write(conn):
-        conn.execute(
-            "INSERT INTO sessions (token_hash, officer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (token_hash, officer_id, now, expires_at),
-        )
+    conn.execute(
+        "INSERT INTO sessions (token_hash, officer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (token_hash, officer_id, now, expires_at),
+    )
 
 
 def session_officer(conn, token_hash: str, now: str):
@@ -481,5 +478,4 @@ def session_officer(conn, token_hash: str, now: str):
 
 
 def revoke_session(conn, token_hash: str, now: str) -> None:
-    with write(conn):
-        conn.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", (now, token_hash))
+    conn.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", (now, token_hash))

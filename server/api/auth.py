@@ -3,7 +3,6 @@
 from flask import current_app, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from .. import storage
 from ..flows import auth
 from . import roles, DEVICES, OFFICERS, conn, ctx, require
 from .schemas import ErrorResponse, Heartbeat, Login
@@ -22,7 +21,7 @@ def login(body: Login):
          responses={401: ErrorResponse, 403: ErrorResponse})
 @roles(*OFFICERS)
 def logout():
-    auth.logout(ctx(), conn(), require(*OFFICERS))
+    auth.logout(ctx(), require(*OFFICERS))
     return jsonify({"status": "logged_out"})
 
 
@@ -31,8 +30,6 @@ def logout():
 @roles(*DEVICES)
 def heartbeat(body: Heartbeat):
     device = require(*DEVICES)
-    now = ctx().site.local_text(ctx().now())
-    health = body.model_dump(exclude_none=True) or None
-    storage.record_heartbeat(conn(), device.id, now, health)
+    now = auth.heartbeat(ctx(), device, body.model_dump(exclude_none=True) or None)
     return jsonify({"status": "ok", "server_time": now, "device": {"id": device.id, "name": device.name,
                                                                    "kind": device.role}})

@@ -21,7 +21,7 @@ def get_counter(path: CounterPath):
 def _status_route(action: str):
     @roles(*OFFICERS)
     def view(path: CounterPath):
-        return jsonify(counters.set_status(ctx(), conn(), path.counter, require(*OFFICERS), action))
+        return jsonify(counters.set_status(ctx(), path.counter, require(*OFFICERS), action))
 
     view.__name__ = f"{action}_counter"
     bp.post(f"/<counter>/{action}", summary=f"{action.capitalize()} the counter")(view)
@@ -35,19 +35,19 @@ for _action in ("open", "close", "pause", "resume"):
          responses={200: CallResult})
 @roles(*OFFICERS)
 def call_next(path: CounterPath):
-    return jsonify({"ticket": counters.call_next(ctx(), conn(), path.counter, require(*OFFICERS))})
+    return jsonify({"ticket": counters.call_next(ctx(), path.counter, require(*OFFICERS))})
 
 
 @bp.post("/<counter>/call", summary="Call one waiting ticket out of turn", responses={200: CallResult})
 @roles(*OFFICERS)
 def call(path: CounterPath, body: CallTicket):
-    return jsonify({"ticket": counters.call_ticket(ctx(), conn(), path.counter, require(*OFFICERS), body.ticket)})
+    return jsonify({"ticket": counters.call_ticket(ctx(), path.counter, require(*OFFICERS), body.ticket)})
 
 
 def _ticket_route(url: str, action: str, summary: str):
     @roles(*OFFICERS)
     def view(path: CounterPath):
-        ticket = counters.act_on_current(ctx(), conn(), path.counter, require(*OFFICERS), action)
+        ticket = counters.act_on_current(ctx(), path.counter, require(*OFFICERS), action)
         return jsonify({"ticket": ticket})
 
     view.__name__ = f"{action}_ticket"
@@ -65,5 +65,5 @@ _ticket_route("hold", "hold", "Park the current ticket; call it again later by i
          responses={200: CallResult})
 @roles(*OFFICERS)
 def transfer(path: CounterPath, body: Transfer):
-    return jsonify({"ticket": counters.transfer(ctx(), conn(), path.counter, require(*OFFICERS), body.service)})
+    return jsonify({"ticket": counters.transfer(ctx(), path.counter, require(*OFFICERS), body.service)})
 

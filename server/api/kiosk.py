@@ -23,7 +23,7 @@ def catalog():
 @roles(*KIOSK)
 def issue(body: IssueTicket):
     device = require(*KIOSK)
-    ticket, created = tickets.issue_ticket(ctx(), conn(), device, body.service, body.priority, body.request_id,
+    ticket, created = tickets.issue_ticket(ctx(), device, body.service, body.priority, body.request_id,
                                            base_url(), nik=body.nik, phone=body.phone)
     return jsonify(ticket), 201 if created else 200
 
@@ -33,7 +33,7 @@ def issue(body: IssueTicket):
 @roles(*KIOSK)
 def printed(path: TicketPath):
     device = require(*KIOSK)
-    return jsonify(tickets.confirm_printed(ctx(), conn(), device, path.id, base_url()))
+    return jsonify(tickets.confirm_printed(ctx(), device, path.id, base_url()))
 
 
 @bp.post("/tickets/<int:id>/print-failed", summary="Printing failed: the ticket is cancelled, its number never reused",
@@ -41,7 +41,7 @@ def printed(path: TicketPath):
 @roles(*KIOSK)
 def print_failed(path: TicketPath, body: PrintFailed):
     device = require(*KIOSK)
-    return jsonify(tickets.report_print_failed(ctx(), conn(), device, path.id, body.reason, base_url()))
+    return jsonify(tickets.report_print_failed(ctx(), device, path.id, body.reason, base_url()))
 
 
 public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name="public")])

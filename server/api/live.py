@@ -9,7 +9,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from ..context import Context
 from ..domain.errors import Invalid
 from ..flows import state
-from ..hub import COUNTS_EVERY_S, Filter, Published
+from ..hub import COUNTS_EVERY_S, SUMMARISED, Filter, Published
 from ..sse import ServerSentEvent
 from .. import storage
 from . import roles, WATCHERS, conn, ctx, release_connection, require
@@ -50,9 +50,9 @@ def events(query: EventsQuery):
     )
 
 
-def _from_database(context: Context, after_id: int) -> list[Published]:
+def _from_database(context: Context, after_id: int, summary: bool) -> list[Published]:
     with context.pool.connection() as connection:
-        rows = storage.events_after(connection, after_id)
+        rows = storage.events_after(connection, after_id, skip_types=SUMMARISED if summary else ())
     published = []
     for row in rows:
         to_zone = json.loads(row["data"]).get("to_zone") if row["type"] == "ticket.transferred" else None
@@ -94,9 +94,11 @@ def event_stream(context: Context, key: Filter, after_id: int, max_events: int |
         next_counts = last_write = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         while not hub.closing:
-            batch = hub.since(cursor)
+            batch = hub.since(cursor, key.summary)
             if batch is None:
-                batch = _from_database(context, cursor)
+                batch = _from_database(context, cursor, key.summary)
+            if not batch and key.summary:
+                cursor = max(cursor, hub.last_id)  # nothing a summary shows: skip the issuance
             if batch:
                 cursor = batch[-1].id
                 wanted = [e.payload for e in batch if key.matches(e)]

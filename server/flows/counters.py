@@ -106,9 +106,10 @@ def _call(work: Work, row, officer, ticket_id: int) -> dict:
     return with_personal(work.conn, ticket)
 
 
-def set_status(ctx: Context, conn, code: str, officer, action: str) -> dict:
+def set_status(ctx: Context, code: str, officer, action: str) -> dict:
     """open, close, pause, resume."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _counter(ctx, conn, code, officer)
         status = row["status"]
         if action == "open":
@@ -138,8 +139,9 @@ def set_status(ctx: Context, conn, code: str, officer, action: str) -> dict:
         return counter_view(ctx, conn, storage.counter_row(conn, code))
 
 
-def call_next(ctx: Context, conn, code: str, officer) -> dict | None:
-    with Work(ctx, conn) as work:
+def call_next(ctx: Context, code: str, officer) -> dict | None:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _counter(ctx, conn, code, officer)
         _must_be_open(row, officer)
         _finish_current(work, row)
@@ -156,9 +158,10 @@ def call_next(ctx: Context, conn, code: str, officer) -> dict | None:
         return _call(work, row, officer, choice.ticket_id)
 
 
-def call_ticket(ctx: Context, conn, code: str, officer, ticket_code: str) -> dict:
+def call_ticket(ctx: Context, code: str, officer, ticket_code: str) -> dict:
     """Call one waiting (or held) ticket out of turn."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _counter(ctx, conn, code, officer)
         _must_be_open(row, officer)
         wanted = split_code(ticket_code)
@@ -180,9 +183,10 @@ def _current(conn, row):
     return storage.ticket_by_id(conn, row["ticket_id"])
 
 
-def act_on_current(ctx: Context, conn, code: str, officer, action: str) -> dict:
+def act_on_current(ctx: Context, code: str, officer, action: str) -> dict:
     """recall, start, done, no_show, hold: the counter's current ticket moves on."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _counter(ctx, conn, code, officer)
         _must_be_open(row, officer) if action in ("recall", "start") else _must_be_theirs(row, officer)
         current = _current(conn, row)
@@ -204,9 +208,10 @@ def act_on_current(ctx: Context, conn, code: str, officer, action: str) -> dict:
         return ticket
 
 
-def transfer(ctx: Context, conn, code: str, officer, service_code: str) -> dict:
+def transfer(ctx: Context, code: str, officer, service_code: str) -> dict:
     """The current ticket joins another service's queue and keeps its code and its place in time."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _counter(ctx, conn, code, officer)
         _must_be_theirs(row, officer)
         current = _current(conn, row)

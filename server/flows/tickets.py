@@ -83,11 +83,12 @@ def with_wait(ctx: Context, conn, ticket: dict, base_url: str) -> dict:
     return ticket
 
 
-def issue_ticket(ctx: Context, conn, device, service_code: str, priority, request_id: str, base_url: str,
+def issue_ticket(ctx: Context, device, service_code: str, priority, request_id: str, base_url: str,
                  nik: str | None = None, phone: str | None = None):
     """Reserve a number (status printing). Returns (ticket, created)."""
     site = ctx.site
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         existing = storage.ticket_by_request_id(conn, request_id)
         if existing is not None:
             if existing["issued_service"] != service_code or existing["device_id"] != device.id:
@@ -142,9 +143,10 @@ def _personal_data(service, nik, phone):
     return (personal.clean_nik(nik) if nik else None), (personal.clean_phone(phone) if phone else None)
 
 
-def purge_personal_data(ctx: Context, conn) -> int:
+def purge_personal_data(ctx: Context) -> int:
     days = ctx.site.info.personal_data_retention_days
-    return storage.purge_personal_data(conn, ctx.site.local_text(ctx.now() - timedelta(days=days)))
+    with Work(ctx) as work:
+        return storage.purge_personal_data(work.conn, ctx.site.local_text(work.moment - timedelta(days=days)))
 
 
 def _kiosk_ticket(conn, site, ticket_id: int):
@@ -154,9 +156,10 @@ def _kiosk_ticket(conn, site, ticket_id: int):
     return row
 
 
-def confirm_printed(ctx: Context, conn, device, ticket_id: int, base_url: str) -> dict:
+def confirm_printed(ctx: Context, device, ticket_id: int, base_url: str) -> dict:
     """The kiosk printed the ticket: it joins the queue."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _kiosk_ticket(conn, ctx.site, ticket_id)
         if row["printed_at"] is not None:  # a retried confirmation
             return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
@@ -168,9 +171,10 @@ def confirm_printed(ctx: Context, conn, device, ticket_id: int, base_url: str) -
         return with_wait(ctx, conn, ticket, base_url)
 
 
-def report_print_failed(ctx: Context, conn, device, ticket_id: int, reason: str, base_url: str) -> dict:
+def report_print_failed(ctx: Context, device, ticket_id: int, reason: str, base_url: str) -> dict:
     """Nobody holds this number: cancel it. The number is never issued again."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         row = _kiosk_ticket(conn, ctx.site, ticket_id)
         if row["status"] == CANCELLED:
             return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
@@ -182,9 +186,10 @@ def report_print_failed(ctx: Context, conn, device, ticket_id: int, reason: str,
         return with_wait(ctx, conn, ticket, base_url)
 
 
-def expire_stuck_printing(ctx: Context, conn) -> int:
+def expire_stuck_printing(ctx: Context) -> int:
     """Cancel tickets whose kiosk never confirmed printing: nobody holds them."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         limit = ctx.site.local_text(work.moment - timedelta(seconds=ctx.printing_timeout_s))
         stuck = storage.stuck_printing(conn, limit)
         for row in stuck:
@@ -195,9 +200,10 @@ def expire_stuck_printing(ctx: Context, conn) -> int:
         return len(stuck)
 
 
-def close_past_days(ctx: Context, conn) -> int:
+def close_past_days(ctx: Context) -> int:
     """Tickets still open from an earlier service day: nobody will call them any more."""
-    with Work(ctx, conn) as work:
+    with Work(ctx) as work:
+        conn = work.conn
         stale = storage.open_tickets_before(conn, work.service_day)
         for row in stale:
             action = END_OF_DAY_ACTION[row["status"]]
