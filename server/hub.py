@@ -59,9 +59,13 @@ class _Channel:
 class Hub:
     def __init__(self, last_id: int = 0, keep: int = 10_000):
         self._ring: deque[Published] = deque(maxlen=keep)
+        # What summary streams show (calls, counter changes): they never wade through issuance.
+        self._major: deque[Published] = deque(maxlen=keep)
+        self._major_floor = last_id  # every major event after this id is in _major
         self._channels: dict[Filter, _Channel] = {}
         self.last_id = last_id
         self.counts_version = 0  # moves whenever a waiting count may have changed
+        self._ticked_version = 0
         self.closing = False
 
     def publish(self, events: list[Published]) -> None:
@@ -71,20 +75,41 @@ class Hub:
         for event in events:
             self._ring.append(event)
             self.last_id = event.id
+            if event.type not in SUMMARISED:
+                if len(self._major) == self._major.maxlen:
+                    self._major_floor = self._major[0].id
+                self._major.append(event)
             if event.type.startswith("ticket."):
                 self.counts_version += 1
             for key in self._channels:
                 if key not in woken and key.matches(event):
                     woken.add(key)
         for key in woken:
-            channel = self._channels[key]
-            channel.signal.set()
-            channel.signal = Signal()
+            self._wake(key)
 
-    def since(self, after_id: int, limit: int = 500) -> list[Published] | None:
-        """Events after `after_id` from memory, or None when memory no longer reaches back."""
+    def _wake(self, key: Filter) -> None:
+        channel = self._channels[key]
+        channel.signal.set()
+        channel.signal = Signal()
+
+    def tick_counts(self) -> None:
+        """Wake the summary streams when waiting counts changed (called a few times a second)."""
+        if self.counts_version == self._ticked_version:
+            return
+        self._ticked_version = self.counts_version
+        for key in [k for k in self._channels if k.summary]:
+            self._wake(key)
+
+    def since(self, after_id: int, summary: bool = False, limit: int = 500) -> list[Published] | None:
+        """Events after `after_id` from memory, or None when memory no longer reaches back.
+
+        With `summary`, only the events a summary stream shows."""
         if after_id >= self.last_id:
             return []
+        if summary:
+            if after_id < self._major_floor:
+                return None
+            return _newer(self._major, after_id)[:limit]
         if not self._ring or self._ring[0].id > after_id + 1:
             return None
         start = after_id + 1 - self._ring[0].id
@@ -115,3 +140,14 @@ class Hub:
     @property
     def streams(self) -> int:
         return sum(c.listeners for c in self._channels.values())
+
+
+def _newer(ring: deque, after_id: int) -> list[Published]:
+    """The events of `ring` after `after_id`, found from the new end (few, usually)."""
+    newer = []
+    for event in reversed(ring):
+        if event.id <= after_id:
+            break
+        newer.append(event)
+    newer.reverse()
+    return newer

@@ -147,3 +147,18 @@ def test_snapshot_has_counters_queues_recent_calls_and_last_event_id(floor):
     assert all(c["zone"] == "1" for c in state["counters"])
     assert all(q["zone"] == "1" for q in state["queues"]) and {"code", "prefix", "waiting"} <= set(state["queues"][0])
     assert state["recent_calls"][0]["ticket"]["code"] == ticket["code"]
+
+
+def test_summary_stream_sees_waiting_counts_change_while_only_kiosks_are_busy(floor):
+    with floor.display() as display:
+        with connect_sse(display, "GET", "/api/events", params={"zone": "1", "summary": "1"},
+                         timeout=15) as source:
+            floor.issue("DK-KTP")
+            floor.issue("DK-KTP")
+            counts = None
+            for event in source.iter_sse():
+                if event.event == "queue.counts":
+                    counts = json.loads(event.data)["queues"]
+                    if counts.get("DUKCAPIL-KTP") == 2:
+                        break
+    assert counts["DUKCAPIL-KTP"] == 2 and "BPN" not in counts
