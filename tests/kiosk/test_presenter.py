@@ -1,0 +1,141 @@
+"""The citizen's path, driven through the presenter with a fake view and worker."""
+
+import pytest
+
+from kiosk.presenter import KioskPresenter
+
+CATALOG = {
+    "site": {"name": "MPP Harapan Jaya", "priority_categories": [{"code": "lansia", "name": "Lanjut usia"}]},
+    "agencies": [
+        {"code": "DUKCAPIL", "name": "Disdukcapil", "services": [
+            {"code": "DK-KTP", "name": "Cetak KTP-el", "available": True, "reason": None, "waiting": 3,
+             "est_wait_min": 12, "requirements": ["KK asli"]},
+            {"code": "DK-KK", "name": "Kartu Keluarga", "available": False, "reason": "quota_full", "waiting": 9,
+             "est_wait_min": 40, "requirements": []},
+        ]},
+    ],
+}
+
+
+class FakeView:
+    def __init__(self):
+        self.screens = []
+
+    def show(self, screen):
+        self.screens.append(screen)
+
+    @property
+    def current(self):
+        return self.screens[-1]
+
+
+class FakeWorker:
+    def __init__(self):
+        self.asked = []
+
+    def load_catalog(self):
+        self.asked.append(("catalog",))
+
+    def take_ticket(self, service, priority):
+        self.asked.append(("ticket", service, priority))
+
+
+@pytest.fixture
+def kiosk():
+    view, worker = FakeView(), FakeWorker()
+    presenter = KioskPresenter(view, worker)
+    presenter.start()
+    presenter.catalog_loaded(CATALOG)
+    presenter.printer_status(True)
+    return presenter, view, worker
+
+
+def test_starts_out_of_service_until_the_catalog_arrives():
+    view, worker = FakeView(), FakeWorker()
+    presenter = KioskPresenter(view, worker)
+    presenter.start()
+    assert view.current.name == "out_of_service" and worker.asked == [("catalog",)]
+    presenter.catalog_loaded(CATALOG)
+    assert view.current.name == "home"
+
+
+def test_the_whole_path_asks_for_one_ticket_and_shows_it(kiosk):
+    presenter, view, worker = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    presenter.choose_priority("lansia")
+    presenter.take_ticket()
+    presenter.take_ticket()  # a second touch while printing
+    assert [a for a in worker.asked if a[0] == "ticket"] == [("ticket", "DK-KTP", "lansia")]
+    assert view.current.name == "printing"
+    presenter.go_home()  # the idle timer must not abandon a ticket being printed
+    assert view.current.name == "printing"
+    presenter.ticket_printed({"code": "A-004", "ahead": 3})
+    assert view.current.name == "done" and view.current.ticket["code"] == "A-004"
+    presenter.idle()
+    assert view.current.name == "home"
+
+
+def test_unavailable_service_cannot_be_taken(kiosk):
+    presenter, view, worker = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KK")
+    presenter.take_ticket()
+    assert view.current.name == "service" and not [a for a in worker.asked if a[0] == "ticket"]
+
+
+def test_unknown_priority_is_ignored(kiosk):
+    presenter, view, _ = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    presenter.choose_priority("vip")
+    assert view.current.priority is None
+
+
+def test_print_failure_is_told_and_the_kiosk_goes_home(kiosk):
+    presenter, view, _ = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    presenter.take_ticket()
+    presenter.print_failed("Kertas habis")
+    assert view.current.name == "failed" and view.current.detail == "Kertas habis"
+    presenter.idle()
+    assert view.current.name == "home"
+
+
+def test_server_lost_on_home_goes_out_of_service_and_comes_back(kiosk):
+    presenter, view, _ = kiosk
+    presenter.server_unreachable("timeout")
+    assert view.current.name == "out_of_service"
+    presenter.catalog_loaded(CATALOG)
+    assert view.current.name == "home"
+
+
+def test_printer_out_of_paper_takes_the_kiosk_out_of_service(kiosk):
+    presenter, view, _ = kiosk
+    presenter.printer_status(False, "kertas habis")
+    assert view.current.name == "out_of_service" and "kertas habis" in view.current.detail
+    presenter.printer_status(True)
+    assert view.current.name == "home"
+
+
+def test_back_and_idle_return_home_and_reset_the_language(kiosk):
+    presenter, view, _ = kiosk
+    presenter.toggle_language()
+    presenter.choose_agency("DUKCAPIL")
+    assert view.current.language == "en"
+    presenter.choose_service("DK-KTP")
+    presenter.back()
+    assert view.current.name == "agency"
+    presenter.idle()
+    assert view.current.name == "home" and presenter.language == "id"
+
+
+def test_new_catalog_updates_counts_without_moving_the_citizen(kiosk):
+    presenter, view, _ = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    fresher = {**CATALOG, "agencies": [{**CATALOG["agencies"][0], "services": [
+        {**CATALOG["agencies"][0]["services"][0], "waiting": 7}, CATALOG["agencies"][0]["services"][1]]}]}
+    presenter.catalog_loaded(fresher)
+    assert view.current.name == "service" and view.current.service["waiting"] == 7
