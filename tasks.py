@@ -21,8 +21,10 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
-# Debian packages the tests use: Chromium for the status page.
-APT_PACKAGES = {"chromium": "chromium"}
+# Debian packages the tests use: Chromium for the status page; Qt's runtime libraries
+# for the apps (offscreen needs EGL, xkbcommon, fontconfig and a font).
+APT_PACKAGES = ["chromium", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
+                "fonts-dejavu-core"]
 
 
 def run(*command, **kwargs) -> None:
@@ -42,8 +44,10 @@ def setup(extras: str = "test") -> None:
 
 def system_packages() -> None:
     """Install missing Debian packages when we may (root on a Debian/Ubuntu machine)."""
-    missing = [pkg for binary, pkg in APT_PACKAGES.items() if not shutil.which(binary)]
-    if not missing or not shutil.which("apt-get"):
+    if not shutil.which("apt-get") or not shutil.which("dpkg-query"):
+        return
+    missing = [pkg for pkg in APT_PACKAGES if not installed(pkg)]
+    if not missing:
         return
     sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
     if sudo is None:
@@ -52,6 +56,11 @@ def system_packages() -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(*sudo, "apt-get", "update", "-qq", env=env)
     run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def installed(package: str) -> bool:
+    result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return result.stdout.strip() == "install ok installed"
 
 
 def demo(args: list[str]) -> int:
