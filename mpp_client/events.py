@@ -1,0 +1,243 @@
+"""Follow the server's event stream in a thread of its own, across restarts and outages.
+
+The server holds the truth; a display or counter app starts from a snapshot
+(`GET /api/state`) and then applies events in order. After a dropped connection
+the follower asks for everything after the last event it delivered
+(`Last-Event-ID`), so an app sees every event exactly once, in order, without
+ever re-reading the snapshot — unless the server's event log went backwards
+(a restored or new database), when the follower delivers a fresh snapshot.
+
+Callbacks run in the follower's thread: a Qt app emits a signal from them and
+handles it in the UI thread; it never touches a widget there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from httpx_sse import SSEError
+
+from .api import ApiClient, ApiError, ServerUnreachable
+
+log = logging.getLogger("mpp_client.events")
+
+CONNECTED, DISCONNECTED, UNAUTHORIZED = "connected", "disconnected", "unauthorized"
+DEFAULT_RETRY_MS = 3000  # until the server's own `retry:` arrives
+
+
+def reconnect_delay(failures: int, retry_ms: int, cap_s: float = 30.0,
+                    rand: Callable[[], float] = random.random) -> float:
+    """Seconds before the next attempt: the server's retry, doubled per failure, capped, with jitter.
+
+    The jitter (50–100 %) keeps a hall of displays from reconnecting in one burst after a restart.
+    """
+    base = min(cap_s, retry_ms / 1000 * 2 ** min(failures, 16))
+    return base * (0.5 + 0.5 * rand())
+
+
+def is_stale(event_ts_iso: str, now: datetime, max_age_s: float = 60) -> bool:
+    """True when an event is too old to announce (e.g. calls replayed after a reconnect).
+
+    `now` must be the server's time (see `EventFollower.server_now`): demo and test
+    servers run on an injected clock far from the PC's.
+    """
+    moment = datetime.fromisoformat(event_ts_iso)
+    if moment.tzinfo is None or now.tzinfo is None:
+        raise ValueError("is_stale needs times with a UTC offset")
+    return (now - moment).total_seconds() > max_age_s
+
+
+def _noop(*_args) -> None:
+    pass
+
+
+class EventFollower:
+    """`GET /api/events` followed in a daemon thread: `start()`, then callbacks, then `stop()`.
+
+    on_snapshot(state_dict)          the starting point (and again only if the server's log went backwards)
+    on_event(type, data, event_id)   every event in order; event_id is None for `queue.counts`
+    on_status(status, message)       "connected" (message None), "disconnected" (why, in Indonesian),
+                                     "unauthorized" (the token is no good: the follower stops by itself)
+    """
+
+    def __init__(self, base_url: str, token: str | None, zone: str | None = None, counter: str | None = None,
+                 summary: bool = False, *, on_snapshot: Callable[[dict], None] | None = None,
+                 on_event: Callable[[str, dict, int | None], None] | None = None,
+                 on_status: Callable[[str, str | None], None] | None = None,
+                 last_event_id: int | None = None, timeout: float = 5.0, read_timeout: float = 45.0,
+                 max_backoff_s: float = 30.0):
+        self.base_url, self.token = base_url, token
+        self.zone, self.counter, self.summary = zone, counter, summary
+        self.on_snapshot = on_snapshot or _noop
+        self.on_event = on_event or _noop
+        self.on_status = on_status or _noop
+        self.read_timeout, self.max_backoff_s = read_timeout, max_backoff_s
+        self.status: str | None = None
+        self.clock_offset = timedelta(0)  # server clock minus this PC's, from the last snapshot
+        self._last_event_id = last_event_id
+        self._retry_ms = DEFAULT_RETRY_MS
+        self._timeout = timeout
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._response: httpx.Response | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def last_event_id(self) -> int | None:
+        """The id of the last event delivered (or of the snapshot): where a new follower would resume."""
+        return self._last_event_id
+
+    def server_now(self) -> datetime:
+        """The server's clock as of now, for `is_stale`."""
+        return datetime.now(UTC) + self.clock_offset
+
+    def is_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end by itself (after "unauthorized"); True if it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.is_alive()
+
+    def start(self) -> EventFollower:
+        if self._thread is not None:
+            raise RuntimeError("an EventFollower starts once; make a new one")
+        self._thread = threading.Thread(target=self._run, name="mpp-events", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """End the thread promptly, even mid-read (a snapshot request in flight ends within its own
+        timeout). Returns False if the thread did not end within `timeout`."""
+        self._stopping.set()
+        with self._lock:
+            response = self._response
+        if response is not None:
+            _abort(response)
+        if self._thread is None or self._thread is threading.current_thread():
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # -- the thread --------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        failures = 0
+        with ApiClient(self.base_url, self.token, timeout=self._timeout) as api:
+            while not self._stopping.is_set():
+                try:
+                    self._resync(api)
+                    failures = self._follow(api, failures)
+                    why = "Server menutup aliran peristiwa."
+                except ApiError as exc:
+                    if exc.status in (401, 403):
+                        self._report(UNAUTHORIZED, exc.message)
+                        return
+                    why = exc.message
+                except ServerUnreachable as exc:
+                    why = exc.message
+                except (SSEError, ValueError, httpx.HTTPError) as exc:
+                    log.warning("unreadable event stream: %s", exc)
+                    why = "Aliran peristiwa dari server tidak dapat dibaca."
+                except Exception:  # a bug here must not leave a hall display frozen: log it, reconnect
+                    log.exception("event follower failed")
+                    why = "Kesalahan saat membaca peristiwa; menyambung ulang."
+                if self._stopping.is_set():
+                    return
+                self._report(DISCONNECTED, why)
+                delay = reconnect_delay(failures, self._retry_ms, self.max_backoff_s)
+                failures += 1
+                log.info("event stream lost (%s); reconnecting in %.1f s", why, delay)
+                self._stopping.wait(delay)
+
+    def _resync(self, api: ApiClient) -> None:
+        """Snapshot first when starting fresh, or when the server's log no longer reaches our last id."""
+        snapshot = api.state(self.zone)
+        self._measure_clock(snapshot)
+        newest = snapshot.get("last_event_id", 0)
+        if self._last_event_id is None or newest < self._last_event_id:
+            if self._last_event_id is not None:
+                log.warning("server event log went back from %s to %s: starting over from a snapshot",
+                            self._last_event_id, newest)
+            self._last_event_id = newest
+            self._deliver(self.on_snapshot, snapshot)
+
+    def _follow(self, api: ApiClient, failures: int) -> int:
+        """Read the stream until it ends; returns the failure count (reset once connected)."""
+        try:
+            with api.open_events(self._last_event_id, self.zone, self.counter, self.summary,
+                                 read_timeout=self.read_timeout) as source:
+                with self._lock:
+                    self._response = source.response
+                if self._stopping.is_set():  # stop() came before the response was there to abort
+                    return failures
+                self._report(CONNECTED, None)
+                failures = 0
+                for sse in source.iter_sse():
+                    if sse.retry is not None:
+                        self._retry_ms = sse.retry
+                    if sse.data:
+                        self._dispatch(sse.event, sse.id, json.loads(sse.data))
+                    if self._stopping.is_set():
+                        break
+        except ServerUnreachable:
+            if not self._stopping.is_set():  # else: our own stop() cut the connection
+                raise
+        finally:
+            with self._lock:
+                self._response = None
+        return failures
+
+    def _dispatch(self, type_: str, sse_id: str, data: dict) -> None:
+        # Numbered events carry their id in the data too; `queue.counts` does not. The
+        # frame's own id can't tell: per the SSE standard an unnumbered frame inherits
+        # the previous id, and httpx-sse reports it that way.
+        if not isinstance(data, dict) or "id" not in data:
+            self._deliver(self.on_event, type_, data, None)
+            return
+        event_id = int(sse_id or data["id"])
+        if self._last_event_id is not None and event_id <= self._last_event_id:
+            return  # already delivered (a replay overlapping what we saw)
+        self._deliver(self.on_event, type_, data, event_id)
+        self._last_event_id = event_id
+
+    def _measure_clock(self, snapshot: dict) -> None:
+        try:
+            self.clock_offset = datetime.fromisoformat(snapshot["now"]) - datetime.now(UTC)
+        except (KeyError, TypeError, ValueError):
+            pass  # an older server without `now`: assume the PC's clock
+
+    def _report(self, status: str, message: str | None) -> None:
+        if status == self.status:
+            return  # "disconnected" is said once per outage, not once per attempt
+        self.status = status
+        self._deliver(self.on_status, status, message)
+
+    @staticmethod
+    def _deliver(callback, *args) -> None:
+        # An app's bug must not end the stream for the whole screen.
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("event callback %r failed", callback)
+
+
+def _abort(response: httpx.Response) -> None:
+    """Wake a read blocked in another thread: closing a socket doesn't, shutting it down does."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already gone
+    else:
+        response.close()
