@@ -116,7 +116,9 @@ def event_stream(context: Context, key: Filter, after_id: int, max_events: int |
                 counts_sent = hub.counts_version
                 counts = counts_cache.get(context, key.zone)
                 next_counts, last_write = now + COUNTS_EVERY_S, now
-                yield ServerSentEvent(data=json.dumps({"queues": counts}), event="queue.counts").encode()
+                body = {"type": "queue.counts", "ts": context.site.local_text(context.now()), "zone": key.zone,
+                        "queues": counts}
+                yield ServerSentEvent(data=json.dumps(body), event="queue.counts").encode()
                 continue
             wait_for = max(0.0, keepalive - (now - last_write))
             if key.summary and hub.counts_version != counts_sent:
@@ -127,6 +129,9 @@ def event_stream(context: Context, key: Filter, after_id: int, max_events: int |
                 wait_for = min(wait_for, deadline - now)
             if not hub.wait(key, wait_for) and time.monotonic() - last_write >= keepalive:
                 last_write = time.monotonic()
-                yield ServerSentEvent(comment="keep-alive").encode()
+                # The server's time rides along: clients judge staleness by it, not their own clock.
+                yield ServerSentEvent(comment=f"keep-alive {context.site.local_text(context.now())}").encode()
+        if hub.closing:
+            yield ServerSentEvent(comment="shutting-down").encode()
     finally:
         hub.unsubscribe(key)
