@@ -1,0 +1,149 @@
+"""What a printed ticket says, decided before any printer is involved.
+
+`build_ticket` turns the server's answer to POST /api/tickets and the catalog's
+site object into a `TicketLayout`: plain strings in the citizen's language. Wrapping
+to the paper width and every printer detail happen later, in `escpos_render`.
+Personal data (NIK, phone number) is never copied into the layout, even when the
+ticket carries it (UU 27/2022 PDP).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date
+
+# Indonesia's three time zones by their UTC offset, as printed after a time.
+ZONE_ABBREVIATIONS = {timedelta(hours=7): "WIB", timedelta(hours=8): "WITA", timedelta(hours=9): "WIT"}
+
+WORDS = {
+    "id": {
+        "number_label": "NOMOR ANTRIAN",
+        "priority": "PRIORITAS - {name}",
+        "time": "%H.%M",
+        "ahead_none": "Tidak ada antrian di depan Anda",
+        "ahead": "{n} orang di depan Anda",
+        "ahead_one": "1 orang di depan Anda",
+        "wait": "Perkiraan tunggu: ± {n} menit",
+        "wait_one": "Perkiraan tunggu: ± 1 menit",
+        "wait_none": "Segera dilayani",
+        "footer": ("Simpan tiket ini. Pindai kode QR untuk melihat status antrian.",
+                   "Harap menunggu sampai nomor Anda dipanggil."),
+    },
+    "en": {
+        "number_label": "QUEUE NUMBER",
+        "priority": "PRIORITY - {name}",
+        "time": "%H:%M",
+        "ahead_none": "No one ahead of you",
+        "ahead": "{n} people ahead of you",
+        "ahead_one": "1 person ahead of you",
+        "wait": "Estimated wait: ± {n} minutes",
+        "wait_one": "Estimated wait: ± 1 minute",
+        "wait_none": "You will be served shortly",
+        "footer": ("Keep this ticket. Scan the QR code to see your queue status.",
+                   "Please wait until your number is called."),
+    },
+}
+LANGUAGES = tuple(WORDS)
+
+
+@dataclass(frozen=True)
+class TicketLayout:
+    """Everything printed on one ticket, top to bottom; None means the line is left out."""
+
+    language: str
+    site_name: str
+    agency: str
+    service: str
+    number_label: str
+    code: str
+    priority_mark: str | None
+    issued_date: str  # "Senin, 23 November 2026"
+    issued_time: str  # "09.00 WIB"
+    ahead: str | None
+    wait: str | None
+    qr_payload: str | None  # the ticket's public status URL
+    footer: tuple[str, ...]
+
+    @property
+    def issued(self) -> str:
+        return f"{self.issued_date} {self.issued_time}"
+
+    def texts(self) -> list[str]:
+        """Every printed string (QR payload included), e.g. to check nothing private leaks."""
+        values = [self.site_name, self.agency, self.service, self.number_label, self.code, self.priority_mark,
+                  self.issued, self.ahead, self.wait, self.qr_payload, *self.footer]
+        return [value for value in values if value]
+
+
+def build_ticket(ticket: dict, site: dict, language: str = "id") -> TicketLayout:
+    """The layout of a freshly issued ticket. Raises ValueError naming a missing field."""
+    if language not in WORDS:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    words = WORDS[language]
+    moment = _issued_moment(_required(ticket, "issued_at"), site.get("timezone"))
+    return TicketLayout(
+        language=language,
+        site_name=_required(site, "name"),
+        agency=ticket.get("agency_name") or _required(ticket, "agency"),
+        service=ticket.get("service_name") or _required(ticket, "service"),
+        number_label=words["number_label"],
+        code=_required(ticket, "code"),
+        priority_mark=_priority_mark(ticket, site, language),
+        issued_date=format_date(moment.date(), "EEEE, d MMMM y", locale=language),
+        issued_time=f"{moment.strftime(words['time'])} {_zone_abbreviation(moment)}",
+        ahead=_count_text(ticket.get("ahead"), words, "ahead"),
+        wait=_count_text(ticket.get("est_wait_min"), words, "wait"),
+        qr_payload=ticket.get("status_url") or None,
+        footer=words["footer"],
+    )
+
+
+def _required(mapping: dict, key: str):
+    value = mapping.get(key)
+    if value in (None, ""):
+        raise ValueError(f"the ticket layout needs {key!r}, which is missing")
+    return value
+
+
+def _issued_moment(issued_at: str, timezone: str | None) -> datetime:
+    moment = datetime.fromisoformat(issued_at)
+    if moment.tzinfo is None:
+        raise ValueError(f"issued_at needs a UTC offset (like +07:00): {issued_at!r}")
+    if timezone:
+        try:
+            moment = moment.astimezone(ZoneInfo(timezone))
+        except ZoneInfoNotFoundError:
+            pass  # keep the server's own offset, which is the site's anyway
+    return moment
+
+
+def _zone_abbreviation(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if offset in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[offset]
+    hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
+    return f"UTC{hours:+03d}:{rest:02d}"
+
+
+def _priority_mark(ticket: dict, site: dict, language: str) -> str | None:
+    code = ticket.get("priority")
+    if not code:
+        return None
+    category = next((c for c in site.get("priority_categories") or [] if c.get("code") == code), {})
+    if language == "en":
+        name = category.get("name_en") or category.get("name") or ticket.get("priority_name")
+    else:
+        name = ticket.get("priority_name") or category.get("name")
+    return WORDS[language]["priority"].format(name=name or code)
+
+
+def _count_text(value, words: dict, kind: str) -> str | None:
+    if value is None:
+        return None
+    count = max(0, round(value))
+    if count == 0:
+        return words[f"{kind}_none"]
+    if count == 1:
+        return words[f"{kind}_one"]
+    return words[kind].format(n=count)
