@@ -49,6 +49,7 @@ class KioskPresenter:
         self.catalog: dict = {}
         self.screen = Screen("out_of_service", language, message=text(language, "server_down"))
         self.server_ok = False
+        self.server_problem: str | None = None
         self.printer_problem: str | None = None
 
     # ------------------------------------------------------------ what the citizen does
@@ -116,6 +117,7 @@ class KioskPresenter:
     def catalog_loaded(self, catalog: dict) -> None:
         self.catalog = catalog
         self.server_ok = True
+        self.server_problem = None
         if self.screen.name == "out_of_service" or self.screen.name == "home":
             self.go_home()
         elif self.screen.name in ("agency", "service"):
@@ -123,6 +125,7 @@ class KioskPresenter:
 
     def server_unreachable(self, message: str) -> None:
         self.server_ok = False
+        self.server_problem = message or None
         if self.screen.name in ("home", "out_of_service"):
             self._out_of_service()
 
@@ -132,7 +135,8 @@ class KioskPresenter:
             self.go_home()
 
     def ticket_printed(self, ticket: dict) -> None:
-        self._show(Screen("done", self.language, ticket=ticket, message=text(self.language, "take_your_ticket")))
+        self._show(Screen("done", self.language, ticket=ticket, message=text(self.language, "take_your_ticket"),
+                          catalog=self.catalog))
         self.worker.load_catalog()  # waiting counts moved
 
     def ticket_refused(self, message: str) -> None:
@@ -155,7 +159,8 @@ class KioskPresenter:
 
     def _out_of_service(self) -> None:
         if not self.server_ok:
-            detail = text(self.language, "server_down")
+            # Why, when the worker knows (a refused token needs staff, not patience).
+            detail = self.server_problem or text(self.language, "server_down")
         else:
             detail = text(self.language, "printer_down", reason=self.printer_problem)
         self._show(Screen("out_of_service", self.language, message=text(self.language, "out_of_service"),

@@ -139,3 +139,9 @@ def test_new_catalog_updates_counts_without_moving_the_citizen(kiosk):
         {**CATALOG["agencies"][0]["services"][0], "waiting": 7}, CATALOG["agencies"][0]["services"][1]]}]}
     presenter.catalog_loaded(fresher)
     assert view.current.name == "service" and view.current.service["waiting"] == 7
+
+
+def test_out_of_service_says_why_the_server_refused(kiosk):
+    presenter, view, _ = kiosk
+    presenter.server_unreachable("Token kios ditolak server; hubungi petugas TI.")
+    assert view.current.name == "out_of_service" and "Token kios ditolak" in view.current.detail
