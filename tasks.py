@@ -64,34 +64,70 @@ def installed(package: str) -> bool:
 
 
 def demo(args: list[str]) -> int:
+    """The server on the demo site, a virtual network printer, and (with a screen) a kiosk."""
     setup()
     data = ROOT / "var" / "demo"
     data.mkdir(parents=True, exist_ok=True)
     db = data / "antrian.db"
-    mpp = [PYTHON, "-m", "server"]
-    run(*mpp, "init", "--db", db, "--site", ROOT / "server" / "sites" / "demo.toml")
-    tokens = data / "tokens.txt"
-    if not tokens.exists():
-        lines = []
-        for kind, name, zone in (("kiosk", "Kios Demo", "1"), ("display", "Layar Demo", "1")):
-            out = subprocess.run([str(c) for c in (*mpp, "device", "add", "--db", db, "--kind", kind, "--name", name,
-                                                   "--zone", zone)], check=True, capture_output=True, text=True)
-            lines.append(f"{kind}={out.stdout.strip().splitlines()[-1]}")
-        for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("admin", "admin", None)):
-            extra = ["--agency", agency] if agency else []
-            run(*mpp, "officer", "add", "--db", db, "--username", user, "--pin", "1234", "--role", role, *extra)
-        tokens.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"\nDemo tokens are in {tokens}; officers budi (Dukcapil) and admin, PIN 1234.")
-    print("Open http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json\n")
+    python = str(PYTHON)
+    run(python, "-m", "server", "init", "--db", db, "--site", ROOT / "server" / "sites" / "demo.toml")
+    tokens = demo_tokens(db, data / "tokens.txt")
     env = dict(os.environ)
     if "MPP_NOW" not in env:
         env["MPP_NOW"] = demo_morning()
         print(f"Demo clock starts at {env['MPP_NOW']} (set MPP_NOW to choose, or MPP_NOW= for the real time).")
+    print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi (Dukcapil) and admin, PIN 1234.")
+    print("Server: http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json")
+    print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
+    children = [
+        subprocess.Popen([python, "-m", "server", "run", "--db", str(db), "--port", "8080", *args], env=env),
+        subprocess.Popen([python, "-m", "kiosk.virtual_printer", "--port", "9100", "--jobs-dir",
+                          str(data / "printer")]),
+    ]
+    if has_screen():
+        children.append(subprocess.Popen([python, "-m", "kiosk", "--server", "http://127.0.0.1:8080",
+                                          "--token", tokens["kiosk"], "--profile", "virtual", "--windowed"]))
+    else:
+        print("No screen here (no DISPLAY): the apps are not started; the server and printer run.")
     try:
-        subprocess.run([str(c) for c in (*mpp, "run", "--db", db, "--port", "8080", *args)], env=env)
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
     except KeyboardInterrupt:
         pass
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
     return 0
+
+
+def demo_tokens(db: Path, path: Path) -> dict:
+    """Register the demo's devices and officers once; their tokens are kept in `path`."""
+    if not path.exists():
+        lines = []
+        for kind, name in (("kiosk", "Kios Demo"), ("display", "Layar Demo"), ("counter", "PC Loket Demo")):
+            out = subprocess.run([str(PYTHON), "-m", "server", "device", "add", "--db", str(db), "--kind", kind,
+                                  "--name", name, "--zone", "1"], check=True, capture_output=True, text=True)
+            lines.append(f"{kind}={out.stdout.strip().splitlines()[-1]}")
+        for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("admin", "admin", None)):
+            extra = ["--agency", agency] if agency else []
+            run(PYTHON, "-m", "server", "officer", "add", "--db", db, "--username", user, "--pin", "1234",
+                "--role", role, *extra)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split())
+
+
+def has_screen() -> bool:
+    return os.name == "nt" or sys.platform == "darwin" or bool(os.environ.get("DISPLAY")
+                                                               or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def demo_morning() -> str:
