@@ -194,7 +194,8 @@ def test_printed_ticket_is_confirmed_late_when_the_server_comes_back(qtbot, floo
 
         floor.server.start()
         qtbot.waitUntil(lambda: [t["status"] for t in tickets_on_server(floor)] == ["waiting"], timeout=15_000)
-        assert not kiosk.worker.unconfirmed
+        # The server commits before its answer reaches the worker thread: wait for that too.
+        qtbot.waitUntil(lambda: not kiosk.worker.unconfirmed, timeout=5000)
 
 
 # ---------------------------------------------------------------- screenshots
