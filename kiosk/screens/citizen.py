@@ -138,6 +138,25 @@ class ServiceCard(TileButton):
         self.counts.setText(_counts_line(service, language))
 
 
+def _page_with_back(owner: QWidget, upper_style: str, lower_style: str):
+    """A page with a back button beside two title lines; returns (layout, back, upper, lower)."""
+    page, layout = page_widget()
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(page)
+    top = QHBoxLayout()
+    back = _back_button("id")
+    top.addWidget(back, 0, Qt.AlignmentFlag.AlignTop)
+    titles = QVBoxLayout()
+    upper, lower = label("", upper_style), label("", lower_style)
+    titles.addWidget(upper)
+    titles.addWidget(lower)
+    top.addSpacing(12)
+    top.addLayout(titles, 1)
+    layout.addLayout(top)
+    return layout, back, upper, lower
+
+
 class AgencyPage(QWidget):
     """The agency's services, each with whether it is open, who waits and for how long."""
 
@@ -146,22 +165,8 @@ class AgencyPage(QWidget):
 
     def __init__(self):
         super().__init__()
-        page, layout = page_widget()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
-        top = QHBoxLayout()
-        self.back = _back_button("id")
+        layout, self.back, self.title, self.subtitle = _page_with_back(self, "title", "subtitle")
         self.back.clicked.connect(self.back_requested)
-        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
-        titles = QVBoxLayout()
-        self.title = label("", "title")
-        self.subtitle = label("", "subtitle")
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        top.addSpacing(12)
-        top.addLayout(titles, 1)
-        layout.addLayout(top)
         self.choose = label("", "subtitle")
         layout.addWidget(self.choose)
         self.list_host = QWidget()
@@ -208,22 +213,8 @@ class ServicePage(QWidget):
 
     def __init__(self):
         super().__init__()
-        page, layout = page_widget()
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(page)
-        top = QHBoxLayout()
-        self.back = _back_button("id")
+        layout, self.back, self.agency, self.title = _page_with_back(self, "subtitle", "title")
         self.back.clicked.connect(self.back_requested)
-        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
-        titles = QVBoxLayout()
-        self.agency = label("", "subtitle")
-        self.title = label("", "title")
-        titles.addWidget(self.agency)
-        titles.addWidget(self.title)
-        top.addSpacing(12)
-        top.addLayout(titles, 1)
-        layout.addLayout(top)
         status_row = QHBoxLayout()
         self.pill = StatusPill()
         self.counts = label("", "subtitle")
