@@ -1,0 +1,134 @@
+"""`mpp-counter`: the officer's counter app.
+
+    mpp-counter --server http://192.168.1.10:8080 [--username budi] [--counter L01] [--compact]
+
+Options not given on the command line come from the settings file (`counter.json`
+in the user's config directory, or `--settings PATH`); the last counter chosen is
+remembered there. PINs are never stored.
+"""
+
+from __future__ import annotations
+
+import time
+
+_STARTED = time.perf_counter()  # before Qt is imported: the start time counts it
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from mpp_client.settings import AppSettings, SettingsError  # noqa: E402
+
+from .presenter import CounterPresenter  # noqa: E402
+from .window import COMPACT_SIZE, WIDE_SIZE, CounterWindow  # noqa: E402
+from .worker import CounterBridge, CounterWorker, start_worker, stop_worker  # noqa: E402
+
+log = logging.getLogger("counter_client")
+
+
+@dataclass
+class CounterConfig:
+    server_url: str
+    username: str | None = None
+    counter: str | None = None
+    compact: bool = False
+    windowed: bool = True
+    settings: AppSettings | None = None
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="mpp-counter", description="Aplikasi loket antrian MPP untuk petugas.")
+    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser.add_argument("--username", help="fill in this officer's username on the login form")
+    parser.add_argument("--counter", metavar="CODE", help="preselect this counter (e.g. L01)")
+    parser.add_argument("--compact", action="store_true", default=None, help="narrow window beside another app")
+    parser.add_argument("--windowed", action="store_true", default=None, help="a window instead of maximised")
+    parser.add_argument("--settings", metavar="PATH", help="settings file (default: counter.json in the config dir)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser.parse_args(sys.argv[1:] if argv is None else argv)
+
+
+def resolve_config(args: argparse.Namespace) -> CounterConfig:
+    settings = AppSettings.load("counter", args.settings)
+    merged = settings.with_overrides({"server_url": args.server, "options": {
+        "username": args.username, "last_counter": args.counter, "compact": args.compact,
+        "windowed": args.windowed}})
+    options = merged.options
+    return CounterConfig(server_url=merged.server_url, username=options.get("username"),
+                         counter=options.get("last_counter"), compact=bool(options.get("compact")),
+                         windowed=bool(options.get("windowed")), settings=settings)
+
+
+class CounterApp:
+    """The parts wired together: window (view), presenter, bridge, worker and its thread."""
+
+    def __init__(self, config: CounterConfig):
+        self.config = config
+        self.window = CounterWindow(compact=config.compact)
+        self.bridge = CounterBridge()
+        self.presenter = CounterPresenter(self.window, self.bridge, last_counter=config.counter,
+                                          remember=self._remember, username=config.username or "")
+        self.worker = CounterWorker(config.server_url)
+        self.bridge.attach(self.worker, self.presenter)
+        self.window.bind(self.presenter)
+        self.thread = None
+
+    def _remember(self, code: str) -> None:
+        settings = self.config.settings
+        if settings is None:
+            return
+        settings.options["last_counter"] = code
+        try:
+            settings.save()
+        except OSError as exc:
+            log.warning("last counter not remembered: %s", exc)
+
+    def start(self) -> CounterApp:
+        self.thread = start_worker(self.worker)
+        self.presenter.start()
+        return self
+
+    def stop(self) -> bool:
+        """Stop the event stream and the worker thread, then close the window."""
+        ended = True
+        self.window.clock.stop()
+        if self.thread is not None:
+            ended = stop_worker(self.worker, self.thread)
+            self.thread = None
+        self.window.close()
+        return ended
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.log_level != "DEBUG":
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        config = resolve_config(args)
+    except SettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mpp-counter")
+    counter_app = CounterApp(config)
+    app.aboutToQuit.connect(counter_app.stop)
+    window = counter_app.window
+    if config.windowed or config.compact:
+        window.resize(*(COMPACT_SIZE if config.compact else WIDE_SIZE))
+        window.show()
+    else:
+        window.showMaximized()
+    counter_app.start()
+    QTimer.singleShot(0, lambda: log.info("ready for login in %d ms", (time.perf_counter() - _STARTED) * 1000))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    return app.exec()

@@ -1,0 +1,283 @@
+"""The counter app's one owner thread for the network (STYLE 7).
+
+`CounterWorker` lives in its own QThread and owns the ApiClient (one keep-alive
+connection for actions) and the EventFollower (the event stream, on a connection
+and thread of its own). It reports by signals only; `CounterBridge` is the
+presenter's Worker on the UI side and turns each request into a queued signal.
+
+Officer actions are never retried: after an answer that may have been lost the
+worker re-reads the counter, and after the stream reconnects it re-reads it too
+(resync), so the screen shows the truth and the officer decides what to do next.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
+from mpp_client.events import CONNECTED, EventFollower
+
+log = logging.getLogger("counter_client.worker")
+
+
+class CounterWorker(QObject):
+    logged_in = Signal(dict)
+    counters_loaded = Signal(dict)
+    counter_loaded = Signal(dict)
+    action_done = Signal(str, dict)
+    action_failed = Signal(str, str, str, bool)  # action, code, message, maybe_applied
+    stream_status = Signal(str, str)
+    stream_event = Signal(str, dict)
+    _resync_needed = Signal()  # from the follower's thread into this one
+
+    def __init__(self, server_url: str, timeout: float = 5.0, read_timeout: float = 45.0):
+        super().__init__()
+        self.server_url = server_url
+        self.api = ApiClient(server_url, timeout=timeout)
+        self.read_timeout = read_timeout
+        self.follower: EventFollower | None = None
+        self.code: str | None = None
+        self._was_lost = False
+        self._lock = threading.Lock()
+        self._resync_needed.connect(self._resync)
+
+    # ------------------------------------------------------------ life cycle
+
+    @Slot()
+    def shutdown(self) -> None:
+        self._stop_follower()
+        self.api.close()
+
+    def _stop_follower(self) -> None:
+        with self._lock:
+            follower, self.follower = self.follower, None
+        if follower is not None:
+            follower.stop()
+
+    # ------------------------------------------------------------ requests (worker thread)
+
+    @Slot(str, str)
+    def login(self, username: str, pin: str) -> None:
+        try:
+            answer = self.api.login(username, pin)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            self._failed("login", exc)
+        else:
+            self.logged_in.emit(answer.get("officer") or {"username": username})
+
+    @Slot()
+    def logout(self) -> None:
+        self._stop_follower()
+        self.code = None
+        if self.api.token:
+            try:
+                self.api.logout()
+            except (ServerUnreachable, ApiError) as exc:
+                log.info("logout not told to the server: %s", exc)
+
+    @Slot()
+    def load_counters(self) -> None:
+        try:
+            self.counters_loaded.emit(self.api.state())
+        except Exception as exc:  # noqa: BLE001
+            self._failed("counters", exc)
+
+    @Slot(str)
+    def select_counter(self, code: str) -> None:
+        self._stop_follower()
+        self.code = code
+        try:
+            counter = self.api.counter(code)
+        except Exception as exc:  # noqa: BLE001
+            self._failed("select", exc)
+            return
+        self.counter_loaded.emit(counter)
+        self._was_lost = False
+        follower = EventFollower(self.server_url, self.api.token, counter=code, summary=True,
+                                 on_event=self._on_event, on_status=self._on_status,
+                                 read_timeout=self.read_timeout, max_backoff_s=5.0)
+        with self._lock:
+            self.follower = follower
+        follower.start()
+
+    @Slot(str, str)
+    def act(self, code: str, action: str) -> None:
+        self._do(code, action, lambda: self.api.counter_action(code, action))
+
+    @Slot(str, str)
+    def call_ticket(self, code: str, ticket: str) -> None:
+        self._do(code, "call", lambda: self.api.call_ticket(code, ticket))
+
+    @Slot(str, str)
+    def transfer(self, code: str, service: str) -> None:
+        self._do(code, "transfer", lambda: self.api.transfer(code, service))
+
+    @Slot(str)
+    def refresh(self, code: str) -> None:
+        try:
+            self.counter_loaded.emit(self.api.counter(code))
+        except Exception as exc:  # noqa: BLE001
+            self._failed("refresh", exc)
+
+    def _do(self, code: str, action: str, call) -> None:
+        try:
+            answer = call()
+        except ServerUnreachable as exc:
+            self._failed(action, exc)
+            if exc.maybe_applied:
+                self.refresh(code)  # the truth before the officer acts again; never a retry
+            return
+        except Exception as exc:  # noqa: BLE001
+            self._failed(action, exc)
+            return
+        self.action_done.emit(action, answer)
+        self.refresh(code)  # recall counts, today's figures, waiting counts
+
+    def _failed(self, action: str, exc: Exception) -> None:
+        if isinstance(exc, Unauthorized) and action != "login":
+            self.action_failed.emit(action, "unauthorized", exc.message, False)
+        elif isinstance(exc, ApiError):
+            self.action_failed.emit(action, exc.code, exc.message, False)
+        elif isinstance(exc, ServerUnreachable):
+            self.action_failed.emit(action, "unreachable", exc.message, exc.maybe_applied)
+        else:
+            log.exception("counter action %s failed", action, exc_info=exc)
+            self.action_failed.emit(action, "bug", "Terjadi kesalahan di aplikasi; coba lagi.", False)
+
+    @Slot()
+    def _resync(self) -> None:
+        if self.code is not None:
+            self.refresh(self.code)
+
+    # ------------------------------------------------------------ the follower's thread
+
+    def _on_event(self, type_: str, data: dict, event_id) -> None:
+        self.stream_event.emit(type_, data)
+
+    def _on_status(self, status: str, message: str | None) -> None:
+        self.stream_status.emit(status, message or "")
+        if status == CONNECTED:
+            if self._was_lost:
+                self._resync_needed.emit()  # what happened while we were away: read it, don't replay it
+            self._was_lost = False
+        else:
+            self._was_lost = True
+
+
+class CounterBridge(QObject):
+    """The presenter's Worker on the UI side; the worker's reports come back here, queued."""
+
+    login_requested = Signal(str, str)
+    logout_requested = Signal()
+    counters_requested = Signal()
+    select_requested = Signal(str)
+    act_requested = Signal(str, str)
+    call_requested = Signal(str, str)
+    transfer_requested = Signal(str, str)
+    refresh_requested = Signal(str)
+    confirmed = Signal(str, float)  # action, seconds from request to the server's answer shown
+
+    def __init__(self):
+        super().__init__()
+        self.presenter = None
+        self._sent: dict[str, float] = {}
+
+    def attach(self, worker: CounterWorker, presenter) -> None:
+        self.presenter = presenter
+        self.login_requested.connect(worker.login)
+        self.logout_requested.connect(worker.logout)
+        self.counters_requested.connect(worker.load_counters)
+        self.select_requested.connect(worker.select_counter)
+        self.act_requested.connect(worker.act)
+        self.call_requested.connect(worker.call_ticket)
+        self.transfer_requested.connect(worker.transfer)
+        self.refresh_requested.connect(worker.refresh)
+        worker.logged_in.connect(self._logged_in)
+        worker.counters_loaded.connect(self._counters_loaded)
+        worker.counter_loaded.connect(self._counter_loaded)
+        worker.action_done.connect(self._action_done)
+        worker.action_failed.connect(self._action_failed)
+        worker.stream_status.connect(self._stream_status)
+        worker.stream_event.connect(self._stream_event)
+
+    # -- the presenter's Worker protocol
+
+    def login(self, username: str, pin: str) -> None:
+        self.login_requested.emit(username, pin)
+
+    def logout(self) -> None:
+        self.logout_requested.emit()
+
+    def load_counters(self) -> None:
+        self.counters_requested.emit()
+
+    def select_counter(self, code: str) -> None:
+        self.select_requested.emit(code)
+
+    def act(self, code: str, action: str) -> None:
+        self._sent[action] = time.perf_counter()
+        self.act_requested.emit(code, action)
+
+    def call_ticket(self, code: str, ticket: str) -> None:
+        self._sent["call"] = time.perf_counter()
+        self.call_requested.emit(code, ticket)
+
+    def transfer(self, code: str, service: str) -> None:
+        self._sent["transfer"] = time.perf_counter()
+        self.transfer_requested.emit(code, service)
+
+    def refresh(self, code: str) -> None:
+        self.refresh_requested.emit(code)
+
+    # -- reports (UI thread)
+
+    @Slot(dict)
+    def _logged_in(self, officer: dict) -> None:
+        self.presenter.logged_in(officer)
+
+    @Slot(dict)
+    def _counters_loaded(self, state: dict) -> None:
+        self.presenter.counters_loaded(state)
+
+    @Slot(dict)
+    def _counter_loaded(self, counter: dict) -> None:
+        self.presenter.counter_loaded(counter)
+
+    @Slot(str, dict)
+    def _action_done(self, action: str, answer: dict) -> None:
+        self.presenter.action_done(action, answer)
+        sent = self._sent.pop(action, None)
+        if sent is not None:
+            self.confirmed.emit(action, time.perf_counter() - sent)
+
+    @Slot(str, str, str, bool)
+    def _action_failed(self, action: str, code: str, message: str, maybe_applied: bool) -> None:
+        self._sent.pop(action, None)
+        self.presenter.action_failed(action, code, message, maybe_applied)
+
+    @Slot(str, str)
+    def _stream_status(self, status: str, message: str) -> None:
+        self.presenter.stream_status(status, message or None)
+
+    @Slot(str, dict)
+    def _stream_event(self, type_: str, data: dict) -> None:
+        self.presenter.event(type_, data)
+
+
+def start_worker(worker: CounterWorker) -> QThread:
+    thread = QThread()
+    thread.setObjectName("counter-worker")
+    worker.moveToThread(thread)
+    thread.start()
+    return thread
+
+
+def stop_worker(worker: CounterWorker, thread: QThread, timeout_ms: int = 15_000) -> bool:
+    if thread.isRunning():
+        QMetaObject.invokeMethod(worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
+    thread.quit()
+    return thread.wait(timeout_ms)
