@@ -256,7 +256,6 @@ class CounterPresenter:
             return
         self.counter = counter
         self.stale = False
-        self._learn_services({"tickets": [counter.get("ticket")]})
         error = MESSAGES["counter_in_use"] if self._someone_else() else None
         if self.screen.stage == "choose":
             self.busy = False
@@ -285,7 +284,6 @@ class CounterPresenter:
                     code=ticket.get("code", ""), service=ticket.get("service_name") or ticket.get("service", ""))
             else:
                 self.counter = {**self.counter, "ticket": ticket}
-                self._learn_services({"tickets": [ticket]})
         elif "status" in answer and "code" in answer:
             self.counter = answer
         self._render(panel=None, confirm=None, question=None, info=info, error=None)
@@ -360,13 +358,10 @@ class CounterPresenter:
             pass
 
     def _learn_services(self, state: dict) -> None:
-        """No officer-readable services list exists: learn services from tickets seen."""
-        tickets = list(state.get("tickets", []))
-        tickets += [c.get("ticket") for c in state.get("counters", [])]
-        tickets += list(state.get("recent_calls", []))
-        for ticket in tickets:
-            if isinstance(ticket, dict) and ticket.get("service"):
-                self.services.setdefault(ticket["service"], ticket.get("service_name") or ticket["service"])
+        """The transfer list: the snapshot lists every service of the site (any zone)."""
+        for service in state.get("services", []):
+            agency = service.get("agency_name") or service.get("agency") or ""
+            self.services[service["code"]] = f"{service['name']} ({agency})" if agency else service["name"]
 
     def _describe(self) -> tuple[dict, tuple, dict]:
         counter = self.counter or {}

@@ -38,6 +38,13 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
         "counters": counters,
         "queues": queues,
         "recent_calls": calls,
+        # Every service of the site, whatever the zone: a counter may transfer a ticket anywhere.
+        "services": [
+            {"code": s.code, "name": s.name, "agency": a.code, "agency_name": a.short_name or a.name,
+             "queue": s.queue, "zone": a.zone}
+            for a in site.config.agencies
+            for s in a.services
+        ],
     }
 
 

@@ -46,7 +46,9 @@ def working():
     presenter.counters_loaded({"now": NOW.isoformat(), "counters": [
         {"code": "L01", "name": "Loket 1", "agency": "DUKCAPIL", "status": "closed", "queues": ["DUKCAPIL-KTP"]},
         {"code": "L02", "name": "Loket 2", "agency": "DUKCAPIL", "status": "open", "queues": ["DUKCAPIL-KTP"]},
-        {"code": "S01", "name": "Samsat 1", "agency": "SAMSAT", "status": "open", "queues": ["SAMSAT"]}]})
+        {"code": "S01", "name": "Samsat 1", "agency": "SAMSAT", "status": "open", "queues": ["SAMSAT"]}],
+        "services": [{"code": "DK-KTP", "name": "KTP-el", "agency": "DUKCAPIL"},
+                     {"code": "BN-CEK", "name": "Pengecekan sertipikat", "agency": "BPN", "agency_name": "ATR/BPN"}]})
     assert [c["code"] for c in presenter.screen.counters] == ["L01", "L02"]  # own agency only
     assert presenter.screen.selected == "L02"  # remembered
     presenter.choose_counter("L01")
@@ -161,7 +163,8 @@ def test_transfer_and_call_specific(working):
     presenter.counter_loaded(counter(ticket=TICKET))
     presenter.act("transfer")
     assert presenter.screen.panel == "transfer"
-    assert ("DK-KTP", "KTP-el") in presenter.screen.services
+    assert ("DK-KTP", "KTP-el (DUKCAPIL)") in presenter.screen.services
+    assert ("BN-CEK", "Pengecekan sertipikat (ATR/BPN)") in presenter.screen.services  # other zones too
     presenter.transfer_to("DK-KK")
     presenter.action_done("transfer", {"ticket": {**TICKET, "service": "DK-KK", "service_name": "KK"}})
     assert presenter.screen.info == "A-002 dialihkan ke KK."

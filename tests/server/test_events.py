@@ -147,6 +147,8 @@ def test_snapshot_has_counters_queues_recent_calls_and_last_event_id(floor):
     assert all(c["zone"] == "1" for c in state["counters"])
     assert all(q["zone"] == "1" for q in state["queues"]) and {"code", "prefix", "waiting"} <= set(state["queues"][0])
     assert state["recent_calls"][0]["ticket"]["code"] == ticket["code"]
+    services = {s["code"]: s for s in state["services"]}  # the whole site, for transfers across zones
+    assert services["BN-CEK"]["zone"] == "2" and services["DK-KK"]["name"]
 
 
 def test_summary_stream_sees_waiting_counts_change_while_only_kiosks_are_busy(floor):
