@@ -252,3 +252,24 @@ def test_app_start_time(qtbot, floor, make_counter):
     elapsed = (time.perf_counter() - started) * 1000
     print(f"counter app window ready for login in {elapsed:.0f} ms (in-process, Qt already loaded)")
     assert elapsed < 2000
+
+
+def test_waiting_counts_move_while_kiosks_issue_elsewhere(qtbot, floor, make_counter):
+    app = make_counter()
+    work_at(qtbot, app)
+    queues = app.window.pages["working"].queues
+    qtbot.waitUntil(lambda: "(A): 0 menunggu" in queues.text(), timeout=5000)
+    floor.issue("DK-KTP")
+    floor.issue("DK-IKD")
+    floor.issue("DK-KK")  # another queue: not this counter's
+    qtbot.waitUntil(lambda: "(A): 2 menunggu" in queues.text(), timeout=5000)
+
+
+def test_logout_returns_to_the_login_form_and_ends_the_token(qtbot, floor, make_counter):
+    app = make_counter()
+    work_at(qtbot, app)
+    token = app.worker.api.token
+    qtbot.mouseClick(app.window.pages["working"].logout, LEFT)
+    qtbot.waitUntil(lambda: app.window.current == "login", timeout=5000)
+    with floor.client(token) as old:
+        qtbot.waitUntil(lambda: old.get("/api/counters/L01").status_code == 401, timeout=5000)
