@@ -21,10 +21,13 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 
-# Debian packages the tests use: Chromium for the status page; Qt's runtime libraries
-# for the apps (offscreen needs EGL, xkbcommon, fontconfig and a font).
-APT_PACKAGES = ["chromium", "libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
-                "fonts-dejavu-core"]
+# Debian packages: Qt's runtime libraries for the apps (offscreen needs EGL, xkbcommon,
+# fontconfig and a font; a real X11 screen needs the xcb ones too), and for the tests
+# Chromium (the status page).
+QT_PACKAGES = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3", "fonts-dejavu-core",
+               "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
+               "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1"]
+TEST_PACKAGES = ["chromium"]
 
 
 def run(*command, **kwargs) -> None:
@@ -42,11 +45,11 @@ def setup(extras: str = "test") -> None:
         STAMP.write_text(wanted, encoding="utf-8")
 
 
-def system_packages() -> None:
+def system_packages(packages: list[str]) -> None:
     """Install missing Debian packages when we may (root on a Debian/Ubuntu machine)."""
     if not shutil.which("apt-get") or not shutil.which("dpkg-query"):
         return
-    missing = [pkg for pkg in APT_PACKAGES if not installed(pkg)]
+    missing = [pkg for pkg in packages if not installed(pkg)]
     if not missing:
         return
     sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
@@ -64,7 +67,8 @@ def installed(package: str) -> bool:
 
 
 def demo(args: list[str]) -> int:
-    """The server on the demo site, a virtual network printer, and (with a screen) a kiosk."""
+    """The server on the demo site, a virtual network printer, and (with a screen) the apps."""
+    system_packages(QT_PACKAGES)
     setup()
     data = ROOT / "var" / "demo"
     data.mkdir(parents=True, exist_ok=True)
@@ -85,12 +89,20 @@ def demo(args: list[str]) -> int:
                           str(data / "printer")]),
     ]
     if has_screen():
-        children.append(subprocess.Popen([python, "-m", "kiosk", "--server", "http://127.0.0.1:8080",
-                                          "--token", tokens["kiosk"], "--profile", "virtual", "--windowed"]))
+        server = "http://127.0.0.1:8080"
+        children.append(subprocess.Popen([python, "-m", "kiosk", "--server", server, "--token", tokens["kiosk"],
+                                          "--profile", "virtual", "--windowed"]))
+        children.append(subprocess.Popen([python, "-m", "counter_client", "--server", server, "--username", "budi",
+                                          "--counter", "L01", "--windowed"]))
     else:
         print("No screen here (no DISPLAY): the apps are not started; the server and printer run.")
+    apps = set(children[2:])
     try:
-        while all(child.poll() is None for child in children):
+        while children[0].poll() is None:  # the demo lasts as long as the server
+            for app in [a for a in apps if a.poll() is not None]:
+                apps.discard(app)
+                if app.returncode:
+                    print(f"{' '.join(app.args[1:3])} stopped (exit {app.returncode}); the server goes on.")
             try:
                 children[0].wait(timeout=1)
             except subprocess.TimeoutExpired:
@@ -141,7 +153,7 @@ def demo_morning() -> str:
 
 
 def test(args: list[str]) -> int:
-    system_packages()
+    system_packages(QT_PACKAGES + TEST_PACKAGES)
     setup()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
