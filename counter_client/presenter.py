@@ -51,7 +51,7 @@ CONFIRM = {
     "no-show": "Tandai {code} tidak hadir?",
     "close": "Tutup loket {counter} untuk hari ini?",
 }
-DEFAULT_SERVICE_MIN = 10.0  # an estimate before the officer has served anyone today
+DEFAULT_SERVICE_MIN = 10.0  # only if the server sent no mean for the queue
 
 
 def message_for(code: str | None, fallback: str | None = None) -> str:
@@ -381,14 +381,10 @@ class CounterPresenter:
                 "recalls": ticket.get("recall_count", 0),
             }
         today = counter.get("officer_today") or {}
-        mean = today.get("mean_service_min")
-        open_serving = {}
-        for c in self.counters:
-            if c.get("status") == "open" or c.get("code") == counter.get("code"):
-                for queue in c.get("queues", []):
-                    open_serving[queue] = open_serving.get(queue, 0) + 1
+        # The server gives each queue its recent mean and open counters; the waiting count
+        # moves live between two reads, so the estimate is recomputed from it here.
         queues = tuple((q.get("name") or q["code"], q.get("prefix", ""), q.get("waiting", 0),
-                        estimate_minutes(q.get("waiting", 0), mean, open_serving.get(q["code"], 1)))
+                        estimate_minutes(q.get("waiting", 0), q.get("minutes_each"), q.get("open_counters", 1)))
                        for q in counter.get("queues", []))
         return lines, queues, today
 

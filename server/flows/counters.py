@@ -4,7 +4,8 @@ import json
 
 from .. import storage
 from ..context import Context, Work, ticket_view
-from ..domain import personal
+from . import tickets
+from ..domain import estimates, personal
 from ..domain.calling import Candidate, choose_next
 from ..domain.errors import Conflict, Forbidden, NotFound
 from ..domain.numbering import split_code
@@ -43,6 +44,7 @@ def counter_view(ctx: Context, conn, row) -> dict:
     if row["ticket_id"] is not None:
         ticket = with_personal(conn, ticket_view(ctx.site, storage.ticket_by_id(conn, row["ticket_id"])))
     officer = storage.officer_by_id(conn, row["officer_id"]) if row["officer_id"] else None
+    open_codes = storage.open_counter_codes(conn)
     view = {
         "code": row["code"],
         "name": row["name"],
@@ -53,11 +55,7 @@ def counter_view(ctx: Context, conn, row) -> dict:
         "status_since": row["status_since"],
         "officer": {"id": officer["id"], "username": officer["username"]} if officer else None,
         "ticket": ticket,
-        "queues": [
-            {"code": q, "prefix": ctx.site.queues[q].prefix, "name": ctx.site.queues[q].name,
-             "waiting": waiting.get(q, 0)}
-            for q in queues
-        ],
+        "queues": [queue_view(ctx, conn, day, q, waiting.get(q, 0), open_codes) for q in queues],
     }
     if officer:
         view["officer_today"] = storage.officer_figures(conn, day, officer["id"])
@@ -71,6 +69,17 @@ def with_personal(conn, ticket: dict) -> dict:
         masked = {"nik": personal.mask(data["nik"]), "phone": personal.mask(data["phone"], 4, 3)}
         ticket = {**ticket, "personal": masked}
     return ticket
+
+
+def queue_view(ctx: Context, conn, day: str, queue: str, waiting: int, open_codes: set[str]) -> dict:
+    """A queue as the officer sees it; the inputs of the estimate come along, so the app can
+    keep the estimate right as counts move between two reads."""
+    info = ctx.site.queues[queue]
+    minutes_each = tickets.queue_minutes_each(ctx, conn, day, queue)
+    counters = tickets.open_counters_for(ctx, open_codes, queue)
+    return {"code": queue, "prefix": info.prefix, "name": info.name, "waiting": waiting,
+            "minutes_each": round(minutes_each, 1), "open_counters": counters,
+            "est_wait_min": estimates.estimate_wait(waiting, minutes_each, counters)}
 
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:

@@ -66,6 +66,12 @@ def wait_minutes(ctx: Context, conn, service_day: str, queue: str, service_code:
     return estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, queue))
 
 
+def queue_minutes_each(ctx: Context, conn, service_day: str, queue: str) -> float:
+    """Recent mean service minutes of a queue, or the default of the first service feeding it."""
+    default = next(s.default_minutes for s in ctx.site.services.values() if s.queue == queue)
+    return estimates.service_minutes(storage.recent_service_minutes(conn, service_day, queue), default)
+
+
 def status_url(ctx: Context, base_url: str, public_id: str) -> str:
     base = (ctx.settings.public_base_url or ctx.site.info.public_base_url or base_url).rstrip("/")
     return f"{base}/t/{public_id}"

@@ -27,7 +27,8 @@ class FakeWorker:
 
 def counter(status="open", ticket=None, waiting=3):
     return {"code": "L01", "name": "Loket 1", "status": status, "ticket": ticket,
-            "queues": [{"code": "DUKCAPIL-KTP", "prefix": "A", "name": "KTP", "waiting": waiting}],
+            "queues": [{"code": "DUKCAPIL-KTP", "prefix": "A", "name": "KTP", "waiting": waiting,
+                        "minutes_each": 6.0, "open_counters": 2}],
             "officer_today": {"served": 4, "no_show": 1, "mean_service_min": 6.0}}
 
 
@@ -141,7 +142,7 @@ def test_connection_banner_and_live_counts(working):
     assert presenter.screen.banner is None
     presenter.event("queue.counts", {"queues": {"DUKCAPIL-KTP": 7}})
     assert presenter.screen.queue_lines[0][2] == 7
-    assert presenter.screen.queue_lines[0][3] == 21  # 7 × 6 min ÷ 2 open counters serving it
+    assert presenter.screen.queue_lines[0][3] == 21  # 7 × the queue's 6 min ÷ its 2 open counters
 
 
 def test_our_counters_event_rereads_it_and_others_do_not(working):

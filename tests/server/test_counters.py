@@ -18,6 +18,9 @@ def test_counter_state_shows_status_officer_ticket_and_queues(floor, budi):
     assert state["agency"] == "DUKCAPIL" and state["officer"]["username"] == "budi"
     assert state["ticket"] is None
     assert state["queues"][0]["waiting"] == 1 and state["queues"][0]["code"]
+    # The demo's DK-KTP takes 10 minutes by default; L01 is the only open counter of queue A.
+    assert state["queues"][0]["minutes_each"] == 10 and state["queues"][0]["open_counters"] == 1
+    assert state["queues"][0]["est_wait_min"] == 10
 
 
 def test_call_next_calls_oldest_and_completes_the_previous_ticket(floor, budi):
