@@ -15,7 +15,6 @@ _STARTED = time.perf_counter()  # before Qt is imported: the start time counts i
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
-import signal  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
@@ -26,7 +25,8 @@ from mpp_client.settings import AppSettings, SettingsError  # noqa: E402
 
 from .presenter import CounterPresenter  # noqa: E402
 from .window import COMPACT_SIZE, WIDE_SIZE, CounterWindow  # noqa: E402
-from .worker import CounterBridge, CounterWorker, start_worker, stop_worker  # noqa: E402
+from .worker import CounterBridge, CounterWorker  # noqa: E402
+from mpp_client.qt import quit_on_signals, setup_logging, start_worker, stop_worker  # noqa: E402
 
 log = logging.getLogger("counter_client")
 
@@ -89,7 +89,7 @@ class CounterApp:
             log.warning("last counter not remembered: %s", exc)
 
     def start(self) -> CounterApp:
-        self.thread = start_worker(self.worker)
+        self.thread = start_worker(self.worker, "counter-worker")
         self.presenter.start()
         return self
 
@@ -106,9 +106,7 @@ class CounterApp:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.log_level != "DEBUG":
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(args.log_level)
     try:
         config = resolve_config(args)
     except SettingsError as exc:
@@ -126,9 +124,5 @@ def main(argv: list[str] | None = None) -> int:
         window.showMaximized()
     counter_app.start()
     QTimer.singleShot(0, lambda: log.info("ready for login in %d ms", (time.perf_counter() - _STARTED) * 1000))
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wake = QTimer()
-    wake.start(250)
-    wake.timeout.connect(lambda: None)
+    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
     return app.exec()

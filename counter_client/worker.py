@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
 from mpp_client.events import CONNECTED, EventFollower
@@ -266,18 +266,3 @@ class CounterBridge(QObject):
     @Slot(str, dict)
     def _stream_event(self, type_: str, data: dict) -> None:
         self.presenter.event(type_, data)
-
-
-def start_worker(worker: CounterWorker) -> QThread:
-    thread = QThread()
-    thread.setObjectName("counter-worker")
-    worker.moveToThread(thread)
-    thread.start()
-    return thread
-
-
-def stop_worker(worker: CounterWorker, thread: QThread, timeout_ms: int = 15_000) -> bool:
-    if thread.isRunning():
-        QMetaObject.invokeMethod(worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
-    thread.quit()
-    return thread.wait(timeout_ms)

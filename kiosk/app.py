@@ -15,7 +15,6 @@ _STARTED = time.perf_counter()  # before Qt and escpos are imported: the start t
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
-import signal  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
@@ -28,7 +27,8 @@ from mpp_client.settings import AppSettings, SettingsError  # noqa: E402
 from .presenter import KioskPresenter  # noqa: E402
 from .profiles import ProfileError, load_profile  # noqa: E402
 from .window import KioskWindow  # noqa: E402
-from .worker import KioskBridge, KioskWorker, start_worker, stop_worker  # noqa: E402
+from .worker import KioskBridge, KioskWorker  # noqa: E402
+from mpp_client.qt import quit_on_signals, setup_logging, start_worker, stop_worker  # noqa: E402
 
 log = logging.getLogger("kiosk")
 
@@ -108,7 +108,7 @@ class Kiosk:
         self.thread = None
 
     def start(self) -> Kiosk:
-        self.thread = start_worker(self.worker)
+        self.thread = start_worker(self.worker, "kiosk-worker", self.worker.start)
         self.presenter.start()
         return self
 
@@ -124,9 +124,7 @@ class Kiosk:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.log_level != "DEBUG":
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per poll would bury what matters
+    setup_logging(args.log_level)
     try:
         config = resolve_config(args)
     except SettingsError as exc:
@@ -160,9 +158,5 @@ def main(argv: list[str] | None = None) -> int:
 
     kiosk.window.screen_shown.connect(on_screen)
     # Ctrl+C and a service manager's SIGTERM end the app cleanly; the timer lets Python see the signal.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wake = QTimer()
-    wake.start(250)
-    wake.timeout.connect(lambda: None)
+    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
     return app.exec()

@@ -14,7 +14,7 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
 
@@ -353,21 +353,3 @@ class KioskBridge(QObject):
     @Slot(str)
     def _print_failed(self, message: str) -> None:
         self.presenter.print_failed(message)
-
-
-def start_worker(worker: KioskWorker) -> QThread:
-    thread = QThread()
-    thread.setObjectName("kiosk-worker")
-    worker.moveToThread(thread)
-    thread.started.connect(worker.start)
-    thread.start()
-    return thread
-
-
-def stop_worker(worker: KioskWorker, thread: QThread, timeout_ms: int = 15_000) -> bool:
-    """Stop the timers in the worker thread, then end the thread; True when it ended in time."""
-    worker.request_stop()
-    if thread.isRunning():
-        QMetaObject.invokeMethod(worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
-    thread.quit()
-    return thread.wait(timeout_ms)
