@@ -27,6 +27,7 @@ STAMP = VENV / ".installed"
 QT_PACKAGES = ["libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3", "fonts-dejavu-core",
                "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
                "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0", "libxcb-xinerama0", "libxcb-xkb1"]
+APP_PACKAGES = ["espeak-ng"]  # the display's Indonesian voice (pyttsx3 loads libespeak-ng)
 TEST_PACKAGES = ["chromium"]
 
 
@@ -68,7 +69,7 @@ def installed(package: str) -> bool:
 
 def demo(args: list[str]) -> int:
     """The server on the demo site, a virtual network printer, and (with a screen) the apps."""
-    system_packages(QT_PACKAGES)
+    system_packages(QT_PACKAGES + APP_PACKAGES)
     setup()
     data = ROOT / "var" / "demo"
     data.mkdir(parents=True, exist_ok=True)
@@ -94,6 +95,8 @@ def demo(args: list[str]) -> int:
                                           "--profile", "virtual", "--windowed"]))
         children.append(subprocess.Popen([python, "-m", "counter_client", "--server", server, "--username", "budi",
                                           "--counter", "L01", "--windowed"]))
+        children.append(subprocess.Popen([python, "-m", "display_board", "--server", server, "--token",
+                                          tokens["display"], "--zone", "1", "--windowed"]))
     else:
         print("No screen here (no DISPLAY): the apps are not started; the server and printer run.")
     apps = set(children[2:])
@@ -153,7 +156,7 @@ def demo_morning() -> str:
 
 
 def test(args: list[str]) -> int:
-    system_packages(QT_PACKAGES + TEST_PACKAGES)
+    system_packages(QT_PACKAGES + APP_PACKAGES + TEST_PACKAGES)
     setup()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)

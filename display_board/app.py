@@ -1,0 +1,143 @@
+"""`mpp-display`: the hall display board with spoken announcements.
+
+    mpp-display --server http://192.168.1.10:8080 --token TOKEN [--zone 1] [--rate 150] [--repeat 1] [--windowed]
+
+Options not given come from the settings file (`display.json` in the user's config directory,
+or `--settings PATH`).
+"""
+
+from __future__ import annotations
+
+import time
+
+_STARTED = time.perf_counter()  # before Qt is imported: the start time counts it
+
+import argparse
+import logging
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from mpp_client.qt import quit_on_signals, setup_logging
+from mpp_client.settings import AppSettings, SettingsError
+
+from .player import AnnouncementPlayer
+from .presenter import Announcement, BoardPresenter
+from .speech import DEFAULT_RATE, ensure_chime
+from .window import BoardView, BoardWindow
+from .worker import BoardWorker
+
+log = logging.getLogger("display_board")
+
+
+@dataclass
+class DisplayConfig:
+    server_url: str
+    token: str
+    zone: str | None = None
+    rate: int = DEFAULT_RATE
+    repeat: int = 1
+    voice: str = "id"
+    windowed: bool = False
+    audio_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mpp-display-audio")
+
+
+class DisplayApp:
+    """Window (view), presenter, worker (stream + speech threads) and the announcement player."""
+
+    def __init__(self, config: DisplayConfig):
+        self.config = config
+        self.worker = BoardWorker(config.server_url, config.token, config.zone, config.audio_dir,
+                                  voice=config.voice, rate=config.rate)
+        self.window = BoardWindow(now=self.worker.server_now)
+        self.player = AnnouncementPlayer(ensure_chime(config.audio_dir))
+        self.presenter = BoardPresenter(BoardView(self.window), self, server_now=self.worker.server_now,
+                                        repeat=config.repeat)
+        self.window.on_tick = self.presenter.tick
+        self.worker.snapshot.connect(self.presenter.snapshot)
+        self.worker.event.connect(self._event)
+        self.worker.status.connect(self.presenter.status)
+        self.worker.spoken.connect(lambda result: self.player.set_speech(result.job, result.wav))
+        self.received_at = 0.0  # perf_counter of the event being handled (for the latency figures)
+        self.shown: dict[int, float] = {}  # event id → perf_counter after the window took the board
+        self.latency: list[tuple[float, float]] = []  # (event→screen, event→player asked) per call event
+
+    def _event(self, type_: str, data: dict, event_id, received: float) -> None:
+        self.received_at = received
+        self.presenter.event(type_, data, event_id)
+        if event_id is not None:
+            self.shown[event_id] = time.perf_counter() - received
+
+    def announce(self, announcement: Announcement) -> None:
+        """The presenter's Announcer: text to the speech thread, the sound sequence starts now."""
+        job = self.worker.say(announcement.text)
+        self.player.enqueue(job, announcement.code, announcement.repeat, queued=self.received_at or None)
+
+    def start(self) -> DisplayApp:
+        self.presenter.status("disconnected", None)
+        self.worker.start()
+        return self
+
+    def stop(self) -> bool:
+        """Stop the stream and speech threads and the sound, then close the window."""
+        self.window.ticker.stop()
+        self.window.marquee.timer.stop()
+        self.player.stop()
+        ended = self.worker.stop()
+        self.window.close()
+        return ended
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="mpp-display", description="Layar antrian MPP dengan suara panggilan.")
+    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser.add_argument("--token", help="this display's device token (mpp-server device add --kind display)")
+    parser.add_argument("--zone", help="show this zone only (default: the display token's zone)")
+    parser.add_argument("--rate", type=int, help=f"speech rate in words per minute (default {DEFAULT_RATE})")
+    parser.add_argument("--repeat", type=int, help="say each announcement this many times (default 1)")
+    parser.add_argument("--voice", help="TTS voice language (default id)")
+    parser.add_argument("--windowed", action="store_true", default=None, help="a window instead of full screen")
+    parser.add_argument("--settings", metavar="PATH", help="settings file (default: display.json in the config dir)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser.parse_args(sys.argv[1:] if argv is None else argv)
+
+
+def resolve_config(args: argparse.Namespace) -> DisplayConfig:
+    settings = AppSettings.load("display", args.settings)
+    merged = settings.with_overrides({"server_url": args.server, "options": {
+        "token": args.token, "zone": args.zone, "rate": args.rate, "repeat": args.repeat, "voice": args.voice,
+        "windowed": args.windowed}})
+    o = merged.options
+    if not o.get("token"):
+        raise SettingsError("Token layar belum diisi: --token TOKEN (mpp-server device add --kind display).",
+                            Path(args.settings or "display.json"))
+    return DisplayConfig(server_url=merged.server_url, token=o["token"], zone=o.get("zone"),
+                         rate=int(o.get("rate") or DEFAULT_RATE), repeat=int(o.get("repeat") or 1),
+                         voice=o.get("voice") or "id", windowed=bool(o.get("windowed")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_logging(args.log_level)
+    try:
+        config = resolve_config(args)
+    except SettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mpp-display")
+    display = DisplayApp(config)
+    app.aboutToQuit.connect(display.stop)
+    if config.windowed:
+        display.window.resize(1280, 720)
+        display.window.show()
+    else:
+        display.window.showFullScreen()
+    display.start()
+    QTimer.singleShot(0, lambda: log.info("board up in %d ms", (time.perf_counter() - _STARTED) * 1000))
+    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
+    return app.exec()

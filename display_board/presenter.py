@@ -1,0 +1,206 @@
+"""What the hall display shows and says, decided without Qt (STYLE 6): a test drives it with a fake view.
+
+The board starts from the snapshot (`GET /api/state?zone=Z`) and applies events in order.
+Announcements: every `ticket.called` and `ticket.recalled` is announced (recalls again, in
+full), in the order the events came, none dropped; the player queues them and never cuts
+one off. An event older than `stale_s` by the *server's* clock is shown but not announced:
+after a reconnect the follower replays what was missed, and a call from minutes ago would
+send a citizen to a counter that has moved on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Protocol
+
+from mpp_client.events import is_stale
+
+from .announcement import BadTicketCode, sentence
+
+CONNECTION_LOST = "Koneksi ke server terputus — menyambung ulang…"
+CALL_EVENTS = ("ticket.called", "ticket.recalled")
+CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled")
+
+
+@dataclass(frozen=True)
+class Call:
+    code: str
+    counter: str  # counter code
+    counter_name: str  # as written on the board: "Loket 1"
+    spoken_name: str  # as said: "loket satu"
+    service: str = ""
+    recall: bool = False
+
+
+@dataclass(frozen=True)
+class CounterLine:
+    code: str
+    name: str
+    status: str
+    ticket: str | None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    text: str
+    code: str
+    counter: str
+    event_id: int | None
+    repeat: int = 1
+
+
+@dataclass(frozen=True)
+class Board:
+    site_name: str = ""
+    running_text: str = ""
+    timezone: str = "Asia/Jakarta"
+    now_calling: Call | None = None
+    highlight: bool = False  # the now-calling panel flashes for a while after a call
+    counters: tuple[CounterLine, ...] = ()
+    recent: tuple[Call, ...] = ()  # newest first, the now-calling one excluded
+    waiting: tuple[tuple[str, int], ...] = ()  # (agency name, tickets waiting), zone's agencies
+    connected: bool = False
+    banner: str | None = CONNECTION_LOST
+    ready: bool = False  # a snapshot has arrived
+
+
+class View(Protocol):
+    def show(self, board: Board) -> None: ...
+
+
+class Announcer(Protocol):
+    def announce(self, announcement: Announcement) -> None: ...
+
+
+@dataclass
+class _State:
+    counters: dict = field(default_factory=dict)  # code → CounterLine (snapshot order kept)
+    queue_agency: dict = field(default_factory=dict)  # queue code → agency code
+    agency_names: dict = field(default_factory=dict)
+    waiting: dict = field(default_factory=dict)  # queue code → count
+    calls: list = field(default_factory=list)  # newest first
+
+
+class BoardPresenter:
+    def __init__(self, view: View, announcer: Announcer, *, server_now: Callable[[], datetime],
+                 repeat: int = 1, recent: int = 6, highlight_s: float = 10.0, stale_s: float = 60.0,
+                 monotonic: Callable[[], float] = time.monotonic):
+        self.view, self.announcer = view, announcer
+        self.server_now, self.monotonic = server_now, monotonic
+        self.repeat, self.recent_n, self.highlight_s, self.stale_s = max(1, repeat), recent, highlight_s, stale_s
+        self.state = _State()
+        self.board = Board()
+        self.called_at: float | None = None
+        self.announced: list[Announcement] = []
+
+    # -- what the stream reports --------------------------------------------------------------
+
+    def snapshot(self, state: dict) -> None:
+        """The starting point: counters, queues, recent calls. Nothing in it is announced."""
+        s = _State()
+        for service in state.get("services", []):
+            if service.get("agency") and service.get("agency_name"):
+                s.agency_names.setdefault(service["agency"], service["agency_name"])
+        for queue in state.get("queues", []):
+            s.queue_agency[queue["code"]] = queue.get("agency") or queue.get("name") or queue["code"]
+            s.waiting[queue["code"]] = int(queue.get("waiting") or 0)
+        for counter in state.get("counters", []):
+            ticket = counter.get("ticket") or None
+            s.counters[counter["code"]] = CounterLine(counter["code"], counter.get("name") or counter["code"],
+                                                      counter.get("status", "closed"),
+                                                      ticket.get("code") if isinstance(ticket, dict) else ticket)
+        for item in state.get("recent_calls", []):  # newest first
+            call = self._call_from(item, s)
+            if call is not None:
+                s.calls.append(call)
+        self.state = s
+        site = state.get("site") or {}
+        self.called_at = None
+        self._render(site_name=site.get("name", ""), running_text=site.get("running_text", ""),
+                     timezone=site.get("timezone", "Asia/Jakarta"), ready=True)
+
+    def event(self, type_: str, data: dict, event_id: int | None = None) -> None:
+        s = self.state
+        if type_ == "queue.counts":
+            s.waiting.update({k: int(v) for k, v in (data.get("queues") or {}).items()})
+            self._render()
+            return
+        code = data.get("counter")
+        line = s.counters.get(code)
+        ticket = data.get("ticket") or {}
+        if type_ in CALL_EVENTS:
+            call = self._call_from(data, s, recall=type_ == "ticket.recalled")
+            if call is None:
+                return
+            if line is not None:
+                s.counters[code] = replace(line, ticket=call.code, status="open")
+            s.calls = [c for c in s.calls if (c.code, c.counter) != (call.code, call.counter)]
+            s.calls.insert(0, call)
+            del s.calls[self.recent_n + 1:]
+            self.called_at = self.monotonic()
+            self._render()
+            self._announce(call, data, event_id)
+        elif type_ in CLEARING_EVENTS and line is not None and line.ticket == ticket.get("code"):
+            s.counters[code] = replace(line, ticket=None)
+            self._render()
+        elif type_.startswith("counter.") and line is not None:
+            status = {"counter.opened": "open", "counter.resumed": "open", "counter.paused": "paused",
+                      "counter.closed": "closed"}.get(type_, line.status)
+            s.counters[code] = replace(line, status=status, ticket=None if status == "closed" else line.ticket)
+            self._render()
+
+    def status(self, status: str, message: str | None = None) -> None:
+        connected = status == "connected"
+        banner = None if connected else (message if status == "unauthorized" and message else CONNECTION_LOST)
+        self._render(connected=connected, banner=banner)
+
+    def tick(self) -> None:
+        """The view's timer: the highlight fades after `highlight_s`."""
+        if self.board.highlight != self._highlight():
+            self._render()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _announce(self, call: Call, data: dict, event_id: int | None) -> None:
+        ts = data.get("ts")
+        if ts and is_stale(ts, self.server_now(), self.stale_s):
+            return  # replayed after a reconnect: shown, not said
+        try:
+            text = sentence(call.code, call.spoken_name)
+        except BadTicketCode:
+            return
+        announcement = Announcement(text, call.code, call.counter, event_id, self.repeat)
+        self.announced.append(announcement)
+        self.announcer.announce(announcement)
+
+    @staticmethod
+    def _call_from(item: dict, s: _State, recall: bool = False) -> Call | None:
+        ticket = item.get("ticket") if isinstance(item.get("ticket"), dict) else item
+        code = ticket.get("code") or (item.get("ticket") if isinstance(item.get("ticket"), str) else None)
+        counter = item.get("counter") or ticket.get("counter")
+        if not code or not counter:
+            return None
+        line = s.counters.get(counter)
+        name = (item.get("counter_name") or ticket.get("counter_name") or (line.name if line else None) or counter)
+        spoken = item.get("counter_spoken_name") or ticket.get("counter_spoken_name") or name
+        return Call(code, counter, name, spoken, ticket.get("service_name") or "", recall)
+
+    def _highlight(self) -> bool:
+        return self.called_at is not None and self.monotonic() - self.called_at < self.highlight_s
+
+    def _waiting_by_agency(self) -> tuple[tuple[str, int], ...]:
+        totals: dict[str, int] = {}
+        for queue, agency in self.state.queue_agency.items():
+            name = self.state.agency_names.get(agency, agency)
+            totals[name] = totals.get(name, 0) + self.state.waiting.get(queue, 0)
+        return tuple(totals.items())
+
+    def _render(self, **changes) -> None:
+        calls = self.state.calls
+        self.board = replace(self.board, **changes, now_calling=calls[0] if calls else None,
+                             highlight=self._highlight(), recent=tuple(calls[1:self.recent_n + 1]),
+                             counters=tuple(self.state.counters.values()), waiting=self._waiting_by_agency())
+        self.view.show(self.board)

@@ -1,0 +1,51 @@
+"""The board's owner threads, bridged to the UI thread by signals (STYLE 7).
+
+The EventFollower reads the stream in its own thread; the Speaker owns the one TTS engine in
+its own thread. `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
+which Qt queues into the UI thread. No widget is touched outside it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from mpp_client.events import EventFollower
+
+from .speech import DEFAULT_RATE, Speaker
+
+
+class BoardWorker(QObject):
+    snapshot = Signal(dict)
+    event = Signal(str, dict, object, float)  # type, data, event id, perf_counter when received
+    status = Signal(str, str)
+    spoken = Signal(object)  # SpeechResult
+
+    def __init__(self, server_url: str, token: str, zone: str | None, audio_dir: Path, *,
+                 voice: str = "id", rate: int = DEFAULT_RATE, read_timeout: float = 45.0):
+        super().__init__()
+        self.follower = EventFollower(server_url, token, zone=zone, summary=True,
+                                      on_snapshot=self.snapshot.emit, on_event=self._on_event,
+                                      on_status=lambda s, m: self.status.emit(s, m or ""),
+                                      read_timeout=read_timeout)
+        self.speaker = Speaker(audio_dir, self.spoken.emit, voice=voice, rate=rate)
+
+    def _on_event(self, type_: str, data: dict, event_id: int | None) -> None:
+        self.event.emit(type_, data, event_id, time.perf_counter())
+
+    def server_now(self):
+        return self.follower.server_now()
+
+    def start(self) -> None:
+        self.speaker.start()
+        self.follower.start()
+
+    def say(self, text: str) -> int:
+        return self.speaker.say(text)
+
+    def stop(self) -> bool:
+        stream = self.follower.stop()
+        speech = self.speaker.stop()
+        return stream and speech

@@ -1,0 +1,96 @@
+"""The display board against a real server process: calls appear, are announced in order without
+overlap, and are not announced again after the server restarts."""
+
+import os
+import time
+from contextlib import contextmanager
+
+import psutil
+
+from .conftest import save_screenshot
+
+
+@contextmanager
+def open_counter(floor, username="budi", counter="L01"):
+    officer = floor.login(username)
+    try:
+        assert officer.post(f"/api/counters/{counter}/open").status_code == 200
+        yield officer
+    finally:
+        officer.close()
+
+
+def spoken(app):
+    return [(s.code, s.part) for s in app.player.log]
+
+
+def test_calls_appear_and_are_announced_in_order_without_overlap(qtbot, floor, make_display):
+    started = time.perf_counter()
+    app = make_display()
+    qtbot.waitUntil(lambda: app.presenter.board.ready and app.presenter.board.connected, timeout=10_000)
+    start_ms = (time.perf_counter() - started) * 1000
+    first, second = floor.issue("DK-KTP"), floor.issue("DK-KTP")
+    with open_counter(floor) as budi:
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == first["code"]
+        qtbot.waitUntil(lambda: app.window.now_code.text() == first["code"], timeout=5000)
+        assert "LOKET 1" in app.window.now_counter.text()
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == second["code"]
+        assert budi.post("/api/counters/L01/recall").status_code == 200
+    qtbot.waitUntil(lambda: app.window.now_title.text() == "PANGGILAN ULANG", timeout=5000)
+    assert app.window.now_code.text() == second["code"]
+    save_screenshot(app.window, "landscape-calling")
+
+    assert [a.text for a in app.presenter.announced] == [
+        "Nomor antrian, a, satu, silakan menuju loket satu.",
+        "Nomor antrian, a, dua, silakan menuju loket satu.",
+        "Nomor antrian, a, dua, silakan menuju loket satu.",
+    ]
+    qtbot.waitUntil(lambda: not app.player.busy, timeout=60_000)
+    log = app.player.log
+    assert spoken(app) == [(first["code"], "chime"), (first["code"], "speech"), (second["code"], "chime"),
+                           (second["code"], "speech"), (second["code"], "chime"), (second["code"], "speech")]
+    assert all(s.error is None and s.started is not None and s.ended is not None for s in log)
+    for before, after in zip(log, log[1:], strict=False):
+        assert before.ended <= after.started, "two sounds overlapped"
+    for sound in log:
+        if sound.part == "speech":
+            assert sound.ended - sound.started > 2.0  # played out, not cut off
+
+    to_audio = [(s.started - s.queued) * 1000 for s in log if s.part == "chime"]
+    to_screen = [ms * 1000 for ms in app.shown.values()]
+    rss = psutil.Process(os.getpid()).memory_info().rss / 2**20
+    print(f"\nstart→connected {start_ms:.0f} ms; event→chime Playing {', '.join(f'{v:.0f}' for v in to_audio)} ms; "
+          f"event→screen max {max(to_screen):.1f} ms; RSS {rss:.0f} MiB")
+    assert to_audio[0] <= 150, to_audio
+
+
+def test_a_server_restart_does_not_announce_old_calls_again(qtbot, floor, make_display):
+    app = make_display()
+    qtbot.waitUntil(lambda: app.presenter.board.connected, timeout=10_000)
+    ticket = floor.issue("DK-KTP")
+    with open_counter(floor) as budi:
+        budi.post("/api/counters/L01/call-next")
+    qtbot.waitUntil(lambda: len(app.presenter.announced) == 1, timeout=5000)
+    floor.server.stop()
+    qtbot.waitUntil(lambda: not app.presenter.board.connected, timeout=15_000)
+    assert app.window.banner.isVisible()
+    save_screenshot(app.window, "landscape-connection-lost")
+    floor.server.start()
+    qtbot.waitUntil(lambda: app.presenter.board.connected, timeout=30_000)
+    qtbot.wait(1000)
+    assert [a.code for a in app.presenter.announced] == [ticket["code"]]
+    assert app.window.now_code.text() == ticket["code"]
+    qtbot.waitUntil(lambda: not app.player.busy, timeout=30_000)
+    assert [s.code for s in app.player.log] == [ticket["code"]] * 2
+
+
+def test_portrait_board(qtbot, floor, make_display):
+    app = make_display(size=(1080, 1920))
+    qtbot.waitUntil(lambda: app.presenter.board.connected, timeout=10_000)
+    floor.issue("DK-KTP")
+    with open_counter(floor) as budi:
+        budi.post("/api/counters/L01/call-next")
+    qtbot.waitUntil(lambda: app.window.now_code.text() == "A-001", timeout=5000)
+    assert app.window.portrait, app.window.size()
+    save_screenshot(app.window, "portrait-calling")
+    qtbot.waitUntil(lambda: not app.player.busy, timeout=30_000)

@@ -1,0 +1,87 @@
+"""Announcement audio: real WAVs from espeak-ng through the one-thread engine, the chime, the fallback."""
+
+import queue
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from display_board.announcement import sentence
+from display_board.speech import Speaker, ensure_chime, pick_voice, wav_stats
+
+SILENCE_RMS = 0.01  # espeak-ng speech measures ~0.09 of full scale here
+
+
+def require_espeak():
+    if not shutil.which("espeak-ng"):
+        pytest.fail("espeak-ng is not installed: apt-get install espeak-ng (Windows: an Indonesian SAPI5 voice)")
+
+
+
+def test_an_announcement_becomes_a_spoken_wav(tmp_path):
+    require_espeak()
+    box = queue.Queue()
+    speaker = Speaker(tmp_path, box.put).start()
+    try:
+        texts = [sentence("A-123", "loket tiga"), sentence("DK-1000", "Loket 12")]
+        jobs = [speaker.say(text) for text in texts]  # two at once: the second must not replace the first
+        results = [box.get(timeout=20) for _ in texts]
+    finally:
+        assert speaker.stop(), "the speech thread did not end"
+    assert speaker.available is True
+    assert [r.job for r in results] == jobs and [r.text for r in results] == texts
+    for result in results:
+        assert result.error is None and result.wav is not None and result.wav.exists()
+        seconds, rms = wav_stats(result.wav)
+        assert 2.5 <= seconds <= 8, seconds
+        assert rms > SILENCE_RMS, rms
+    assert results[0].wav != results[1].wav
+
+
+def test_the_chime_is_a_short_audible_ding_dong_made_once(tmp_path):
+    path = ensure_chime(tmp_path)
+    seconds, rms = wav_stats(path)
+    assert 1.0 <= seconds <= 2.5 and rms > 0.05
+    stamp = path.stat().st_mtime_ns
+    assert ensure_chime(tmp_path).stat().st_mtime_ns == stamp
+
+
+class NoIndonesian:
+    def getProperty(self, name):
+        return [SimpleNamespace(id="english", name="English", languages=["en"])] if name == "voices" else None
+
+    def stop(self):
+        pass
+
+
+def test_without_an_indonesian_voice_the_board_falls_back_to_the_chime(tmp_path, caplog):
+    box = queue.Queue()
+    speaker = Speaker(tmp_path, box.put, engine_factory=NoIndonesian).start()
+    speaker.say("Nomor antrian, a, satu, silakan menuju loket satu.")
+    result = box.get(timeout=5)
+    assert speaker.stop()
+    assert result.wav is None and speaker.available is False
+    assert "chime only" in caplog.text
+
+
+def test_a_broken_engine_falls_back_to_the_chime(tmp_path, caplog):
+    def broken():
+        raise OSError("libespeak-ng.so.1: cannot open shared object file")
+
+    box = queue.Queue()
+    speaker = Speaker(tmp_path, box.put, engine_factory=broken).start()
+    speaker.say("x")
+    assert box.get(timeout=5).wav is None
+    assert speaker.stop()
+    assert "unavailable" in caplog.text
+
+
+@pytest.mark.parametrize(("voices", "expected"), [
+    ([SimpleNamespace(id="poz/id", name="Indonesian", languages=["id"])], "poz/id"),
+    ([SimpleNamespace(id="x", name="en", languages=[b"\x05en"]), SimpleNamespace(id="y", languages=[b"\x05id"])], "y"),
+    ([SimpleNamespace(id="HKEY/TTS_MS_ID-ID_ANDIKA", name="Andika", languages=["id-ID"])], "HKEY/TTS_MS_ID-ID_ANDIKA"),
+    ([SimpleNamespace(id="gmw/en", name="English", languages=["en"])], None),
+])
+def test_pick_voice(voices, expected):
+    found = pick_voice(voices, "id")
+    assert (found.id if found else None) == expected
