@@ -185,10 +185,17 @@ class Speaker:
         path = self.out_dir / f"announcement-{job % 50:02d}.wav"  # a ring of files: no growth, no clash
         started = time.perf_counter()
         try:
-            path.unlink(missing_ok=True)
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()  # exactly one item queued: never the empty-queue hang
-            if not path.exists() or path.stat().st_size <= 44:
+            # pyttsx3 2.99's espeak driver writes the file from espeak's callback and now and
+            # then writes only a header: one more try before the chime has to stand alone.
+            for attempt in (1, 2):
+                path.unlink(missing_ok=True)
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()  # exactly one item queued: never the empty-queue hang
+                if path.exists() and path.stat().st_size > 44:
+                    break
+                if attempt == 1:
+                    log.info("the engine wrote no audio for %r: trying once more", text)
+            else:
                 raise RuntimeError("the engine wrote no audio")
         except Exception as exc:
             log.warning("announcement %r not synthesised (%s): chime only", text, exc)

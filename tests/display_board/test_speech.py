@@ -85,3 +85,45 @@ def test_a_broken_engine_falls_back_to_the_chime(tmp_path, caplog):
 def test_pick_voice(voices, expected):
     found = pick_voice(voices, "id")
     assert (found.id if found else None) == expected
+
+
+class FlakyEngine:
+    """Like pyttsx3 2.99's espeak driver now and then: a WAV with only its header."""
+
+    def __init__(self, empty_writes: int):
+        self.empty_writes, self.target, self.runs = empty_writes, None, 0
+
+    def getProperty(self, name):
+        return [SimpleNamespace(id="id", name="Indonesian", languages=["id"])] if name == "voices" else None
+
+    def setProperty(self, name, value):
+        pass
+
+    def save_to_file(self, text, path):
+        self.target = path
+
+    def runAndWait(self):
+        import wave
+
+        self.runs += 1
+        with wave.open(self.target, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(22050)
+            if self.runs > self.empty_writes:
+                out.writeframes(b"\x10\x00" * 22050)
+
+    def stop(self):
+        pass
+
+
+@pytest.mark.parametrize(("empty_writes", "spoken"), [(0, True), (1, True), (2, False)])
+def test_an_empty_wav_is_synthesised_once_more_before_the_chime_stands_alone(tmp_path, empty_writes, spoken):
+    engine = FlakyEngine(empty_writes)
+    box = queue.Queue()
+    speaker = Speaker(tmp_path, box.put, engine_factory=lambda: engine).start()
+    speaker.say("Nomor antrian, a, dua, silakan menuju loket satu.")
+    result = box.get(timeout=5)
+    assert speaker.stop()
+    assert (result.wav is not None) is spoken
+    assert engine.runs == min(empty_writes + 1, 2)
