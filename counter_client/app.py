@@ -19,14 +19,13 @@ import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mpp_client.settings import AppSettings, SettingsError  # noqa: E402
+from mpp_client.settings import AppSettings  # noqa: E402
 
 from .presenter import CounterPresenter  # noqa: E402
 from .window import COMPACT_SIZE, WIDE_SIZE, CounterWindow  # noqa: E402
 from .worker import CounterBridge, CounterWorker  # noqa: E402
-from mpp_client.qt import quit_on_signals, setup_logging, start_worker, stop_worker  # noqa: E402
+from mpp_client.qt import open_app, quit_on_signals, start_worker, stop_worker  # noqa: E402
 
 log = logging.getLogger("counter_client")
 
@@ -106,14 +105,7 @@ class CounterApp:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_logging(args.log_level)
-    try:
-        config = resolve_config(args)
-    except SettingsError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("mpp-counter")
+    app, config = open_app("mpp-counter", args.log_level, lambda: resolve_config(args))
     counter_app = CounterApp(config)
     app.aboutToQuit.connect(counter_app.stop)
     window = counter_app.window

@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
-from mpp_client.qt import quit_on_signals, setup_logging
+from mpp_client.qt import open_app, quit_on_signals
 from mpp_client.settings import AppSettings, SettingsError
 
 from .player import AnnouncementPlayer
@@ -122,14 +121,7 @@ def resolve_config(args: argparse.Namespace) -> DisplayConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_logging(args.log_level)
-    try:
-        config = resolve_config(args)
-    except SettingsError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("mpp-display")
+    app, config = open_app("mpp-display", args.log_level, lambda: resolve_config(args))
     display = DisplayApp(config)
     app.aboutToQuit.connect(display.stop)
     if config.windowed:

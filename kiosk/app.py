@@ -20,15 +20,14 @@ from dataclasses import dataclass  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mpp_client.settings import AppSettings, SettingsError  # noqa: E402
+from mpp_client.settings import AppSettings  # noqa: E402
 
 from .presenter import KioskPresenter  # noqa: E402
 from .profiles import ProfileError, load_profile  # noqa: E402
 from .window import KioskWindow  # noqa: E402
 from .worker import KioskBridge, KioskWorker  # noqa: E402
-from mpp_client.qt import quit_on_signals, setup_logging, start_worker, stop_worker  # noqa: E402
+from mpp_client.qt import open_app, quit_on_signals, start_worker, stop_worker  # noqa: E402
 
 log = logging.getLogger("kiosk")
 
@@ -124,14 +123,7 @@ class Kiosk:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_logging(args.log_level)
-    try:
-        config = resolve_config(args)
-    except SettingsError as exc:
-        print(exc.message, file=sys.stderr)
-        return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("mpp-kiosk")
+    app, config = open_app("mpp-kiosk", args.log_level, lambda: resolve_config(args))
     try:
         kiosk = Kiosk(config)
     except ProfileError as exc:

@@ -5,6 +5,7 @@
 
 import logging
 import signal
+import sys
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer
 
@@ -13,6 +14,24 @@ def setup_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if level != "DEBUG":
         logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per poll would bury what matters
+
+
+def open_app(name: str, log_level: str, resolve_config):
+    """What every app does first: logging, its settings (a bad settings file ends the program
+    with the file's message, exit code 2), and the QApplication. Returns (app, config)."""
+    from PySide6.QtWidgets import QApplication
+
+    from .settings import SettingsError
+
+    setup_logging(log_level)
+    try:
+        config = resolve_config()
+    except SettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        raise SystemExit(2) from None
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(name)
+    return app, config
 
 
 def start_worker(worker: QObject, name: str, on_started=None) -> QThread:
