@@ -29,14 +29,15 @@ from pathlib import Path  # noqa: E402
 import httpx  # noqa: E402
 import psutil  # noqa: E402
 import pytest  # noqa: E402
+from tests import qt_apps  # noqa: E402
+from tests.qt_apps import live_threads, show_and_start, stop_all  # noqa: E402
 from PySide6.QtCore import QObject, Qt, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.profiles import NetworkConnection, load_profile  # noqa: E402
 from kiosk.virtual_printer import VirtualPrinter  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "artifacts" / "screenshots"
+SCREENSHOTS = qt_apps.SCREENSHOTS
 PORTRAIT = (1080, 1920)  # a typical standing kiosk
 LANDSCAPE = (1920, 1080)
 
@@ -78,11 +79,6 @@ def printer():
         yield printer
 
 
-def _live_threads() -> set:
-    # A QThread that ran Python code shows up as a _DummyThread that never "ends": not a leak.
-    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}
-
-
 @pytest.fixture
 def make_kiosk(qtbot, floor):
     """make_kiosk(profile, size=PORTRAIT, **idle_timeouts) → a started Kiosk on `floor`.
@@ -91,7 +87,7 @@ def make_kiosk(qtbot, floor):
     started meanwhile) is still running."""
     from kiosk.app import Kiosk, KioskConfig
 
-    before = _live_threads()
+    before = live_threads()
     made = []
 
     def make(profile, size=PORTRAIT, staff_pin="0000", **idle_timeouts):
@@ -99,19 +95,12 @@ def make_kiosk(qtbot, floor):
                              staff_pin=staff_pin)
         kiosk = Kiosk(config, profile=profile, idle_timeouts=idle_timeouts)
         made.append(kiosk)
-        qtbot.addWidget(kiosk.window)
-        kiosk.window.resize(*size)
-        kiosk.window.show()
-        qtbot.waitExposed(kiosk.window)
-        return kiosk.start()
+        return show_and_start(qtbot, kiosk, size)
 
     yield make
-    for kiosk in made:
-        thread = kiosk.thread
-        assert kiosk.stop(), "the kiosk's worker thread did not end"
-        assert thread is None or not thread.isRunning()
-    leaked = {t for t in _live_threads() - before if not t.name.startswith("virtual-printer")}
-    assert not leaked, f"threads left running: {leaked}"
+    threads = [kiosk.thread for kiosk in made]
+    stop_all(made, before, "the kiosk", ignore=lambda thread: thread.name.startswith("virtual-printer"))
+    assert all(thread is None or not thread.isRunning() for thread in threads)
 
 
 def on_screen(kiosk, name: str):
@@ -124,12 +113,7 @@ def on_screen(kiosk, name: str):
 
 
 def save_screenshot(window, name: str) -> Path:
-    QApplication.sendPostedEvents()  # layouts the last change asked for: what a person would see
-    QApplication.processEvents()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"kiosk-{name}.png"
-    assert window.grab().save(str(path)), path
-    return path
+    return qt_apps.save_screenshot(window, f"kiosk-{name}")
 
 
 # ---------------------------------------------------------------- driving the kiosk as a citizen
