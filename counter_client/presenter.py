@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Callable, Protocol
+
+from mpp_client.clock import ServerClock
 
 # Plain Indonesian for the server's error codes; anything else shows the server's own message.
 MESSAGES = {
@@ -136,8 +138,7 @@ class CounterPresenter:
         self.view, self.worker = view, worker
         self.last_counter = last_counter
         self.remember = remember or (lambda code: None)
-        self._now = now or (lambda: datetime.now(UTC))
-        self.clock_offset = timedelta(0)
+        self.clock = ServerClock(now or (lambda: datetime.now(UTC)))  # the server's, measured from its answers
         self.screen = Screen(username=username)
         self.busy = False
         self.stale = False  # an answer may have been lost: no action until the counter is read again
@@ -352,10 +353,7 @@ class CounterPresenter:
         return allowed_actions(self.counter)
 
     def _measure_clock(self, state: dict) -> None:
-        try:
-            self.clock_offset = datetime.fromisoformat(state["now"]) - self._now()
-        except (KeyError, TypeError, ValueError):
-            pass
+        self.clock.measure(state.get("now"), state.get("clock_rate"))
 
     def _learn_services(self, state: dict) -> None:
         """The transfer list: the snapshot lists every service of the site (any zone)."""
@@ -365,7 +363,7 @@ class CounterPresenter:
 
     def _describe(self) -> tuple[dict, tuple, dict]:
         counter = self.counter or {}
-        now = self._now() + self.clock_offset
+        now = self.clock.now()
         ticket = counter.get("ticket")
         lines = {}
         if ticket:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_name
@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout,
                                QWidget)
+
+from mpp_client.clock import ServerClock
 
 from .presenter import IDLE_TIMEOUT_S, KioskPresenter, Screen
 from .screens import (STYLESHEET, AgencyPage, DonePage, HomePage, MessagePage, PrintingPage, ServicePage,
@@ -160,7 +162,7 @@ class KioskWindow(QMainWindow):
         self.staff_open = False
         self._catalog_seen: object = None
         self._zone = ZoneInfo("Asia/Jakarta")
-        self._clock_offset = timedelta(0)
+        self.clock = ServerClock()  # the building's clock, from the catalog
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -278,7 +280,7 @@ class KioskWindow(QMainWindow):
             self.idle_timeout.emit()
 
     def _tick(self) -> None:
-        now = datetime.now(self._zone) + self._clock_offset
+        now = self.clock.now().astimezone(self._zone)
         date, clock = clock_text(now, self.last_screen.language if self.last_screen else "id")
         self.header.date.setText(date)
         self.header.time.setText(clock)
@@ -294,8 +296,8 @@ class KioskWindow(QMainWindow):
         self.header.address.setText(site.get("address") or "")
         try:
             self._zone = ZoneInfo(site.get("timezone") or "Asia/Jakarta")
-            if site.get("now"):
-                self._clock_offset = datetime.fromisoformat(site["now"]) - datetime.now(self._zone)
+            if site.get("now") and not self.clock.measure(site["now"], site.get("clock_rate")):
+                log.warning("site clock not understood: %r", site["now"])
         except (ValueError, KeyError) as exc:
             log.warning("site clock not understood: %s", exc)
 

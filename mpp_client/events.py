@@ -19,12 +19,13 @@ import random
 import socket
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import httpx
 from httpx_sse import SSEError
 
 from .api import ApiClient, ApiError, ServerUnreachable
+from .clock import ServerClock
 
 log = logging.getLogger("mpp_client.events")
 
@@ -80,7 +81,7 @@ class EventFollower:
         self.on_status = on_status or _noop
         self.read_timeout, self.max_backoff_s = read_timeout, max_backoff_s
         self.status: str | None = None
-        self.clock_offset = timedelta(0)  # server clock minus this PC's, from the last snapshot
+        self.clock = ServerClock()  # measured at each snapshot
         self._last_event_id = last_event_id
         self._retry_ms = DEFAULT_RETRY_MS
         self._timeout = timeout
@@ -95,8 +96,8 @@ class EventFollower:
         return self._last_event_id
 
     def server_now(self) -> datetime:
-        """The server's clock as of now, for `is_stale`."""
-        return datetime.now(UTC) + self.clock_offset
+        """The server's clock as of now, for `is_stale` and the clocks on screen."""
+        return self.clock.now()
 
     def is_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -210,10 +211,8 @@ class EventFollower:
         self._last_event_id = event_id
 
     def _measure_clock(self, snapshot: dict) -> None:
-        try:
-            self.clock_offset = datetime.fromisoformat(snapshot["now"]) - datetime.now(UTC)
-        except (KeyError, TypeError, ValueError):
-            pass  # an older server without `now`: assume the PC's clock
+        # An older server without `now`: the PC's clock stands in.
+        self.clock.measure(snapshot.get("now"), snapshot.get("clock_rate"))
 
     def _report(self, status: str, message: str | None) -> None:
         if status == self.status:

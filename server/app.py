@@ -114,6 +114,7 @@ def create_app(config: dict) -> OpenAPI:
             "version": __version__,
             "site": context.site.info.name,
             "now": context.site.local_text(moment),
+            "clock_rate": context.clock_rate,
             "service_day": context.site.service_day(moment),
             "last_event_id": context.hub.last_id,
             "streams": context.hub.streams,

@@ -70,7 +70,7 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
     logs.setup(log_level)
     _open(db_path).close()
     try:
-        clock = Clock.from_iso(os.environ.get("MPP_NOW"))
+        clock = Clock.from_iso(os.environ.get("MPP_NOW"), os.environ.get("MPP_CLOCK_RATE"))
         at = clock_time.fromisoformat(backup_at)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

@@ -73,8 +73,14 @@ class Context:
         return self.clock.now()
 
     @property
+    def clock_rate(self) -> float:
+        """1 in a real MPP; more in a simulated day, whose clients must run their clocks as fast."""
+        return getattr(self.clock, "rate", 1.0)
+
+    @property
     def printing_timeout_s(self) -> float:
-        return self.settings.printing_timeout_s or self.site.info.printing_timeout_seconds
+        # A kiosk's print takes real seconds, however fast a simulated day's clock runs.
+        return (self.settings.printing_timeout_s or self.site.info.printing_timeout_seconds) * self.clock_rate
 
 
 class Work:

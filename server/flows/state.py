@@ -32,6 +32,7 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
         "last_event_id": last_id,
         "service_day": day,
         "now": site.local_text(moment),
+        "clock_rate": ctx.clock_rate,
         "zone": zone,
         "site": {"name": site.info.name, "short_name": site.info.short_name, "running_text": site.info.running_text,
                  "timezone": site.info.timezone},

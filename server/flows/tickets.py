@@ -270,6 +270,7 @@ def catalog(ctx: Context, conn) -> dict:
             "running_text": info.running_text,
             "service_day": day,
             "now": site.local_text(moment),
+            "clock_rate": ctx.clock_rate,
             "priority_categories": [
                 {"code": p.code, "name": p.name, "name_en": p.name_en} for p in info.priority_categories
             ],

@@ -78,3 +78,24 @@ def test_garbage_mpp_now_is_refused_with_a_message_naming_it(text):
     with pytest.raises(ValueError, match="MPP_NOW") as refused:
         Clock.from_iso(text)
     assert repr(text) in str(refused.value)
+
+
+def test_a_rate_runs_the_clock_that_many_times_faster(monotonic):
+    clock = Clock.from_iso("2026-11-23T08:00:00+07:00", "120")
+    start = clock.now()
+    monotonic.value += 30  # half a real minute: an hour of the simulated morning
+    assert clock.now() - start == timedelta(hours=1)
+    assert clock.rate == 120
+
+
+def test_a_rate_without_a_start_runs_fast_from_the_real_time(monotonic):
+    before = datetime.now(UTC)
+    clock = Clock.from_iso(None, "60")
+    monotonic.value += 10
+    assert before + timedelta(minutes=10) <= clock.now() <= datetime.now(UTC) + timedelta(minutes=10)
+
+
+@pytest.mark.parametrize("rate", ["0", "-5", "fast", "1e9", "nan"])
+def test_a_nonsense_rate_is_refused_with_a_message_naming_it(rate):
+    with pytest.raises(ValueError, match="MPP_CLOCK_RATE"):
+        Clock.from_iso("2026-11-23T08:00:00+07:00", rate)

@@ -1,6 +1,7 @@
 """The server process: graceful shutdown with open streams, nightly backup, health."""
 
 import time
+from datetime import datetime
 
 import httpx
 
@@ -46,3 +47,21 @@ def test_health_reports_the_site_and_service_day(tmp_path):
         floor.server.stop()
     assert health["status"] == "ok" and health["service_day"] == "2026-11-27"
     assert health["site"].startswith("Mal Pelayanan Publik")
+
+
+def test_a_fast_clock_runs_the_servers_time_at_its_rate_and_says_so(tmp_path):
+    floor = make_floor(tmp_path, now="2026-11-23T08:00:00+07:00", env={"MPP_CLOCK_RATE": "600"})
+    try:
+        with floor.display() as display:
+            sent_first = time.monotonic()
+            first = display.get("/api/health").json()
+            got_first = time.monotonic()
+            while time.monotonic() - got_first < 0.2:  # real requests, a fifth of a real second apart
+                sent_second = time.monotonic()
+                second = display.get("/api/state").json()
+            got_second = time.monotonic()
+    finally:
+        floor.server.stop()
+    assert first["clock_rate"] == second["clock_rate"] == 600
+    simulated = (datetime.fromisoformat(second["now"]) - datetime.fromisoformat(first["now"])).total_seconds()
+    assert (sent_second - got_first) * 600 <= simulated <= (got_second - sent_first) * 600
