@@ -1,9 +1,11 @@
 """`mpp-display`: the hall display board with spoken announcements.
 
-    mpp-display --server http://192.168.1.10:8080 --token TOKEN [--zone 1] [--rate 150] [--repeat 1] [--windowed]
+    mpp-display --server http://192.168.1.10:8080 --token TOKEN [--zone 1] [--rate 150] [--repeat 1]
+                [--silent] [--windowed]
 
 Options not given come from the settings file (`display.json` in the user's config directory,
-or `--settings PATH`).
+or `--settings PATH`), e.g. `{"options": {"token": "…", "silent": true}}`. `--silent`: a second
+board in the same hall shows the calls but neither chimes nor speaks (the first one does).
 """
 
 from __future__ import annotations
@@ -42,25 +44,28 @@ class DisplayConfig:
     repeat: int = 1
     voice: str = "id"
     windowed: bool = False
+    silent: bool = False  # no chime, no speech: another board in the hall announces
     audio_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mpp-display-audio")
 
 
 class DisplayApp:
-    """Window (view), presenter, worker (stream + speech threads) and the announcement player."""
+    """Window (view), presenter, worker (stream + speech threads) and the announcement player.
+    A silent board has neither speech thread nor player: it makes no engine and no audio output."""
 
     def __init__(self, config: DisplayConfig):
         self.config = config
         self.worker = BoardWorker(config.server_url, config.token, config.zone, config.audio_dir,
-                                  voice=config.voice, rate=config.rate)
+                                  voice=config.voice, rate=config.rate, speak=not config.silent)
         self.window = BoardWindow(now=self.worker.server_now)
-        self.player = AnnouncementPlayer(ensure_chime(config.audio_dir))
+        self.player = None if config.silent else AnnouncementPlayer(ensure_chime(config.audio_dir))
         self.presenter = BoardPresenter(BoardView(self.window), self, server_now=self.worker.server_now,
                                         repeat=config.repeat)
         self.window.on_tick = self.presenter.tick
         self.worker.snapshot.connect(self.presenter.snapshot)
         self.worker.event.connect(self._event)
         self.worker.status.connect(self.presenter.status)
-        self.worker.spoken.connect(lambda result: self.player.set_speech(result.job, result.wav))
+        if self.player is not None:
+            self.worker.spoken.connect(lambda result: self.player.set_speech(result.job, result.wav))
         self.received_at = 0.0  # perf_counter of the event being handled (for the latency figures)
         self.shown: dict[int, float] = {}  # event id → perf_counter after the window took the board
         self.latency: list[tuple[float, float]] = []  # (event→screen, event→player asked) per call event
@@ -73,6 +78,8 @@ class DisplayApp:
 
     def announce(self, announcement: Announcement) -> None:
         """The presenter's Announcer: text to the speech thread, the sound sequence starts now."""
+        if self.player is None:
+            return  # a silent board
         job = self.worker.say(announcement.text)
         self.player.enqueue(job, announcement.code, announcement.repeat, queued=self.received_at or None)
 
@@ -85,7 +92,8 @@ class DisplayApp:
         """Stop the stream and speech threads and the sound, then close the window."""
         self.window.ticker.stop()
         self.window.marquee.timer.stop()
-        self.player.stop()
+        if self.player is not None:
+            self.player.stop()
         ended = self.worker.stop()
         self.window.close()
         return ended
@@ -99,6 +107,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=int, help=f"speech rate in words per minute (default {DEFAULT_RATE})")
     parser.add_argument("--repeat", type=int, help="say each announcement this many times (default 1)")
     parser.add_argument("--voice", help="TTS voice language (default id)")
+    parser.add_argument("--silent", action="store_true", default=None,
+                        help="no chime and no speech: another board in the same hall announces")
     parser.add_argument("--windowed", action="store_true", default=None, help="a window instead of full screen")
     parser.add_argument("--settings", metavar="PATH", help="settings file (default: display.json in the config dir)")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -109,14 +119,15 @@ def resolve_config(args: argparse.Namespace) -> DisplayConfig:
     settings = AppSettings.load("display", args.settings)
     merged = settings.with_overrides({"server_url": args.server, "options": {
         "token": args.token, "zone": args.zone, "rate": args.rate, "repeat": args.repeat, "voice": args.voice,
-        "windowed": args.windowed}})
+        "windowed": args.windowed, "silent": args.silent}})
     o = merged.options
     if not o.get("token"):
         raise SettingsError("Token layar belum diisi: --token TOKEN (mpp-server device add --kind display).",
                             Path(args.settings or "display.json"))
     return DisplayConfig(server_url=merged.server_url, token=o["token"], zone=o.get("zone"),
                          rate=int(o.get("rate") or DEFAULT_RATE), repeat=int(o.get("repeat") or 1),
-                         voice=o.get("voice") or "id", windowed=bool(o.get("windowed")))
+                         voice=o.get("voice") or "id", windowed=bool(o.get("windowed")),
+                         silent=bool(o.get("silent")))
 
 
 def main(argv: list[str] | None = None) -> int:

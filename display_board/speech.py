@@ -17,6 +17,7 @@ import logging
 import math
 import queue
 import struct
+import sys
 import threading
 import time
 import wave
@@ -110,7 +111,27 @@ def pick_voice(voices, language: str):
 
 def _default_engine():
     import pyttsx3  # here, not at import: a board without TTS still starts (chime only)
-    return pyttsx3.init()
+    engine = pyttsx3.init()
+    log_driver_prints(engine)
+    return engine
+
+
+def log_driver_prints(engine) -> None:
+    """pyttsx3 2.99's drivers `print()` ("Audio saved to …" for every WAV) onto the program's stdout.
+
+    The driver module's own `print` name is pointed at our log: only the driver's lines move, from
+    whichever thread, while `redirect_stdout` would swallow every thread's output for as long.
+    """
+    module = getattr(getattr(engine, "proxy", None), "_module", None)
+    if module is not None:
+        module.print = _driver_print
+
+
+def _driver_print(*values, sep=" ", end="\n", file=None, flush=False) -> None:
+    if file is not None and file is not sys.stdout:
+        print(*values, sep=sep, end=end, file=file, flush=flush)
+        return
+    log.debug("pyttsx3: %s", (sep or " ").join(map(str, values)))
 
 
 class Speaker:

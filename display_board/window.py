@@ -1,7 +1,8 @@
 """The hall display: full screen, readable from 10 m; the now-calling panel dominates.
 
 Landscape (wider than tall): now calling on the left, counters and last calls on the right.
-Portrait: the same blocks stacked. Font sizes follow the screen's height. The window only
+Portrait: the same blocks stacked, the site name on a row of its own. Font sizes follow the
+screen's height; a text too long for its place is elided ("…") or wrapped, never cut mid-glyph. The window only
 shows a `Board`; it calls no network, speech or audio (STYLE 6).
 """
 
@@ -14,15 +15,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from .fit_label import fit_label
 from .presenter import Board
 
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -47,7 +42,8 @@ def clock_text(moment: datetime, timezone: str) -> str:
 
 
 class Marquee(QWidget):
-    """The running text, scrolling right to left forever."""
+    """The running text. A text wider than the board scrolls right to left forever; one that fits
+    stands still in the middle: still text is read faster from 10 m, and nothing is hidden."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -62,31 +58,29 @@ class Marquee(QWidget):
             self.text, self.offset = text, 0.0
             self.update()
 
+    @property
+    def scrolling(self) -> bool:
+        return QFontMetrics(self.font()).horizontalAdvance(self.text) > self.width()
+
     def _step(self) -> None:
-        if self.text:
-            self.offset += max(2.0, self.height() / 18)
-            width = QFontMetrics(self.font()).horizontalAdvance(self.text + "     ")
-            if self.offset > width + self.width():
-                self.offset = 0.0
-            self.update()
+        if not self.scrolling:
+            self.offset = 0.0
+            return
+        self.offset += max(2.0, self.height() / 18)
+        if self.offset > QFontMetrics(self.font()).horizontalAdvance(self.text + "     ") + self.width():
+            self.offset = 0.0
+        self.update()
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), Qt.GlobalColor.black)
         painter.setPen(Qt.GlobalColor.yellow)
         painter.setFont(self.font())
-        painter.drawText(int(self.width() - self.offset), 0, 100000, self.height(),
-                         Qt.AlignmentFlag.AlignVCenter, self.text)
-
-
-def _label(text="", name=None, align=Qt.AlignmentFlag.AlignCenter) -> QLabel:
-    label = QLabel(text)
-    label.setAlignment(align)
-    if name:
-        label.setObjectName(name)
-    # A long name must never widen a full-screen board: the layout decides widths, text is clipped.
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    return label
+        if self.scrolling:
+            painter.drawText(int(self.width() - self.offset), 0, 100000, self.height(),
+                             Qt.AlignmentFlag.AlignVCenter, self.text)
+        else:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.text)
 
 
 class BoardWindow(QWidget):
@@ -99,19 +93,21 @@ class BoardWindow(QWidget):
         self.board = Board()
         self.portrait: bool | None = None
 
-        self.site = _label(align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.date = _label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.clock = _label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.banner = _label(name="banner")
+        self.site = fit_label(align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.date = fit_label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hug=True)
+        self.clock = fit_label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hug=True)
+        self.header = QWidget()
+        self.header_grid = QGridLayout(self.header)
+        self.header_grid.setContentsMargins(0, 0, 0, 0)
+        self.banner = fit_label(name="banner", rows=2)
         self.banner.hide()
 
         self.now_panel = QFrame()
         self.now_panel.setObjectName("now")
-        self.now_title = _label("NOMOR ANTRIAN")
-        self.now_code = _label("—")
-        self.now_counter = _label("")
-        self.now_service = _label("", "dim")
-        self.now_service.setWordWrap(True)
+        self.now_title = fit_label("NOMOR ANTRIAN")
+        self.now_code = fit_label("—", shrink=True)  # a ticket code is never elided
+        self.now_counter = fit_label("", rows=2)  # where to go: the whole counter name if it can
+        self.now_service = fit_label("", "dim", rows=2)
         box = QVBoxLayout(self.now_panel)
         for widget in (self.now_title, self.now_code, self.now_counter, self.now_service):
             box.addWidget(widget)
@@ -136,7 +132,7 @@ class BoardWindow(QWidget):
         frame = QFrame()
         frame.setObjectName("panel")
         grid = QGridLayout(frame)
-        heading = _label(title, "dim", Qt.AlignmentFlag.AlignLeft)
+        heading = fit_label(title, "dim", Qt.AlignmentFlag.AlignLeft)
         heading.setProperty("heading", True)
         grid.addWidget(heading, 0, 0, 1, 2)
         return frame, grid
@@ -150,14 +146,27 @@ class BoardWindow(QWidget):
         self.portrait = portrait
         while self.grid.count():
             self.grid.takeAt(0)
+        while self.header_grid.count():
+            self.header_grid.takeAt(0)
         for row in range(8):
             self.grid.setRowStretch(row, 0)
         for col in range(3):
             self.grid.setColumnStretch(col, 0)
+        h = self.header_grid
+        if portrait:  # a third of 1080 px is too narrow for a site name: it gets the full width
+            h.addWidget(self.site, 0, 0, 1, 2)
+            h.addWidget(self.date, 1, 0)
+            h.addWidget(self.clock, 1, 1)
+            self.date.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            h.addWidget(self.site, 0, 0)
+            h.addWidget(self.date, 0, 1)
+            h.addWidget(self.clock, 0, 2)
+            self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        h.setColumnStretch(0, 1)
+        h.setHorizontalSpacing(28)
         g = self.grid
-        g.addWidget(self.site, 0, 0)
-        g.addWidget(self.date, 0, 1)
-        g.addWidget(self.clock, 0, 2)
+        g.addWidget(self.header, 0, 0, 1, 3)
         g.addWidget(self.banner, 1, 0, 1, 3)
         if portrait:
             g.addWidget(self.now_panel, 2, 0, 1, 3)
@@ -230,29 +239,37 @@ class BoardWindow(QWidget):
             self.now_panel.setProperty("highlight", board.highlight)
             self.now_panel.style().unpolish(self.now_panel)
             self.now_panel.style().polish(self.now_panel)
-        self._fill(self.recent_grid, [(c.code, c.counter_name) for c in board.recent] or [("—", "")])
+        self._fill(self.recent_grid, [(c.code, c.counter_name) for c in board.recent] or [("—", "")], name_at=1)
         open_counters = [c for c in board.counters if c.status != "closed" or c.ticket]
+        # Two columns only across a portrait board: a third of a landscape one cannot hold two names.
         self._fill(self.counter_grid, [(c.name, c.ticket or ("istirahat" if c.status == "paused" else "—"))
-                                       for c in open_counters] or [("Belum ada loket buka", "")], columns=2)
+                                       for c in open_counters] or [("Belum ada loket buka", "")],
+                   columns=2 if self.portrait else 1)
         waiting = [(name, str(n)) for name, n in board.waiting if n] or [("Tidak ada antrean", "")]
         self._fill(self.waiting_grid, waiting, columns=1 if self.portrait else 3)
         self.marquee.set_text(board.running_text)
         self._update_clock()  # the server's clock is known from the first snapshot on
         self._fonts()
 
-
-    def _fill(self, grid: QGridLayout, rows: list[tuple[str, str]], columns: int = 1) -> None:
+    def _fill(self, grid: QGridLayout, rows: list[tuple[str, str]], columns: int = 1, name_at: int = 0) -> None:
+        """Pairs of (left, right) in `columns` columns. The side `name_at` holds a name (agency,
+        counter) and takes the room left by the other (a code, a count), which keeps its width."""
         while grid.count() > 1:
             item = grid.takeAt(1)
             if item.widget():
                 item.widget().deleteLater()
         limit = 8 if columns == 1 else 12
-        for i, (left, right) in enumerate(rows[:limit]):
+        shown = rows[:limit]
+        for i, pair in enumerate(shown):
             row, col = 1 + i // columns, (i % columns) * 2
-            grid.addWidget(_label(left, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), row, col)
-            grid.addWidget(_label(right, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                           row, col + 1)
-        grid.setRowStretch(1 + (len(rows[:limit]) + columns - 1) // columns, 1)
+            for side, text in enumerate(pair):
+                align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if side else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                grid.addWidget(fit_label(text, align=align, hug=side != name_at), row, col + side)
+        for col in range(6):
+            grid.setColumnStretch(col, 1 if col % 2 == name_at and col < 2 * min(columns, len(shown)) else 0)
+        last = 1 + (len(shown) + columns - 1) // columns
+        for row in range(1, 14):
+            grid.setRowStretch(row, 1 if row == last else 0)
 
     def _tick(self) -> None:
         self._update_clock()

@@ -1,7 +1,8 @@
 """The board's owner threads, bridged to the UI thread by signals (STYLE 7).
 
 The EventFollower reads the stream in its own thread; the Speaker owns the one TTS engine in
-its own thread. `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
+its own thread (none on a silent board: pyttsx3 keeps one engine per driver per process, and
+a second board must not share, nor even start, the first one's). `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
 which Qt queues into the UI thread. No widget is touched outside it.
 """
 
@@ -24,13 +25,13 @@ class BoardWorker(QObject):
     spoken = Signal(object)  # SpeechResult
 
     def __init__(self, server_url: str, token: str, zone: str | None, audio_dir: Path, *,
-                 voice: str = "id", rate: int = DEFAULT_RATE, read_timeout: float = 45.0):
+                 voice: str = "id", rate: int = DEFAULT_RATE, read_timeout: float = 45.0, speak: bool = True):
         super().__init__()
         self.follower = EventFollower(server_url, token, zone=zone, summary=True,
                                       on_snapshot=self.snapshot.emit, on_event=self._on_event,
                                       on_status=lambda s, m: self.status.emit(s, m or ""),
                                       read_timeout=read_timeout)
-        self.speaker = Speaker(audio_dir, self.spoken.emit, voice=voice, rate=rate)
+        self.speaker = Speaker(audio_dir, self.spoken.emit, voice=voice, rate=rate) if speak else None
 
     def _on_event(self, type_: str, data: dict, event_id: int | None) -> None:
         self.event.emit(type_, data, event_id, time.perf_counter())
@@ -39,7 +40,8 @@ class BoardWorker(QObject):
         return self.follower.server_now()
 
     def start(self) -> None:
-        self.speaker.start()
+        if self.speaker is not None:
+            self.speaker.start()
         self.follower.start()
 
     def say(self, text: str) -> int:
@@ -47,5 +49,5 @@ class BoardWorker(QObject):
 
     def stop(self) -> bool:
         stream = self.follower.stop()
-        speech = self.speaker.stop()
+        speech = self.speaker.stop() if self.speaker is not None else True
         return stream and speech

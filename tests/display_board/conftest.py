@@ -13,16 +13,16 @@ from tests.qt_apps import live_threads, show_and_start, stop_all  # noqa: E402
 
 @pytest.fixture
 def make_display(qtbot, floor, tmp_path):
-    """make_display(size=(1920, 1080)) → a started DisplayApp on `floor` (zone 1); teardown stops its
-    threads and fails the test if any is left running."""
+    """make_display(size=(1920, 1080), silent=False) → a started DisplayApp on `floor` (zone 1);
+    teardown stops its threads and fails the test if any is left running."""
     from display_board.app import DisplayApp, DisplayConfig
 
     before = live_threads()
     made = []
 
-    def make(size=(1920, 1080), rate=190):
+    def make(size=(1920, 1080), rate=190, silent=False):
         app = DisplayApp(DisplayConfig(server_url=floor.url, token=floor.display_token, zone="1", rate=rate,
-                                       audio_dir=tmp_path / f"audio-{len(made)}"))
+                                       silent=silent, audio_dir=tmp_path / f"audio-{len(made)}"))
         made.append(app)
         return show_and_start(qtbot, app, size)
 

@@ -1,11 +1,14 @@
 """The display board against a real server process: calls appear, are announced in order without
 overlap, and are not announced again after the server restarts."""
 
+import json
 import os
+import threading
 import time
 from contextlib import contextmanager
 
 import psutil
+import pytest
 
 from .conftest import save_screenshot
 
@@ -94,3 +97,33 @@ def test_portrait_board(qtbot, floor, make_display):
     assert app.window.portrait, app.window.size()
     save_screenshot(app.window, "portrait-calling")
     qtbot.waitUntil(lambda: not app.player.busy, timeout=30_000)
+
+
+def test_a_silent_board_shows_calls_but_makes_no_sound(qtbot, floor, make_display):
+    """A second board in the same hall must not speak the calls twice: `--silent` / `"silent": true`."""
+    app = make_display(silent=True)
+    qtbot.waitUntil(lambda: app.presenter.board.connected, timeout=10_000)
+    ticket = floor.issue("DK-KTP")
+    with open_counter(floor) as budi:
+        budi.post("/api/counters/L01/call-next")
+    qtbot.waitUntil(lambda: app.window.now_code.text() == ticket["code"], timeout=5000)
+    assert "LOKET 1" in app.window.now_counter.text()
+    assert app.window.now_panel.property("highlight") is True  # the new call flashes as on any board
+    assert app.player is None, "a silent board made an audio player"
+    assert app.worker.speaker is None, "a silent board made a speech engine"
+    assert "mpp-speech" not in {thread.name for thread in threading.enumerate()}
+    assert [a.code for a in app.presenter.announced] == [ticket["code"]]  # decided, not said
+
+
+@pytest.mark.parametrize(("argv", "settings", "silent"), [
+    ([], {}, False),
+    (["--silent"], {}, True),
+    ([], {"options": {"token": "file-token", "silent": True}}, True),
+])
+def test_silent_from_the_command_line_or_the_settings_file(tmp_path, argv, settings, silent):
+    from display_board.app import parse_args, resolve_config
+
+    path = tmp_path / "display.json"
+    path.write_text(json.dumps(settings))
+    config = resolve_config(parse_args(["--settings", str(path), "--token", "cli-token", *argv]))
+    assert config.silent is silent

@@ -1,5 +1,6 @@
 """Announcement audio: real WAVs from espeak-ng through the one-thread engine, the chime, the fallback."""
 
+import logging
 import queue
 import shutil
 from types import SimpleNamespace
@@ -36,6 +37,23 @@ def test_an_announcement_becomes_a_spoken_wav(tmp_path):
         assert 2.5 <= seconds <= 8, seconds
         assert rms > SILENCE_RMS, rms
     assert results[0].wav != results[1].wav
+
+
+def test_synthesis_prints_nothing_on_stdout(tmp_path, capfd, caplog):
+    """pyttsx3's espeak driver print()s "Audio saved to …" for every WAV: it goes to the log."""
+    require_espeak()
+    caplog.set_level(logging.DEBUG, logger="display_board.speech")
+    box = queue.Queue()
+    speaker = Speaker(tmp_path, box.put).start()
+    try:
+        capfd.readouterr()
+        speaker.say(sentence("A-007", "loket tujuh"))
+        assert box.get(timeout=20).wav is not None
+    finally:
+        assert speaker.stop(), "the speech thread did not end"
+    printed = capfd.readouterr()
+    assert "Audio saved" not in printed.out + printed.err
+    assert "Audio saved to" in caplog.text
 
 
 def test_the_chime_is_a_short_audible_ding_dong_made_once(tmp_path):
