@@ -24,7 +24,8 @@ from .ticket import build_ticket
 
 log = logging.getLogger("kiosk.worker")
 
-CATALOG_EVERY_MS = 20_000
+CATALOG_EVERY_MS = 20_000  # of the server's clock: a simulated day's fast clock refreshes sooner …
+CATALOG_AT_LEAST_MS = 1_000  # … but not more often than this
 PRINTER_EVERY_MS = 10_000
 HEARTBEAT_EVERY_MS = 30_000
 # Out of service (no server, no paper): look again soon, so the kiosk comes back by itself.
@@ -274,7 +275,12 @@ class KioskWorker(QObject):
     def _pace(self) -> None:
         """Poll often while out of service, calmly when all is well."""
         trouble = not self.server_ok or self.printer_ok is False
-        for timer, calm in ((getattr(self, "_catalog_timer", None), CATALOG_EVERY_MS),
+        try:
+            rate = max(1.0, float(self.site.get("clock_rate") or 1.0))
+        except (TypeError, ValueError, AttributeError):
+            rate = 1.0
+        catalog_ms = max(CATALOG_AT_LEAST_MS, int(CATALOG_EVERY_MS / rate))
+        for timer, calm in ((getattr(self, "_catalog_timer", None), catalog_ms),
                             (getattr(self, "_printer_timer", None), PRINTER_EVERY_MS)):
             wanted = RETRY_EVERY_MS if trouble else calm
             if timer is not None and timer.interval() != wanted:
