@@ -147,18 +147,62 @@ MIGRATIONS: list[str] = [
                                 created_at TEXT NOT NULL);
     CREATE INDEX personal_data_by_age ON personal_data (created_at);
     """,
+    # 3: a ticket transferred to another queue keeps its code and number, so numbers are unique
+    # per code and day, not per (current) queue: A-002 may join the queue where B-002 waits.
+    # SQLite cannot drop a table constraint: the table is rebuilt (foreign keys off meanwhile).
+    """
+    CREATE TABLE tickets_v3 (
+        id INTEGER PRIMARY KEY,
+        public_id TEXT NOT NULL UNIQUE,
+        request_id TEXT UNIQUE,
+        device_id INTEGER,
+        code TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        queue TEXT NOT NULL,
+        service TEXT NOT NULL,
+        issued_service TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        priority TEXT,
+        status TEXT NOT NULL,
+        service_day TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        printed_at TEXT, called_at TEXT, started_at TEXT, finished_at TEXT, cancelled_at TEXT,
+        cancel_reason TEXT,
+        counter TEXT,
+        officer_id INTEGER,
+        recall_count INTEGER NOT NULL DEFAULT 0,
+        transfer_count INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO tickets_v3 SELECT * FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_v3 RENAME TO tickets;
+    CREATE INDEX tickets_by_status ON tickets (service_day, status, queue, queued_at);
+    CREATE UNIQUE INDEX tickets_by_code ON tickets (service_day, code);
+    CREATE INDEX tickets_by_issued_service ON tickets (service_day, issued_service);
+    """,
 ]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations the file lacks, each in its own transaction; returns the version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        with write(conn):
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version={number}")
+    if version >= len(MIGRATIONS):
+        return version
+    conn.execute("PRAGMA foreign_keys=OFF")  # a rebuilt table keeps its rows' references (outside a transaction)
+    try:
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with write(conn):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(f"migration {number} broke references: {broken[:5]}")
+                conn.execute(f"PRAGMA user_version={number}")
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
     return len(MIGRATIONS)
 
 

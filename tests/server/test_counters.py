@@ -88,6 +88,23 @@ def test_transfer_keeps_the_code_and_joins_the_other_queue(floor, budi):
     assert unknown.status_code == 409 or unknown.status_code == 404
 
 
+def test_transfer_into_a_queue_where_the_same_number_waits_keeps_both(floor, budi):
+    """A-001 joins the family-card queue, where B-001 waits: two tickets numbered 1 in one queue
+    (the server once answered 500 here: its numbers were unique per current queue)."""
+    ktp, kk = floor.issue("DK-KTP"), floor.issue("DK-KK")
+    assert ktp["number"] == kk["number"] == 1 and ktp["queue"] != kk["queue"]
+    budi.post("/api/counters/L01/call-next")
+    answer = budi.post("/api/counters/L01/transfer", json={"service": "DK-KK"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["ticket"]["queue"] == kk["queue"]
+    with floor.login("sari") as sari:
+        sari.post("/api/counters/L03/open")
+        first = sari.post("/api/counters/L03/call-next").json()["ticket"]["code"]
+        sari.post("/api/counters/L03/done")
+        second = sari.post("/api/counters/L03/call-next").json()["ticket"]["code"]
+    assert [first, second] == [ktp["code"], kk["code"]]  # the transferred one keeps its place in time
+
+
 def test_priority_tickets_are_interleaved_one_to_two(floor, budi):
     normal = [floor.issue()["code"] for _ in range(4)]
     priority = [floor.issue(priority="lansia")["code"] for _ in range(2)]
