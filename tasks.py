@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """One entry point that works on a fresh machine (Linux or Windows), stdlib only.
 
-    python3 tasks.py demo    set up, then run the server on the demo site
+    python3 tasks.py demo    set up, then run the demo site: server, virtual printer and (with a
+                             screen) a kiosk, two counter apps and a display board; without a
+                             screen, a simulated MPP morning through the apps, offscreen
+    python3 tasks.py demo --simulate      the simulated morning even with a screen
+    python3 tasks.py demo --server-only   only the server and the virtual printer
     python3 tasks.py test    set up (system packages too, where allowed), then run the tests
-    python3 tasks.py bench   set up, then run the benchmark
+    python3 tasks.py bench   set up, then run the benchmark and the simulated busy day
 
 Setup makes `.venv` beside this file and installs the project into it.
 """
@@ -68,9 +72,14 @@ def installed(package: str) -> bool:
 
 
 def demo(args: list[str]) -> int:
-    """The server on the demo site, a virtual network printer, and (with a screen) the apps."""
+    """The server on the demo site, a virtual network printer, and (with a screen) the apps;
+    without a screen (or with --simulate) the simulated morning instead."""
     system_packages(QT_PACKAGES + APP_PACKAGES)
     setup()
+    server_only = "--server-only" in args
+    args = [a for a in args if a != "--server-only"]
+    if "--simulate" in args or not (has_screen() or server_only):
+        return simulate([a for a in args if a != "--simulate"])
     data = ROOT / "var" / "demo"
     data.mkdir(parents=True, exist_ok=True)
     db = data / "antrian.db"
@@ -81,7 +90,7 @@ def demo(args: list[str]) -> int:
     if "MPP_NOW" not in env:
         env["MPP_NOW"] = demo_morning()
         print(f"Demo clock starts at {env['MPP_NOW']} (set MPP_NOW to choose, or MPP_NOW= for the real time).")
-    print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi (Dukcapil) and admin, PIN 1234.")
+    print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi and sari (Dukcapil) and admin, PIN 1234.")
     print("Server: http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json")
     print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
     children = [
@@ -89,16 +98,16 @@ def demo(args: list[str]) -> int:
         subprocess.Popen([python, "-m", "kiosk.virtual_printer", "--port", "9100", "--jobs-dir",
                           str(data / "printer")]),
     ]
-    if has_screen():
+    if not server_only:
         server = "http://127.0.0.1:8080"
         children.append(subprocess.Popen([python, "-m", "kiosk", "--server", server, "--token", tokens["kiosk"],
                                           "--profile", "virtual", "--windowed"]))
-        children.append(subprocess.Popen([python, "-m", "counter_client", "--server", server, "--username", "budi",
-                                          "--counter", "L01", "--windowed"]))
+        for username, counter in (("budi", "L01"), ("sari", "L02")):  # two officers of Dukcapil
+            children.append(subprocess.Popen([python, "-m", "counter_client", "--server", server, "--username",
+                                              username, "--counter", counter, "--windowed", "--settings",
+                                              str(data / f"counter-{counter}.json")]))
         children.append(subprocess.Popen([python, "-m", "display_board", "--server", server, "--token",
                                           tokens["display"], "--zone", "1", "--windowed"]))
-    else:
-        print("No screen here (no DISPLAY): the apps are not started; the server and printer run.")
     apps = set(children[2:])
     try:
         while children[0].poll() is None:  # the demo lasts as long as the server
@@ -132,12 +141,20 @@ def demo_tokens(db: Path, path: Path) -> dict:
             out = subprocess.run([str(PYTHON), "-m", "server", "device", "add", "--db", str(db), "--kind", kind,
                                   "--name", name, "--zone", "1"], check=True, capture_output=True, text=True)
             lines.append(f"{kind}={out.stdout.strip().splitlines()[-1]}")
-        for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("admin", "admin", None)):
-            extra = ["--agency", agency] if agency else []
-            run(PYTHON, "-m", "server", "officer", "add", "--db", db, "--username", user, "--pin", "1234",
-                "--role", role, *extra)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("sari", "officer", "DUKCAPIL"),
+                               ("admin", "admin", None)):  # again each time: adding is also resetting
+        extra = ["--agency", agency] if agency else []
+        subprocess.run([str(PYTHON), "-m", "server", "officer", "add", "--db", str(db), "--username", user,
+                        "--pin", "1234", "--role", role, *extra], check=True, capture_output=True)
     return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").split())
+
+
+def simulate(args: list[str]) -> int:
+    """The simulated MPP morning through the real apps, offscreen; results in var/simulated-morning."""
+    print("A simulated MPP morning (08:00–12:00 at 120x: about three minutes) through the real apps, offscreen.")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([str(PYTHON), "-m", "simulation.morning", *args], cwd=ROOT, env=env).returncode
 
 
 def has_screen() -> bool:
@@ -164,8 +181,11 @@ def test(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
+    """The load benchmark, then the simulated busy day of the largest MPPs (3,000 visitors)."""
     setup()
-    return subprocess.run([str(PYTHON), "-m", "server.benchmark", *args], cwd=ROOT).returncode
+    load = subprocess.run([str(PYTHON), "-m", "server.benchmark", *args], cwd=ROOT).returncode
+    day = subprocess.run([str(PYTHON), "-m", "simulation.busy_day"], cwd=ROOT).returncode
+    return load or day
 
 
 def main() -> int:
