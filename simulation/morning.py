@@ -480,12 +480,15 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
-    QApplication(sys.argv[:1])
+    qt = QApplication(sys.argv[:1])  # noqa: F841 (the apps need it alive)
     morning = Morning(args.out.resolve(), visitors=args.visitors, rate=args.rate, seed=args.seed)
     report = morning.run()
     print((args.out / "summary.txt").read_text(encoding="utf-8"))
     print(f"Semua hasil di {args.out}")
-    return 0
+    agrees = report["tickets_taken"] == sum(report["printed_jobs"].values()) == report["summary"]["total"]["tickets"]
+    if not agrees:
+        print("The printers, the kiosks and the server's records disagree: see summary.json.", file=sys.stderr)
+    return 0 if agrees else 1
 
 
 if __name__ == "__main__":
