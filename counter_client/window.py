@@ -184,6 +184,10 @@ class WorkPage(QWidget):
         layout.addLayout(self.grid, 2)
         self.message = _label("", "error", wrap=True)
         layout.addWidget(self.message)
+        # Hidden until needed: else their height counts at the first show, and on a 1366×768
+        # laptop the window grows past the screen's bottom (it never shrinks back by itself).
+        self.banner.hide()
+        self.panel.hide()
         self.arrange(compact=False)
 
     def arrange(self, compact: bool) -> None:
