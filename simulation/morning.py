@@ -36,7 +36,7 @@ from pathlib import Path  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 import httpx  # noqa: E402
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -282,14 +282,14 @@ class Morning:
         self._prepare()
         try:
             self._start()
-            app = self.qt
             self.done = False
+            # The apps' own event loop, as in a real app: exec() lets other threads take the GIL while
+            # it waits (a processEvents/qWait loop held it, and Qt's media threads froze on it).
+            self.loop = QEventLoop()
             ticker = QTimer()
             ticker.timeout.connect(self._tick)
             ticker.start(TICK_MS)
-            while not self.done:
-                app.processEvents()
-                QTest.qWait(5)
+            self.loop.exec()
             ticker.stop()
             return self._finish()
         finally:
@@ -399,6 +399,8 @@ class Morning:
         if self.screenshots and now >= self.screenshots[0]:
             self._screenshot(self.screenshots.popleft().strftime("%H%M"))
         self.done = now >= at(self.closes) and self._quiet() or now >= at(self.closes) + timedelta(minutes=45)
+        if self.done:
+            self.loop.quit()
 
     def _quiet(self) -> bool:
         return (not self.arrivals and all(not k.line and k.walk is None for k in self.kiosks)
