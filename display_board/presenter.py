@@ -11,15 +11,16 @@ send a citizen to a counter that has moved on.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from mpp_client.events import is_stale
 
 from .announcement import BadTicketCode, sentence
 
+T = TypeVar("T")
 CONNECTION_LOST = "Koneksi ke server terputus — menyambung ulang…"
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled")
@@ -65,6 +66,13 @@ class Board:
     connected: bool = False
     banner: str | None = CONNECTION_LOST
     ready: bool = False  # a snapshot has arrived
+
+
+def paginate(rows: Sequence[T], per_page: int) -> list[tuple[T, ...]]:
+    """`rows` in order, cut into pages of `per_page`: every row is on exactly one page, none is
+    dropped. An empty list is one empty page (the panel still says something)."""
+    per_page = max(1, per_page)
+    return [tuple(rows[i:i + per_page]) for i in range(0, len(rows), per_page)] or [()]
 
 
 class View(Protocol):

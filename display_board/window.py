@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QVBoxLayout, QWidget
 
 from .fit_label import fit_label
+from .panel import PagedPanel
 from .presenter import Board
 
+PAGE_MS = 8000
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 STYLE = """
 QWidget#board { background: #0b2545; }
@@ -112,30 +114,30 @@ class BoardWindow(QWidget):
         for widget in (self.now_title, self.now_code, self.now_counter, self.now_service):
             box.addWidget(widget)
 
-        self.recent_panel, self.recent_grid = self._panel("PANGGILAN TERAKHIR")
-        self.counter_panel, self.counter_grid = self._panel("LOKET")
-        self.waiting_panel, self.waiting_grid = self._panel("MENUNGGU")
+        # Every counter and agency is on some page; the last calls are the newest that fit.
+        self.recent_panel = PagedPanel("PANGGILAN TERAKHIR", name_at=1, paged=False)
+        self.counter_panel = PagedPanel("LOKET", name_room="Loket 88", max_columns=3)
+        self.waiting_panel = PagedPanel("MENUNGGU", name_room="BPJS Kesehatan", max_columns=4)
+        self.panels = (self.counter_panel, self.recent_panel, self.waiting_panel)
         self.marquee = Marquee()
 
         self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(16, 12, 16, 0)
-        self.grid.setSpacing(14)
+        # The screen gives the size; the fonts follow it (in resizeEvent). A minimum taken from the
+        # fonts of a bigger screen must not hold the window bigger than its new one.
+        self.grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self._tick)
         self.ticker.start()
         self.on_tick: Callable[[], None] = lambda: None
+        # 8 s a page: time to find one's number in a column from across the hall, and a zone's
+        # 40 counters still come round in under a minute.
+        self.page_timer = QTimer(self)
+        self.page_timer.setInterval(PAGE_MS)
+        self.page_timer.timeout.connect(self.turn_pages)
+        self.page_timer.start()
         self._arrange()
         self._tick()
-
-    def _panel(self, title: str):
-        frame = QFrame()
-        frame.setObjectName("panel")
-        grid = QGridLayout(frame)
-        heading = fit_label(title, "dim", Qt.AlignmentFlag.AlignLeft)
-        heading.setProperty("heading", True)
-        grid.addWidget(heading, 0, 0, 1, 2)
-        return frame, grid
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -188,10 +190,14 @@ class BoardWindow(QWidget):
             g.setRowStretch(4, 1)
         for col in range(3):
             g.setColumnStretch(col, 1)
+        # Across a landscape board one row of agencies would be six pages of three.
+        self.waiting_panel.set_min_rows(1 if portrait else 2)
         self._fonts()
 
     def _fonts(self) -> None:
         unit = max(8, min(self.height(), self.width() * 1.2) // 60)  # 18 px on 1080 lines
+        self.grid.setContentsMargins(round(unit * 0.9), round(unit * 0.67), round(unit * 0.9), 0)
+        self.grid.setSpacing(round(unit * 0.78))
 
         def font(label, size, bold=False):
             f = QFont(label.font())
@@ -207,11 +213,8 @@ class BoardWindow(QWidget):
         font(self.now_code, unit * (11 if self.portrait else 13), True)
         font(self.now_counter, unit * 4.5, True)
         font(self.now_service, unit * 1.8)
-        for grid in (self.recent_grid, self.counter_grid, self.waiting_grid):
-            for i in range(grid.count()):
-                widget = grid.itemAt(i).widget()
-                if isinstance(widget, QLabel):
-                    font(widget, unit * (1.6 if widget.property("heading") else 2.3), True)
+        for panel in self.panels:
+            panel.set_fonts(int(unit * 1.6), int(unit * 2.3))
         f = QFont(self.marquee.font())
         f.setPixelSize(int(unit * 2.2))
         self.marquee.setFont(f)
@@ -239,37 +242,19 @@ class BoardWindow(QWidget):
             self.now_panel.setProperty("highlight", board.highlight)
             self.now_panel.style().unpolish(self.now_panel)
             self.now_panel.style().polish(self.now_panel)
-        self._fill(self.recent_grid, [(c.code, c.counter_name) for c in board.recent] or [("—", "")], name_at=1)
+        self.recent_panel.set_rows([(c.code, c.counter_name) for c in board.recent] or [("—", "")])
         open_counters = [c for c in board.counters if c.status != "closed" or c.ticket]
-        # Two columns only across a portrait board: a third of a landscape one cannot hold two names.
-        self._fill(self.counter_grid, [(c.name, c.ticket or ("istirahat" if c.status == "paused" else "—"))
-                                       for c in open_counters] or [("Belum ada loket buka", "")],
-                   columns=2 if self.portrait else 1)
-        waiting = [(name, str(n)) for name, n in board.waiting if n] or [("Tidak ada antrean", "")]
-        self._fill(self.waiting_grid, waiting, columns=1 if self.portrait else 3)
+        self.counter_panel.set_rows([(c.name, c.ticket or ("istirahat" if c.status == "paused" else "—"))
+                                     for c in open_counters] or [("Belum ada loket buka", "")])
+        self.waiting_panel.set_rows([(name, str(n)) for name, n in board.waiting if n]
+                                    or [("Tidak ada antrean", "")])
         self.marquee.set_text(board.running_text)
         self._update_clock()  # the server's clock is known from the first snapshot on
         self._fonts()
 
-    def _fill(self, grid: QGridLayout, rows: list[tuple[str, str]], columns: int = 1, name_at: int = 0) -> None:
-        """Pairs of (left, right) in `columns` columns. The side `name_at` holds a name (agency,
-        counter) and takes the room left by the other (a code, a count), which keeps its width."""
-        while grid.count() > 1:
-            item = grid.takeAt(1)
-            if item.widget():
-                item.widget().deleteLater()
-        limit = 8 if columns == 1 else 12
-        shown = rows[:limit]
-        for i, pair in enumerate(shown):
-            row, col = 1 + i // columns, (i % columns) * 2
-            for side, text in enumerate(pair):
-                align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter if side else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                grid.addWidget(fit_label(text, align=align, hug=side != name_at), row, col + side)
-        for col in range(6):
-            grid.setColumnStretch(col, 1 if col % 2 == name_at and col < 2 * min(columns, len(shown)) else 0)
-        last = 1 + (len(shown) + columns - 1) // columns
-        for row in range(1, 14):
-            grid.setRowStretch(row, 1 if row == last else 0)
+    def turn_pages(self) -> None:
+        for panel in self.panels:
+            panel.turn()
 
     def _tick(self) -> None:
         self._update_clock()
