@@ -214,7 +214,8 @@ class OfficerRobot:
                 self._press("call-next")
             return
         stage = "serving" if ticket["status"] == "serving" else "called"
-        if self.plan is None or self.plan.code != ticket["code"] or (stage == "serving" != self.plan.stage):
+        became_serving = stage == "serving" and self.plan is not None and self.plan.stage != "serving"
+        if self.plan is None or self.plan.code != ticket["code"] or became_serving:
             self._plan(ticket["code"], stage, now)
         if self.plan is not None and now >= self.plan.due:
             self._do(self.plan, now)
@@ -282,7 +283,6 @@ class Morning:
         self._prepare()
         try:
             self._start()
-            self.done = False
             # The apps' own event loop, as in a real app: exec() lets other threads take the GIL while
             # it waits (a processEvents/qWait loop held it, and Qt's media threads froze on it).
             self.loop = QEventLoop()
@@ -350,6 +350,7 @@ class Morning:
             display.window.show()
             self.displays.append(display.start())
         self.announcements: list[tuple[str, str, str | None]] = []
+        self.kept_wavs = 0
         self.displays[0].worker.spoken.connect(self._spoken)
         self.arrivals = deque(self.visits)
         self.events = {"paper_out": at(self.paper_out[0]), "paper_back": at(self.paper_out[1])}
@@ -360,7 +361,8 @@ class Morning:
     def _spoken(self, result) -> None:
         moment = self.clock.now().astimezone(ZONE).strftime("%H:%M:%S")
         kept = None
-        if result.wav and len([a for a in self.announcements if a[2]]) < KEPT_WAVS:
+        if result.wav and self.kept_wavs < KEPT_WAVS:
+            self.kept_wavs += 1
             kept = f"{len(self.announcements) + 1:03d}.wav"
             shutil.copyfile(result.wav, self.out / "announcements" / kept)
         self.announcements.append((moment, result.text, kept))
@@ -398,8 +400,7 @@ class Morning:
             log.info("%s: a new roll in %s", now.astimezone(ZONE).strftime("%H:%M"), self.kiosks[1].name)
         if self.screenshots and now >= self.screenshots[0]:
             self._screenshot(self.screenshots.popleft().strftime("%H%M"))
-        self.done = now >= at(self.closes) and self._quiet() or now >= at(self.closes) + timedelta(minutes=45)
-        if self.done:
+        if now >= at(self.closes) and self._quiet() or now >= at(self.closes) + timedelta(minutes=45):
             self.loop.quit()
 
     def _quiet(self) -> bool:
