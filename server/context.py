@@ -111,7 +111,7 @@ class Work:
             info = self.ctx.site.counters.get(counter)
             body["counter_name"] = info.name if info else counter
             body["counter_spoken_name"] = (info.spoken_name or info.name) if info else counter
-        self.events.append(self.ctx.events.record(self.conn, body, to_zone))
+        self.events.append(self.ctx.events.record(self.conn, body))
 
 
 def ticket_view(site: Site, row) -> dict:

@@ -73,27 +73,45 @@ class Event:
     zones: frozenset  # the zone of the event, plus the zone a transfer went to
     counter: str | None
     frame: bytes
+    queue: str | None = None  # the queue of the event's ticket
+    ticket: str | None = None  # the public id of the event's ticket
 
     @classmethod
-    def make(cls, event_id: int, type_: str, zone, counter, stored_json: str, to_zone=None) -> "Event":
-        zones = frozenset(z for z in (zone, to_zone) if z is not None)
+    def make(cls, event_id: int, body: dict, stored_json: str) -> "Event":
+        zones = frozenset(z for z in (body.get("zone"), body.get("to_zone")) if z is not None)
         data = f'{{"id":{event_id},{stored_json[1:]}'  # the id first: it is the row's, known after insert
-        return cls(event_id, type_, zones, counter, Frame(data=data, event=type_, id=event_id).encode())
+        ticket = body.get("ticket") or {}
+        return cls(event_id, body["type"], zones, body.get("counter"),
+                   Frame(data=data, event=body["type"], id=event_id).encode(),
+                   ticket.get("queue"), ticket.get("public_id"))
 
     @classmethod
     def from_row(cls, row) -> "Event":
-        data = json.loads(row["data"])
-        return cls.make(row["id"], row["type"], row["zone"], data.get("counter"), row["data"], data.get("to_zone"))
+        return cls.make(row["id"], json.loads(row["data"]), row["data"])
+
+    def public_frame(self, public_id: str) -> bytes:
+        """What a citizen's status page gets: that something changed, never another ticket's data."""
+        data = json.dumps({"type": self.type, "mine": self.ticket == public_id})
+        return Frame(data=data, id=self.id).encode()  # unnamed: the page's onmessage gets every one
 
 
 @dataclass(frozen=True)
 class Filter:
-    """What one stream shows: a zone, one counter's events, summary mode, or only some types."""
+    """What one stream shows: a zone, one counter's events, summary mode, or only some types.
+
+    A citizen's stream (`ticket`, `queue`) shows what changes one ticket's status: its own
+    events and the calls and transfers of its queue, as `public_frame`s."""
 
     zone: str | None = None
     counter: str | None = None
     summary: bool = False
     types: frozenset | None = None
+    ticket: str | None = None
+    queue: str | None = None
+
+    @classmethod
+    def citizen(cls, public_id: str, queue: str) -> "Filter":
+        return cls(ticket=public_id, queue=queue)
 
     @classmethod
     def parse(cls, zone: str | None = None, counter: str | None = None, summary: bool = False,
@@ -111,11 +129,15 @@ class Filter:
             return False
         if event.type in SITE_WIDE:
             return True
-        if self.summary and event.type in SUMMARISED:
+        if self.ticket is not None and event.ticket == self.ticket:
+            return True
+        if (self.summary or self.ticket is not None) and event.type in SUMMARISED:
             return False
         if self.zone is not None and event.zones and self.zone not in event.zones:
             return False
         if self.counter is not None and event.counter != self.counter:
+            return False
+        if self.queue is not None and event.queue != self.queue:
             return False
         return True
 
@@ -165,13 +187,13 @@ class EventPipeline:
 
     # ------------------------------------------------------------ the writing side
 
-    def record(self, conn, body: dict, to_zone=None) -> Event:
+    def record(self, conn, body: dict) -> Event:
         """Append one event to the table inside the caller's transaction; publish it after the commit."""
         stored = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         ticket = body.get("ticket")
         event_id = storage.insert_event(conn, body["ts"], body["type"], body.get("zone"), body.get("counter"),
                                         ticket["id"] if ticket else None, stored)
-        return Event.make(event_id, body["type"], body.get("zone"), body.get("counter"), stored, to_zone)
+        return Event.make(event_id, body, stored)
 
     def publish(self, events: list[Event]) -> None:
         """Committed events, in order: remember them and wake the streams that show them."""
@@ -206,7 +228,10 @@ class EventPipeline:
                     cursor = max(cursor, self.last_id)  # nothing a summary shows: skip the issuance
                 if batch:
                     cursor = batch[-1].id
-                    wanted = [e.frame for e in batch if key.matches(e)]
+                    if key.ticket is None:
+                        wanted = [e.frame for e in batch if key.matches(e)]
+                    else:
+                        wanted = [e.public_frame(key.ticket) for e in batch if key.matches(e)]
                     if max_events is not None:
                         wanted = wanted[: max_events - sent]
                     if wanted:

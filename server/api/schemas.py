@@ -112,5 +112,30 @@ class IssuedTicket(TicketOut):
     status_url: str
 
 
+class PublicStatus(BaseModel):
+    """A ticket as its status page (the QR code) shows it: no personal data."""
+
+    code: str
+    status: str
+    service: str
+    service_name: str
+    agency: str
+    agency_name: str
+    zone: str
+    priority: str | None
+    priority_name: str | None
+    service_day: str
+    issued_at: str
+    called_at: str | None
+    finished_at: str | None
+    counter: str | None
+    counter_name: str | None
+    ahead: int
+    est_wait_min: int
+    recall_count: int
+    site_name: str = Field(description="The MPP's name, for the page's header")
+    now: str = Field(description="The server's time (ISO 8601 with offset): the page says when it was updated by it")
+
+
 class CallResult(BaseModel):
     ticket: TicketOut | None

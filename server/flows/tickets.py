@@ -279,14 +279,23 @@ def catalog(ctx: Context, conn) -> dict:
     }
 
 
+PUBLIC_FIELDS = ("code", "status", "service", "service_name", "agency", "agency_name", "zone", "priority",
+                 "priority_name", "service_day", "issued_at", "called_at", "finished_at", "counter", "counter_name",
+                 "ahead", "est_wait_min", "recall_count")
+
+
+def public_ticket(conn, public_id: str):
+    """The ticket behind a QR code, or a clear 404."""
+    row = storage.ticket_by_public_id(conn, public_id)
+    if row is None:
+        raise NotFound("Tiket tidak ditemukan. Periksa kembali kode QR Anda.", code="unknown_ticket")
+    return row
+
+
 def public_status(ctx: Context, conn, public_id: str, base_url: str) -> dict:
+    """What the citizen's status page shows: no personal data; the site's name and the server's time."""
     with storage.read(conn):
-        row = storage.ticket_by_public_id(conn, public_id)
-        if row is None:
-            raise NotFound("Tiket tidak ditemukan. Periksa kembali kode QR Anda.", code="unknown_ticket")
-        ticket = with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
-    keep = ("code", "status", "service", "service_name", "agency", "agency_name", "zone", "priority",
-            "priority_name", "service_day", "issued_at", "called_at", "finished_at", "counter", "counter_name",
-            "ahead", "est_wait_min", "recall_count")
-    return {key: ticket[key] for key in keep}
+        ticket = with_wait(ctx, conn, ticket_view(ctx.site, public_ticket(conn, public_id)), base_url)
+    return {**{key: ticket[key] for key in PUBLIC_FIELDS}, "site_name": ctx.site.info.name,
+            "now": ctx.site.local_text(ctx.now())}
 

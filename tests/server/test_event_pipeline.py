@@ -24,12 +24,14 @@ def test_frames_are_encoded_byte_for_byte(frame, encoded):
 
 
 def test_an_event_frame_carries_its_row_id_first():
-    event = Event.make(42, "ticket.called", "1", "L01", '{"ts":"t","type":"ticket.called"}')
+    event = Event.make(42, {"type": "ticket.called", "zone": "1", "counter": "L01"}, '{"ts":"t","type":"ticket.called"}')
     assert event.frame == b'id: 42\nevent: ticket.called\ndata: {"id":42,"ts":"t","type":"ticket.called"}\n\n'
 
 
-def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1):
-    return Event.make(event_id, type_, zone, counter, '{"x":1}', to_zone)
+def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1, queue="A", public_id="p1"):
+    body = {"type": type_, "zone": zone, "counter": counter, "to_zone": to_zone,
+            "ticket": {"queue": queue, "public_id": public_id}}
+    return Event.make(event_id, body, '{"x":1}')
 
 
 @pytest.mark.parametrize("key, shown, hidden", [
@@ -42,10 +44,21 @@ def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id
      [event("ticket.called"), event("ticket.issued")]),
     # The whole site's events reach every stream, whatever its zone or counter.
     (Filter(zone="2", counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
+    # A citizen's page: every event of its own ticket, the calls and transfers of its queue.
+    (Filter.citizen("mine", "A"), [event("ticket.waiting", public_id="mine"), event("ticket.called", public_id="x"),
+                                   event("ticket.transferred", queue="A", public_id="y")],
+     [event("ticket.issued", public_id="x"), event("ticket.called", queue="B", public_id="z"),
+      event("counter.opened", queue=None, public_id=None)]),
 ])
 def test_filters_show_what_they_name(key, shown, hidden):
     assert [key.matches(e) for e in shown] == [True] * len(shown)
     assert [key.matches(e) for e in hidden] == [False] * len(hidden)
+
+
+def test_a_citizen_frame_says_what_changed_and_nothing_about_other_tickets():
+    other = event("ticket.called", public_id="someone-else", event_id=9)
+    assert other.public_frame("mine") == b'id: 9\ndata: {"type": "ticket.called", "mine": false}\n\n'
+    assert b'"mine": true' in event("ticket.done", public_id="mine").public_frame("mine")
 
 
 def test_an_unknown_event_type_in_a_filter_is_refused():
