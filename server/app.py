@@ -14,11 +14,10 @@ from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api.errors import MalformedJson
-from .context import Context, Settings, Site
+from .context import Context, Settings, load_site
 from .domain.clock import Clock
 from .flows.auth import LoginGuard
 from .hub import Hub
-from .site_config import SiteConfig
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -80,10 +79,9 @@ def create_app(config: dict) -> OpenAPI:
 
     pool = storage.Pool(config["DATABASE"])
     with pool.connection() as connection:
-        text = storage.load_site_json(connection)
-        if text is None:
+        site = load_site(connection)
+        if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-        site = Site(SiteConfig.model_validate_json(text))
         last_id = storage.last_event_id(connection)
     settings = Settings(
         public_base_url=config.get("PUBLIC_BASE_URL"),
