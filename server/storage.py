@@ -205,11 +205,13 @@ MIGRATIONS: list[str] = [
         FROM site, json_each(site.config, '$.site.hours') AS h;
     INSERT INTO opening_hours (scope, owner, weekday, opens)
         SELECT 'agency', json_extract(a.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
-        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.hours') AS h;
+        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
     INSERT INTO opening_hours (scope, owner, weekday, opens)
         SELECT 'service', json_extract(s.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
         FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s,
-             json_each(s.value, '$.hours') AS h;
+             json_each(s.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
     UPDATE opening_hours
         SET opens = substr('0' || trim(replace(substr(opens, 1, instr(opens, '-') - 1), '.', ':')), -5),
             closes = substr('0' || trim(replace(substr(opens, instr(opens, '-') + 1), '.', ':')), -5)
