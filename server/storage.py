@@ -179,7 +179,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tickets_by_status ON tickets (service_day, status, queue, queued_at);
     CREATE UNIQUE INDEX tickets_by_code ON tickets (service_day, code);
     CREATE INDEX tickets_by_issued_service ON tickets (service_day, issued_service);
-    """,    # 4: the database holds the site, in tables; the site file is only imported and exported.
+    """,
+    # 4: the database holds the site, in tables; the site file is only imported and exported.
     # The JSON copy of the last site file fills what the tables lacked, then goes. Times are kept
     # as HH:MM (a file may have said 8.00). Rows that tickets name are retired (active = 0), never deleted.
     """

@@ -167,3 +167,30 @@ def test_an_unchanged_init_under_a_running_server_announces_nothing(floor, tmp_p
         after = display.get("/api/state").json()
     assert after["site_version"] == before["site_version"] == 1
     assert after["last_event_id"] == before["last_event_id"]
+
+
+def test_init_while_kiosks_issue_tickets_loses_no_ticket(floor, tmp_path):
+    """The server's writer and `init` share the database file: init waits its turn, nobody fails."""
+    answers, stop = [], threading.Event()
+
+    def issue_until_stopped():
+        with floor.kiosk() as kiosk:
+            while not stop.is_set():
+                body = {"service": "SM-PKB", "request_id": uuid.uuid4().hex}  # no quota
+                answers.append(kiosk.post("/api/tickets", json=body))
+
+    site = tmp_path / "changed.toml"
+    site.write_text(changed_demo(), encoding="utf-8")
+    issuer = threading.Thread(target=issue_until_stopped, daemon=True)
+    issuer.start()
+    try:
+        for path in (site, DEMO_SITE, site):
+            mpp("init", "--db", floor.db_path, "--site", path)
+    finally:
+        stop.set()
+        issuer.join(10)
+    assert answers and {a.status_code for a in answers} == {201}
+    assert sorted(a.json()["number"] for a in answers) == list(range(1, len(answers) + 1))
+    time.sleep(1.0)
+    with floor.kiosk() as kiosk:
+        assert kiosk.get("/api/kiosk/catalog").json()["site_version"] == 4
