@@ -42,6 +42,9 @@ def init(db_path: Path, site_path: Path):
     try:
         config = load_site(site_path)
     except SiteConfigError as exc:  # the whole file is refused: the database is not touched
+        if len(exc.problems) > 1:
+            raise click.ClickException(f"{site_path}: {len(exc.problems)} problems, nothing was changed:\n  "
+                                       + "\n  ".join(exc.problems)) from None
         raise click.ClickException(str(exc)) from None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = storage.connect(db_path)

@@ -26,6 +26,10 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whit
 class SiteConfigError(Exception):
     """The site file cannot be used; the message names the file and every problem in it."""
 
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -259,10 +263,9 @@ def parse_site(text: str, source: str = "site file") -> SiteConfig:
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
-        if not any(e["loc"] == () for e in exc.errors()):  # the reference check did not run: run it here
-            problems += reference_problems(data)
-        raise SiteConfigError(f"{source}: " + "; ".join(problems)) from None
+        # The reference check runs only on valid fields: run it here too, so every problem is listed.
+        problems = [_describe(e) for e in exc.errors() if e["loc"]] + reference_problems(data)
+        raise SiteConfigError(f"{source}: " + "; ".join(problems), problems) from None
 
 
 def load_site(path: Path) -> SiteConfig:
