@@ -10,6 +10,8 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
+from .site_config import SiteConfig
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -352,8 +354,6 @@ def load_site(conn):
 
 
 def _read_site(conn):
-    from .site_config import SiteConfig
-
     settings = conn.execute("SELECT * FROM site_settings WHERE id = 1").fetchone()
     if settings is None:
         return None
@@ -409,7 +409,7 @@ def _read_site(conn):
     return SiteConfig.model_validate(data), settings["version"]
 
 
-def save_site(conn, config, source: str | None, now: str) -> int:
+def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
     """Make `config` the stored site in one transaction; returns the site version.
 
     A site equal to the stored one changes nothing (same version). Rows that tickets name
