@@ -194,3 +194,25 @@ def test_init_while_kiosks_issue_tickets_loses_no_ticket(floor, tmp_path):
     time.sleep(1.0)
     with floor.kiosk() as kiosk:
         assert kiosk.get("/api/kiosk/catalog").json()["site_version"] == 4
+
+
+def test_a_queue_whose_services_were_all_removed_is_still_emptied_by_its_counters(floor, tmp_path):
+    waiting = floor.issue("DK-KTP")
+    text = DEMO_TEXT
+    for code in ("DK-REKAM", "DK-KTP", "DK-IKD"):  # every service of queue DUKCAPIL-KTP
+        block = text.rindex("[[agencies.services]]", 0, text.index(f'code = "{code}"'))
+        text = text[:block] + text[text.index("[[agencies.services]]", block + 1):]
+    site = tmp_path / "no-ktp.toml"
+    site.write_text(text, encoding="utf-8")
+    mpp("init", "--db", floor.db_path, "--site", site)
+    with floor.login("budi") as budi, floor.display() as display:
+        deadline = time.monotonic() + 1.0
+        while display.get("/api/state").json()["site_version"] == 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        queues = {q["code"]: q for q in display.get("/api/state", params={"zone": "1"}).json()["queues"]}
+        assert queues["DUKCAPIL-KTP"]["waiting"] == 1
+        budi.post("/api/counters/L01/open")
+        counter = budi.get("/api/counters/L01")
+        assert counter.status_code == 200 and counter.json()["queues"][0]["waiting"] == 1
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == waiting["code"]
