@@ -14,12 +14,11 @@ from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api.errors import MalformedJson
-from .context import Context, Settings, Site
+from .context import Context, Settings, load_site
 from .domain.clock import Clock
 from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
-from .site_config import SiteConfig
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -81,10 +80,9 @@ def create_app(config: dict) -> OpenAPI:
 
     pool = storage.Pool(config["DATABASE"])
     with pool.connection() as connection:
-        text = storage.load_site_json(connection)
-        if text is None:
+        site = load_site(connection)
+        if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-        site = Site(SiteConfig.model_validate_json(text))
     settings = Settings(public_base_url=config.get("PUBLIC_BASE_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
 
     def now_text() -> str:

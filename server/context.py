@@ -16,10 +16,13 @@ from .writer import Writer
 
 
 class Site:
-    """The site file, indexed for the lookups the flows make on every request."""
+    """The site as the database holds it, indexed for the lookups the flows make on every request.
 
-    def __init__(self, config: SiteConfig):
+    Immutable: a change to the site builds a new `Site` (see `load_site`) that replaces this one."""
+
+    def __init__(self, config: SiteConfig, version: int = 0):
         self.config = config
+        self.version = version
         self.info = config.site
         self.schedule: Schedule = config.schedule()
         self.tz = self.schedule.tz
@@ -37,8 +40,11 @@ class Site:
         for counter in config.counters:
             for queue in counter.queues:
                 self.counters_by_queue[queue].append(counter.code)
-        self.queue_zone = {s.queue: self.agency_of_service[s.code].zone for s in self.services.values()}
-        self.queue_agency = {s.queue: self.agency_of_service[s.code].code for s in self.services.values()}
+        # A queue no service feeds any more still has the counters that empty it.
+        self.queue_zone = {q: c.zone for c in reversed(config.counters) for q in c.queues}
+        self.queue_agency = {q: c.agency for c in reversed(config.counters) for q in c.queues}
+        self.queue_zone.update({s.queue: self.agency_of_service[s.code].zone for s in self.services.values()})
+        self.queue_agency.update({s.queue: self.agency_of_service[s.code].code for s in self.services.values()})
 
     def local_text(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).isoformat(timespec="milliseconds")
@@ -48,6 +54,12 @@ class Site:
 
     def day_start_text(self, moment: datetime) -> str:
         return f"{self.service_day(moment)}T00:00:00.000"
+
+
+def load_site(conn) -> Site | None:
+    """The site the database holds now, or None before the first `mpp-server init`."""
+    stored = storage.load_site(conn)
+    return Site(*stored) if stored else None
 
 
 @dataclass

@@ -12,7 +12,8 @@ bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kios
                   abp_security=[{"bearer": []}], abp_responses={401: ErrorResponse, 403: ErrorResponse})
 
 
-@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates")
+@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates; "
+        "`site_version` moves whenever the site changes (event `site.changed`)")
 @roles(*KIOSK)
 def catalog():
     require(*KIOSK)

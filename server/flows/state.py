@@ -31,6 +31,7 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
     ]
     return {
         "last_event_id": last_id,
+        "site_version": site.version,
         "service_day": day,
         "now": site.local_text(moment),
         "clock_rate": ctx.clock_rate,

@@ -68,7 +68,8 @@ def wait_minutes(ctx: Context, conn, service_day: str, queue: str, service_code:
 
 def queue_minutes_each(ctx: Context, conn, service_day: str, queue: str) -> float:
     """Recent mean service minutes of a queue, or the default of the first service feeding it."""
-    default = next(s.default_minutes for s in ctx.site.services.values() if s.queue == queue)
+    # A queue whose services were all removed still has tickets to call: the usual default then.
+    default = next((s.default_minutes for s in ctx.site.services.values() if s.queue == queue), 10.0)
     return estimates.service_minutes(storage.recent_service_minutes(conn, service_day, queue), default)
 
 
@@ -262,6 +263,7 @@ def catalog(ctx: Context, conn) -> dict:
                          "zone": agency.zone, "services": services})
     info = site.info
     return {
+        "site_version": site.version,
         "site": {
             "name": info.name,
             "short_name": info.short_name,
