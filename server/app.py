@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Request, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 from flask_openapi3 import Info, OpenAPI
 
 from . import __version__, storage
@@ -44,6 +45,12 @@ class ApiRequest(Request):
         raise MalformedJson("Isi permintaan bukan JSON yang valid.")
 
 
+class AsciiInteger(IntegerConverter):
+    """`<int:id>` with ASCII digits only: Werkzeug's `\\d+` also takes "١" (Arabic-Indic one) as 1."""
+
+    regex = r"[0-9]+"
+
+
 def refuse_oversized_body() -> None:
     """The body limit holds for every endpoint, also those that never read a body."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
@@ -61,7 +68,7 @@ def documented_errors(document: dict) -> dict:
 
 
 def create_app(config: dict) -> OpenAPI:
-    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_BASE_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
+    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -73,6 +80,7 @@ def create_app(config: dict) -> OpenAPI:
         static_folder=None,  # our /static route serves server/web/static
     )
     app.request_class = ApiRequest
+    app.url_map.converters["int"] = AsciiInteger
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -83,7 +91,7 @@ def create_app(config: dict) -> OpenAPI:
         site = load_site(connection)
         if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-    settings = Settings(public_base_url=config.get("PUBLIC_BASE_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
+    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
 
     def now_text() -> str:
         return context.site.local_text(context.now())
@@ -119,6 +127,7 @@ def create_app(config: dict) -> OpenAPI:
             "now": context.site.local_text(moment),
             "clock_rate": context.clock_rate,
             "service_day": context.site.service_day(moment),
+            "generation": context.events.generation,
             "last_event_id": context.events.last_id,
             "streams": context.events.streams,
         })

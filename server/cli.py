@@ -1,6 +1,7 @@
 """`mpp-server`: create the database, serve it, add devices and officers, back up."""
 
 import os
+import re
 import sqlite3
 import sys
 from datetime import datetime, time as clock_time
@@ -10,7 +11,7 @@ import click
 
 from . import storage
 from .domain.clock import Clock
-from .site_config import SiteConfigError, dump_site, load_site
+from .site_config import PUBLIC_URL, SiteConfigError, dump_site, load_site
 
 DB = click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="The SQLite database file")
@@ -27,6 +28,12 @@ def _open(db_path: Path):
     if conn.execute("PRAGMA user_version").fetchone()[0] < len(storage.MIGRATIONS):
         raise click.ClickException(f"{db_path}: the database is older than this program; run `mpp-server init`")
     return conn
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(PUBLIC_URL, value):
+        raise click.BadParameter(f"{value!r} is not an address like http://192.168.1.10:8080")
+    return value
 
 
 @click.group(help="Antrian MPP server")
@@ -85,7 +92,8 @@ def export(db_path: Path, site_path: Path):
 @DB
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--public-url", default=None, help="Base URL printed in ticket QR codes (default: the request's host)")
+@click.option("--public-url", default=None, callback=lambda ctx, param, value: _public_url(value),
+              help="Base URL phones reach, printed in ticket QR codes (default: the site's public_url)")
 @click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write a nightly backup here")
 @click.option("--backup-at", default="23:30", show_default=True, help="Local time of the nightly backup")
@@ -102,12 +110,18 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
         at = clock_time.fromisoformat(backup_at)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_BASE_URL": public_url}
+    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_URL": public_url}
     if os.environ.get("MPP_PRINTING_TIMEOUT_S"):
         config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
     if os.environ.get("MPP_KEEPALIVE_S"):
         config["KEEPALIVE_S"] = float(os.environ["MPP_KEEPALIVE_S"])
-    serve(create_app(config), host, port, db_path, backup_dir, at)
+    app = create_app(config)
+    if not (public_url or app.extensions["mpp"].site.info.public_url):
+        click.echo(f"Warning: no public URL is set. A ticket's QR code then takes the address its kiosk uses to reach "
+                   f"this server: a kiosk on this PC prints http://127.0.0.1:{port}/t/…, which no phone can open. "
+                   f"Set public_url under [site] in the site file (then `mpp-server init`), or pass "
+                   f"--public-url http://ADDRESS-OF-THIS-PC:{port}.", err=True)
+    serve(app, host, port, db_path, backup_dir, at)
 
 
 @main.group(help="Kiosks, displays and counter PCs.")

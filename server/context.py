@@ -64,7 +64,7 @@ def load_site(conn) -> Site | None:
 
 @dataclass
 class Settings:
-    public_base_url: str | None = None
+    public_url: str | None = None  # `mpp-server run --public-url`, over the site's
     printing_timeout_s: float | None = None  # None: the site file's value
     session_hours: float = 16.0
 

@@ -77,17 +77,18 @@ class Event:
     ticket: str | None = None  # the public id of the event's ticket
 
     @classmethod
-    def make(cls, event_id: int, body: dict, stored_json: str) -> "Event":
+    def make(cls, event_id: int, body: dict, stored_json: str, generation: str) -> "Event":
         zones = frozenset(z for z in (body.get("zone"), body.get("to_zone")) if z is not None)
-        data = f'{{"id":{event_id},{stored_json[1:]}'  # the id first: it is the row's, known after insert
+        # The id first (it is the row's, known after insert), then the database's generation.
+        data = f'{{"id":{event_id},"generation":"{generation}",{stored_json[1:]}'
         ticket = body.get("ticket") or {}
         return cls(event_id, body["type"], zones, body.get("counter"),
                    Frame(data=data, event=body["type"], id=event_id).encode(),
                    ticket.get("queue"), ticket.get("public_id"))
 
     @classmethod
-    def from_row(cls, row) -> "Event":
-        return cls.make(row["id"], json.loads(row["data"]), row["data"])
+    def from_row(cls, row, generation: str) -> "Event":
+        return cls.make(row["id"], json.loads(row["data"]), row["data"], generation)
 
     def public_frame(self, public_id: str) -> bytes:
         """What a citizen's status page gets: that something changed, never another ticket's data."""
@@ -175,6 +176,7 @@ class EventPipeline:
         self.retry_ms = retry_ms
         with pool.connection() as conn:
             self.last_id = storage.last_event_id(conn)
+            self.generation = storage.generation(conn)  # hex: safe inside a JSON string as it is
         self._ring: deque[Event] = deque(maxlen=keep)
         # What summary streams show (calls, counter changes): they never wade through issuance.
         self._major: deque[Event] = deque(maxlen=keep)
@@ -193,7 +195,7 @@ class EventPipeline:
         ticket = body.get("ticket")
         event_id = storage.insert_event(conn, body["ts"], body["type"], body.get("zone"), body.get("counter"),
                                         ticket["id"] if ticket else None, stored)
-        return Event.make(event_id, body, stored)
+        return Event.make(event_id, body, stored, self.generation)
 
     def publish(self, events: list[Event]) -> None:
         """Committed events, in order: remember them and wake the streams that show them."""
@@ -296,7 +298,7 @@ class EventPipeline:
             return [self._ring[i] for i in range(start, min(len(self._ring), start + REPLAY_BATCH))]
         with self._pool.connection() as conn:
             rows = storage.events_after(conn, after_id, REPLAY_BATCH, skip_types=SUMMARISED if summary else ())
-        return [Event.from_row(row) for row in rows]
+        return [Event.from_row(row, self.generation) for row in rows]
 
     def _counts_frame(self, zone) -> bytes:
         """queue.counts for a zone, read at most once per change of the counts."""

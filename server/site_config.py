@@ -20,6 +20,8 @@ from .domain.calling import PriorityRatio
 from .domain.schedule import WEEKDAYS, Break, Period, Schedule, parse_period
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
+# The address phones reach the server at (http://192.168.1.10:8080), for the ticket's QR code.
+PUBLIC_URL = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 
 
@@ -133,7 +135,7 @@ class SiteInfo(Strict):
     short_name: Name | None = None
     address: str | None = None
     timezone: str = "Asia/Jakarta"
-    public_base_url: str | None = None
+    public_url: Annotated[str, StringConstraints(pattern=PUBLIC_URL, max_length=200)] | None = None
     running_text: str | None = None
     ticket_cutoff_minutes: int = Field(30, ge=0, le=600)
     printing_timeout_seconds: int = Field(120, ge=5, le=3600)

@@ -309,6 +309,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE counters_v4 RENAME TO counters;
     DROP TABLE site;
     """,
+    # 5: the site file calls it public_url (the address phones reach for the ticket's QR code); and the
+    # database's generation: a new one when a database is created or restored, so that clients drop
+    # event ids that belong to another history.
+    """
+    ALTER TABLE site_settings RENAME COLUMN public_base_url TO public_url;
+    CREATE TABLE database_info (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL,
+                                since TEXT NOT NULL);
+    INSERT INTO database_info (id, generation, since)
+        VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    """,
 ]
 
 
@@ -333,11 +343,26 @@ def migrate(conn: sqlite3.Connection) -> int:
     return len(MIGRATIONS)
 
 
+def generation(conn: sqlite3.Connection) -> str:
+    return conn.execute("SELECT generation FROM database_info WHERE id = 1").fetchone()[0]
+
+
+def renew_generation(conn: sqlite3.Connection) -> str | None:
+    """A restored database starts another history: its event ids mean something else to clients.
+    (A backup older than the generation gets one when `mpp-server init` migrates it.)"""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'database_info'").fetchone() is None:
+        return None
+    with write(conn):
+        return conn.execute("UPDATE database_info SET generation = lower(hex(randomblob(8))), "
+                            "since = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = 1 RETURNING generation"
+                            ).fetchone()[0]
+
+
 # ---------------------------------------------------------------- the site
 # The tables are the site; `SiteConfig` is how the rest of the server (and the site file) sees it.
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SITE_COLUMNS = ("name", "short_name", "address", "timezone", "public_base_url", "running_text",
+SITE_COLUMNS = ("name", "short_name", "address", "timezone", "public_url", "running_text",
                 "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days")
 
 
@@ -689,17 +714,17 @@ def events_after(conn, after_id: int, limit: int = 500, skip_types=()):
     ).fetchall()
 
 
-def recent_calls(conn, service_day_start: str, zone: str | None, limit: int = 10):
-    if zone is None:
-        return conn.execute(
-            "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ? "
-            "ORDER BY id DESC LIMIT ?",
-            (service_day_start, limit),
-        ).fetchall()
+def recent_calls(conn, service_day_start: str, zone: str | None, counter: str | None = None, limit: int = 10):
+    """The day's latest calls, newest first: of a zone, of one counter, or of the whole site."""
+    where, values = "", []
+    if zone is not None:
+        where, values = where + " AND zone = ?", values + [zone]
+    if counter is not None:
+        where, values = where + " AND counter = ?", values + [counter]
     return conn.execute(
-        "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ? AND zone = ? "
-        "ORDER BY id DESC LIMIT ?",
-        (service_day_start, zone, limit),
+        "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ?"
+        f"{where} ORDER BY id DESC LIMIT ?",
+        (service_day_start, *values, limit),
     ).fetchall()
 
 

@@ -6,17 +6,18 @@ from flask_openapi3 import APIBlueprint, Tag
 from ..events import Filter
 from ..flows import state
 from . import roles, STREAM_READERS, WATCHERS, conn, ctx, event_stream, require
-from .schemas import ErrorResponse, EventsQuery, ZoneQuery
+from .schemas import ErrorResponse, EventsQuery, StateQuery
 
 bp = APIBlueprint("live", __name__, url_prefix="/api", abp_tags=[Tag(name="live")], abp_security=[{"bearer": []}],
                   abp_responses={401: ErrorResponse, 403: ErrorResponse})
 
 
-@bp.get("/state", summary="Snapshot of counters, queues and recent calls, with the last event id")
+@bp.get("/state", summary="Snapshot of counters, queues and recent calls, with the last event id",
+        responses={404: ErrorResponse, 422: ErrorResponse})
 @roles(*WATCHERS)
-def snapshot(query: ZoneQuery):
+def snapshot(query: StateQuery):
     require(*WATCHERS)
-    return jsonify(state.snapshot(ctx(), conn(), query.zone))
+    return jsonify(state.snapshot(ctx(), conn(), query.zone, query.counter))
 
 
 @bp.get("/events", summary="Server-Sent Events; honours Last-Event-ID (or ?last_event_id=) and replays what was missed",

@@ -68,8 +68,9 @@ class CounterPath(BaseModel):
     counter: CodeText
 
 
-class ZoneQuery(BaseModel):
+class StateQuery(BaseModel):
     zone: CodeText | None = None
+    counter: CodeText | None = Field(None, description="Only this counter and the queues it serves")
 
 
 class EventsQuery(BaseModel):

@@ -74,7 +74,7 @@ def queue_minutes_each(ctx: Context, conn, service_day: str, queue: str) -> floa
 
 
 def status_url(ctx: Context, base_url: str, public_id: str) -> str:
-    base = (ctx.settings.public_base_url or ctx.site.info.public_base_url or base_url).rstrip("/")
+    base = (ctx.settings.public_url or ctx.site.info.public_url or base_url).rstrip("/")
     return f"{base}/t/{public_id}"
 
 

@@ -24,14 +24,16 @@ def test_frames_are_encoded_byte_for_byte(frame, encoded):
 
 
 def test_an_event_frame_carries_its_row_id_first():
-    event = Event.make(42, {"type": "ticket.called", "zone": "1", "counter": "L01"}, '{"ts":"t","type":"ticket.called"}')
-    assert event.frame == b'id: 42\nevent: ticket.called\ndata: {"id":42,"ts":"t","type":"ticket.called"}\n\n'
+    event = Event.make(42, {"type": "ticket.called", "zone": "1", "counter": "L01"}, '{"ts":"t","type":"ticket.called"}',
+                       "0a1b")
+    assert event.frame == (b'id: 42\nevent: ticket.called\n'
+                           b'data: {"id":42,"generation":"0a1b","ts":"t","type":"ticket.called"}\n\n')
 
 
 def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1, queue="A", public_id="p1"):
     body = {"type": type_, "zone": zone, "counter": counter, "to_zone": to_zone,
             "ticket": {"queue": queue, "public_id": public_id}}
-    return Event.make(event_id, body, '{"x":1}')
+    return Event.make(event_id, body, '{"x":1}', "g")
 
 
 @pytest.mark.parametrize("key, shown, hidden", [
