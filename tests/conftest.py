@@ -22,7 +22,7 @@ MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
 class Floor:
     """A running server on the demo site with a kiosk, displays and officers ready."""
 
-    server: ServerProcess
+    server: ServerProcess | AppServer
     kiosk_token: str
     display_token: str  # zone 1
     counter_pc_token: str
@@ -133,7 +133,7 @@ def shared_floor(tmp_path_factory):
 
 @pytest.fixture
 def app_floor(floor_template, tmp_path):
-    """A fresh server in this process for one test (a few milliseconds); its clock is `app_floor.clock`."""
+    """A fresh server in this process for one test (~30 ms); its clock is `app_floor.clock`."""
     floor = make_app_floor(floor_template, tmp_path)
     yield floor
     floor.server.stop()
