@@ -65,19 +65,24 @@ class QuietHandler(WSGIHandler):
             log.error("request failed", extra={"fields": {"request": self.requestline, "status": self.code}})
 
 
+def housekeeping(context) -> None:
+    """One round of the background job: unconfirmed prints, past days, personal data past retention."""
+    expired = expire_stuck_printing(context)
+    closed = close_past_days(context)
+    purged = purge_personal_data(context)
+    if expired:
+        log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
+    if purged:
+        log.info("purged personal data past retention", extra={"fields": {"tickets": purged}})
+    if closed:
+        log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
+
+
 def expire_loop(app, every_s: float = 5.0):
     context = app.extensions["mpp"]
     while True:
         try:
-            expired = expire_stuck_printing(context)
-            closed = close_past_days(context)
-            purged = purge_personal_data(context)
-            if expired:
-                log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
-            if purged:
-                log.info("purged personal data past retention", extra={"fields": {"tickets": purged}})
-            if closed:
-                log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
+            housekeeping(context)
         except Exception:
             log.exception("expiring unconfirmed prints failed")
         gevent.sleep(every_s)

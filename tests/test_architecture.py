@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,9 +74,10 @@ def test_openapi_path_mapping(flask_path, expected):
     assert openapi_path(flask_path) == expected
 
 
-@pytest.fixture
-def openapi(floor) -> dict:
-    answer = httpx.get(f"{floor.url}/api/openapi.json", timeout=10)
+@pytest.fixture(scope="module")
+def openapi(shared_app_floor) -> dict:
+    with shared_app_floor.client() as anonymous:
+        answer = anonymous.get("/api/openapi.json")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/json")
     return answer.json()

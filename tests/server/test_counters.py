@@ -1,6 +1,12 @@
-"""What an officer does at a counter, through the API of a real server."""
+"""What an officer does at a counter, through the API of the server (in process)."""
 
 import pytest
+
+
+@pytest.fixture
+def floor(app_floor):
+    """The counters' rules need no real process."""
+    return app_floor
 
 
 @pytest.fixture
