@@ -1,6 +1,6 @@
 """Load benchmark: the real server on loopback, a busy floor, then issuing flat out.
 
-    python -m server.benchmark [--counters 200] [--kiosks 20] [--displays 50] [--duration 15] [--json]
+    python -m devtools.benchmark [--counters 200] [--kiosks 20] [--displays 50] [--duration 15] [--json]
 
 It writes its own site file (20 agencies, 40 queues, 60 services, the counters
 asked for, open around the clock, no quotas) into a temporary directory, starts
@@ -36,6 +36,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from .stats import latency_spread
 
 MPP_NOW = "2026-11-23T08:00:00+07:00"
 HOST = "127.0.0.1"  # traffic goes to loopback only
@@ -547,18 +549,6 @@ def stream_worker(conf: dict, out: str, ready, stop) -> None:
 # ---------------------------------------------------------------- numbers
 
 
-def percentile(ordered: list, p: float):
-    if not ordered:
-        return None
-    return ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 100)) - 1))]
-
-
-def spread(values_ms: list[float]) -> dict:
-    ordered = sorted(values_ms)
-    return {"n": len(ordered), **{f"p{p}": percentile(ordered, p) for p in (50, 95, 99)},
-            "max": ordered[-1] if ordered else None}
-
-
 def merge(results: list[dict]) -> tuple[dict, dict]:
     samples, errors = {}, {}
     for result in results:
@@ -595,7 +585,7 @@ def delivery(calls: list, streams: list[dict], call_key, stream_key) -> dict:
                 continue
             early += at < answered  # the event left before the HTTP answer: latency 0
             latencies.append(max(0, at - answered) / 1e6)
-    return {**spread(latencies), "missing": missing, "before_answer": early}
+    return {**latency_spread(latencies), "missing": missing, "before_answer": early}
 
 
 # ---------------------------------------------------------------- the run
@@ -806,7 +796,7 @@ def summarise(args, raw: dict) -> dict:
     display = delivery(calls, displays, lambda call: zone_of[call[1]], lambda s: s["zone"])
     at_counter = delivery(calls, counter_streams, lambda call: call[1], lambda s: s["counter"])
     issued1 = ok_count(samples1.get("issue", []), 201)
-    api = spread([ms for rows in samples1.values() for ms in answered_ms(rows)])
+    api = latency_spread([ms for rows in samples1.values() for ms in answered_ms(rows)])
     problems1 = {"broken streams": len(broken), "display deliveries missing": display["missing"],
                  "counter-stream deliveries missing": at_counter["missing"]}
     errors1.update((what, n) for what, n in problems1.items() if n)
@@ -836,7 +826,7 @@ def summarise(args, raw: dict) -> dict:
             "tickets_per_s": issued1 / d, "printed_per_s": ok_count(samples1.get("printed", []), 200) / d,
             "calls_per_s": (len(calls) + p1["empty_calls"]) / d, "calls_with_ticket_per_s": len(calls) / d,
             "empty_calls": p1["empty_calls"],
-            "api_ms": api, "api_by_kind_ms": {k: spread(answered_ms(rows)) for k, rows in samples1.items()},
+            "api_ms": api, "api_by_kind_ms": {k: latency_spread(answered_ms(rows)) for k, rows in samples1.items()},
             "call_to_display_ms": display, "call_to_counter_stream_ms": at_counter,
             "queue_counts_per_display_s": counts_rate(displays, w1),
             "errors": sum(errors1.values()), "error_detail": errors1,
@@ -845,7 +835,7 @@ def summarise(args, raw: dict) -> dict:
         },
         "capacity": {
             "issues_per_s": issued2 / d, "worst_second": min(per_second), "best_second": max(per_second),
-            "issue_ms": spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
+            "issue_ms": latency_spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
             "queue_counts_per_display_s": counts_rate(displays, w2), "server_cpu_pct": cpu2,
             "rss_peak_mb": max(rss2, default=0) / mb,
         },
@@ -957,7 +947,7 @@ def positive(kind):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m server.benchmark", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--counters", type=positive(int), default=200, help="counters calling (default 200)")
     parser.add_argument("--kiosks", type=positive(int), default=20, help="kiosks issuing (default 20)")
     parser.add_argument("--displays", type=positive(int), default=50, help="display streams, half per zone (50)")

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import storage
-from .flows.auth import add_device, hash_pin
-from .site_config import load_site
+from server import storage
+from server.flows.auth import add_device, hash_pin
+from server.site_config import load_site
 
 DEMO_SITE = Path(str(resources.files("server.sites").joinpath("demo.toml")))
 

@@ -1,19 +1,21 @@
 """The virtual network printer, over real TCP on loopback, driven by the kiosk's own printer code."""
 
+import ast
 import socket
 import statistics
+import subprocess
+import sys
 import time
 
 import pytest
 import zxingcpp
 from PIL import Image
 
+from devtools.virtual_printer import VirtualPrinter, main, status_answer
 from kiosk.escpos_render import render
 from kiosk.printers import open_printer
 from kiosk.ticket import build_ticket
-from kiosk.virtual_printer import VirtualPrinter, main, status_answer
-
-from .samples import SITE, STATUS_URL, on_network, ticket
+from tests.kiosk.samples import SITE, STATUS_URL, on_network, ticket
 
 
 @pytest.fixture
@@ -162,3 +164,11 @@ def test_status_checks_cost_no_delayed_ack(printer):
         durations.append(time.perf_counter() - started)
         printer.wait_for_job(timeout=3)
     assert statistics.median(durations) < 0.025
+
+
+def test_the_virtual_printer_stays_out_of_qt():
+    """A fresh interpreter, so modules imported by other tests don't hide an import: the printer
+    runs beside the demo server on machines without Qt's libraries."""
+    code = "import sys, devtools.virtual_printer; print(sorted({name.split('.')[0] for name in sys.modules}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert "PySide6" not in ast.literal_eval(result.stdout)

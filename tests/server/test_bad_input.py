@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from server.launcher import add_officer, add_token
+from devtools.launcher import add_officer, add_token
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 SQL = "x' OR 1=1 --"

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import httpx
 
-from server.launcher import ServerProcess, prepare_database
+from devtools.launcher import ServerProcess, prepare_database
 from tests.conftest import make_floor
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from server import sites
 from server.site_config import load_site
-from simulation.plan import (
+from devtools.simulation.plan import (
     HOURLY_SHARE,
     NO_SHOW_AFTER_MINUTES,
     RECALL_AFTER_MINUTES,
