@@ -17,7 +17,7 @@ the counter app does on a `queue.counts` event; the server sends those every 0.5
 time, which at 600x would leave a counter idle for 5 simulated minutes. The day ends when
 the clock is past closing and every queue is empty, or at `--max-wall` seconds.
 
-Clients run in two processes (the floor, the displays) on the benchmark's epoll engine, so
+Clients run in two processes (the floor, the displays) on the benchmark's epoll engine (loadgen), so
 the cores go to the server. The report gives the wall time (target <= 60 s), what the
 kiosks saw, the server's own figures from its database, latencies per request kind,
 call-to-display, the server's RSS and CPU, and checks that the database agrees with the
@@ -38,7 +38,8 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from devtools.benchmark import Engine, Run, answered_ms, delivery, fetch, http_request, now_ns, stream_worker
+from devtools.benchmark import Run, answered_ms, delivery
+from devtools.loadgen import Engine, http_request, now_ns, stream_worker
 from devtools.launcher import DEMO_SITE, ServerProcess, add_officer, add_token, prepare_database
 from devtools.simulation.plan import AGENCY_WEIGHT, Visit, officer_step, plan_day
 from devtools.simulation.summary import FINAL, read_tickets, summarise, summary_text
@@ -372,7 +373,7 @@ class Day(Run):
         cpu0 = proc.cpu_times()
         threading.Thread(target=self._sample_rss, args=(proc,), daemon=True).start()
         before = now_ns()
-        _, health = fetch(port, "GET", "/api/health")
+        health = self.server.health()
         m0 = (before + now_ns()) // 2
         displays_q.put({"port": port, "display_zones": zones, "display_tokens": display_tokens, "counters": [],
                         "counter_zone": {}, "officer_token": None, "max_s": a.max_wall + 60})
@@ -388,7 +389,7 @@ class Day(Run):
         time.sleep(0.3)  # the last calls reach the displays
         if self.server.process.poll() is not None:
             raise RuntimeError(f"the server exited (code {self.server.process.returncode}) during the day")
-        _, health = fetch(port, "GET", "/api/health")
+        health = self.server.health()
         cpu1 = proc.cpu_times()
         stop.set()
         streams_result = self._collect(streams, streams_out, 15)

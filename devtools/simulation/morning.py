@@ -35,7 +35,6 @@ from datetime import datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
-import httpx  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -318,7 +317,7 @@ class Morning:
     def _start(self) -> None:
         self.server = ServerProcess(self.db, now=at("07:50").isoformat(), env={"MPP_CLOCK_RATE": str(self.rate)},
                                     log_path=self.out / "server.log").start()
-        health = httpx.get(f"{self.server.url}/api/health", timeout=10).json()
+        health = self.server.health()
         self.clock = ServerClock()
         self.clock.measure(health["now"], health["clock_rate"])
         self.qt = QApplication.instance() or QApplication(sys.argv[:1])
