@@ -1,19 +1,20 @@
 """The load engine of the benchmark and the busy day: HTTP/1.1 and event streams over epoll.
 
 Why not the apps' own client (`mpp_client.ApiClient`, `EventFollower`, on httpx): measured on
-the 2-core machine, closed loop, 20 kiosks issuing against one server (`tasks.py bench`'s site),
+the 2-core machine, closed loop, 20 kiosks issuing against one server (the benchmark's site),
 other work on the machine as usual:
 
     ApiClient, a thread per kiosk:   648 issues/s, 743 µs client CPU per issue (server 753 µs)
     this engine, one thread, epoll: 1000 issues/s,  72 µs client CPU per issue (server 686 µs)
+    (again with the machine busier: 1599 µs against 107 µs per issue)
 
     50 display streams, the floor calling: EventFollower (a thread each) 84 µs CPU per event,
     `Stream` below 23 µs per frame.
 
 The client would take as much CPU per ticket as the server, on the two cores the server needs
 for its 1,000 issues/s target, so the load targets cannot be driven through it: the benchmark
-would measure its own client. Where a tool acts like an app (logging in, reading the health, a
-kiosk in the simulated morning), it uses the shared client; only the load goes through here.
+would measure its own client. Where a tool acts like an app (logging in, reading the health;
+the simulated morning runs the real apps), it uses the shared client; only the load goes here.
 
 Every request is timed from send to full answer; one selector holds many keep-alive
 connections, each with one request in flight, and timers that pace the load.
