@@ -40,13 +40,13 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from counter_client.app import CounterApp, CounterConfig  # noqa: E402
+from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database  # noqa: E402
+from devtools.virtual_printer import VirtualPrinter  # noqa: E402
 from display_board.app import DisplayApp, DisplayConfig  # noqa: E402
 from kiosk.app import Kiosk, KioskConfig  # noqa: E402
 from kiosk.profiles import NetworkConnection, load_profile  # noqa: E402
-from devtools.virtual_printer import VirtualPrinter  # noqa: E402
 from mpp_client.clock import ServerClock  # noqa: E402
 from server import sites as server_sites  # noqa: E402
-from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database  # noqa: E402
 from server.site_config import load_site  # noqa: E402
 
 from .plan import Visit, officer_step, plan_day  # noqa: E402

@@ -2,10 +2,10 @@
 
 import pytest
 
-from server.site_config import parse_site
 from devtools.simulation.busy_day import busy_site, run_day, staffing, toml_text
 from devtools.simulation.plan import AGENCY_WEIGHT
 from devtools.simulation.summary import FINAL, read_tickets, summarise
+from server.site_config import parse_site
 
 KINDS = ("issue", "printed", "call-next", "start", "done")
 

@@ -7,8 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server import sites
-from server.site_config import load_site
 from devtools.simulation.plan import (
     HOURLY_SHARE,
     NO_SHOW_AFTER_MINUTES,
@@ -16,6 +14,8 @@ from devtools.simulation.plan import (
     officer_step,
     plan_day,
 )
+from server import sites
+from server.site_config import load_site
 
 WIB = ZoneInfo("Asia/Jakarta")
 SITE = load_site(Path(sites.__file__).parent / "demo.toml")
