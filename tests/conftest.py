@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from server.launcher import ServerProcess, add_officer, add_token, prepare_database
+from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
 from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
 
 MONDAY_MORNING = "2026-11-23T09:00:00+07:00"

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized, new_request_id
-from server.launcher import free_port
+from devtools.launcher import free_port
 
 
 @pytest.fixture

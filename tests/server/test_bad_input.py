@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from server.launcher import add_officer, add_token
+from devtools.launcher import add_officer, add_token
 from tests.conftest import make_floor
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -3,7 +3,9 @@
 import time
 from datetime import datetime
 
-from server.launcher import ServerProcess, prepare_database
+import httpx
+
+from devtools.launcher import ServerProcess, prepare_database
 from tests.conftest import make_app_floor, make_floor
 
 

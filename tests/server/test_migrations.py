@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from server import storage
-from server.launcher import DEMO_SITE
+from devtools.launcher import DEMO_SITE
 from server.site_config import load_site
 
 

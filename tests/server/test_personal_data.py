@@ -8,7 +8,7 @@ import pytest
 
 from server.domain.errors import Invalid
 from server.domain.personal import clean_nik, clean_phone, mask
-from server.launcher import ServerProcess
+from devtools.launcher import ServerProcess
 
 NIK = "3201234567890001"
 

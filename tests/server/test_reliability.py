@@ -8,7 +8,7 @@ import httpx
 import pytest
 from httpx_sse import connect_sse
 
-from server.launcher import DEMO_SITE, ServerProcess, prepare_database
+from devtools.launcher import DEMO_SITE, ServerProcess, prepare_database
 from tests.conftest import make_floor
 
 

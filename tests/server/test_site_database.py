@@ -10,7 +10,7 @@ import httpx
 from httpx_sse import connect_sse
 
 from server import storage
-from server.launcher import DEMO_SITE, prepare_database
+from devtools.launcher import DEMO_SITE, prepare_database
 from server.site_config import load_site, parse_site
 from tests.server.test_cli import mpp
 
