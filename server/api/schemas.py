@@ -110,5 +110,39 @@ class IssuedTicket(TicketOut):
     status_url: str
 
 
-class CallResult(BaseModel):
-    ticket: TicketOut | None
+CounterAction = Literal["open", "close", "pause", "resume", "call-next", "call", "recall", "start", "done",
+                        "no-show", "transfer", "hold"]
+
+
+class QueueState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    prefix: str
+    name: str
+    waiting: int
+    est_wait_min: int = Field(description="The server's estimate for a ticket joining this queue now")
+
+
+class OfficerRef(BaseModel):
+    id: int
+    username: str
+
+
+class CounterState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name: str
+    agency: str
+    zone: str
+    status: Literal["closed", "open", "paused"]
+    officer: OfficerRef | None
+    ticket: TicketOut | None = Field(description="The ticket called or served at the counter now")
+    queues: list[QueueState]
+    allowed_actions: list[CounterAction] = Field(
+        description="What the caller may do now, by path name; any other action answers 409")
+    last_event_id: int = Field(description="The state includes every event up to this id")
+
+
+class CounterAnswer(BaseModel):
+    ticket: TicketOut | None = Field(description="The ticket the action moved, or null")
+    counter: CounterState = Field(description="The counter after the action")
