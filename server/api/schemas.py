@@ -144,5 +144,9 @@ class CounterState(BaseModel):
 
 
 class CounterAnswer(BaseModel):
+    """Every counter action's answer. An action not in the counter's allowed_actions answers 409 instead,
+    with a code naming why: counter_in_use, counter_not_open, counter_already_open, counter_paused,
+    counter_not_paused, counter_already_closed, no_current_ticket or invalid_transition."""
+
     ticket: TicketOut | None = Field(description="The ticket the action moved, or null")
     counter: CounterState = Field(description="The counter after the action")
