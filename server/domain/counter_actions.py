@@ -11,8 +11,9 @@ and refuses every other action with its reason, so the list and the answers neve
     open      serving          pause, close, call-next, call, done, transfer, hold
 
 An officer at a counter another officer holds may do nothing there (a supervisor may do all
-of the above). Which ticket action suits which ticket status is the ticket's rule
-(tickets.TRANSITIONS); this module only asks it.
+of the above). A held ticket leaves the counter; `call` with its code brings it back. Which
+ticket action suits which ticket status is the ticket's rule (tickets.TRANSITIONS); this
+module only asks it.
 """
 
 from dataclasses import dataclass
