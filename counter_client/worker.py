@@ -8,6 +8,7 @@ presenter's Worker on the UI side and turns each request into a queued signal.
 Officer actions are never retried: after an answer that may have been lost the
 worker re-reads the counter, and after the stream reconnects it re-reads it too
 (resync), so the screen shows the truth and the officer decides what to do next.
+An action's answer carries the counter's new state: no read follows it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import logging
 import threading
 import time
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
 from mpp_client.events import CONNECTED, EventFollower
 
 log = logging.getLogger("counter_client.worker")
+COUNTS_REREAD_S = 0.5  # moved queue counts re-read the counter at most twice a second
 
 
 class CounterWorker(QObject):
@@ -44,11 +46,17 @@ class CounterWorker(QObject):
         self._was_lost = False
         self._lock = threading.Lock()
         self._resync_needed.connect(self._resync)
+        self._last_read = 0.0  # monotonic time of the last read of the counter
+        self._counts_code: str | None = None
+        self._counts_timer = QTimer(self)  # a child: it moves to the worker's thread with it
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.timeout.connect(self._counts_due)
 
     # ------------------------------------------------------------ life cycle
 
     @Slot()
     def shutdown(self) -> None:
+        self._counts_timer.stop()
         self._stop_follower()
         self.api.close()
 
@@ -90,6 +98,7 @@ class CounterWorker(QObject):
     def select_counter(self, code: str) -> None:
         self._stop_follower()
         self.code = code
+        self._last_read = time.monotonic()
         try:
             counter = self.api.counter(code)
         except Exception as exc:  # noqa: BLE001
@@ -97,8 +106,10 @@ class CounterWorker(QObject):
             return
         self.counter_loaded.emit(counter)
         self._was_lost = False
+        # From the state just read: what happens before the stream connects is not missed.
         follower = EventFollower(self.server_url, self.api.token, counter=code, summary=True,
                                  on_event=self._on_event, on_status=self._on_status,
+                                 last_event_id=counter.get("last_event_id"),
                                  read_timeout=self.read_timeout, max_backoff_s=5.0)
         with self._lock:
             self.follower = follower
@@ -118,10 +129,29 @@ class CounterWorker(QObject):
 
     @Slot(str)
     def refresh(self, code: str) -> None:
+        self._last_read = time.monotonic()
         try:
             self.counter_loaded.emit(self.api.counter(code))
         except Exception as exc:  # noqa: BLE001
             self._failed("refresh", exc)
+
+    @Slot(str)
+    def refresh_counts(self, code: str) -> None:
+        """Re-read the counter for moved counts, at most every COUNTS_REREAD_S (one read covers many)."""
+        self._counts_code = code
+        if self._counts_timer.isActive():
+            return
+        wait = self._last_read + COUNTS_REREAD_S - time.monotonic()
+        if wait <= 0:
+            self._counts_due()
+        else:
+            self._counts_timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _counts_due(self) -> None:
+        code, self._counts_code = self._counts_code, None
+        if code is not None and code == self.code:
+            self.refresh(code)
 
     def _do(self, code: str, action: str, call) -> None:
         try:
@@ -131,11 +161,15 @@ class CounterWorker(QObject):
             if exc.maybe_applied:
                 self.refresh(code)  # the truth before the officer acts again; never a retry
             return
+        except ApiError as exc:
+            self._failed(action, exc)
+            if exc.status == 409:
+                self.refresh(code)  # the counter moved on (a supervisor acted?): its true buttons
+            return
         except Exception as exc:  # noqa: BLE001
             self._failed(action, exc)
             return
         self.action_done.emit(action, answer)
-        self.refresh(code)  # recall counts, today's figures, waiting counts
 
     def _failed(self, action: str, exc: Exception) -> None:
         if isinstance(exc, Unauthorized) and action != "login":
@@ -179,6 +213,7 @@ class CounterBridge(QObject):
     call_requested = Signal(str, str)
     transfer_requested = Signal(str, str)
     refresh_requested = Signal(str)
+    counts_refresh_requested = Signal(str)
     confirmed = Signal(str, float)  # action, seconds from request to the server's answer shown
 
     def __init__(self):
@@ -196,6 +231,7 @@ class CounterBridge(QObject):
         self.call_requested.connect(worker.call_ticket)
         self.transfer_requested.connect(worker.transfer)
         self.refresh_requested.connect(worker.refresh)
+        self.counts_refresh_requested.connect(worker.refresh_counts)
         worker.logged_in.connect(self._logged_in)
         worker.counters_loaded.connect(self._counters_loaded)
         worker.counter_loaded.connect(self._counter_loaded)
@@ -232,6 +268,9 @@ class CounterBridge(QObject):
 
     def refresh(self, code: str) -> None:
         self.refresh_requested.emit(code)
+
+    def refresh_counts(self, code: str) -> None:
+        self.counts_refresh_requested.emit(code)
 
     # -- reports (UI thread)
 

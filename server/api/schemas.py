@@ -138,5 +138,43 @@ class PublicStatus(BaseModel):
     now: str = Field(description="The server's time (ISO 8601 with offset): the page says when it was updated by it")
 
 
-class CallResult(BaseModel):
-    ticket: TicketOut | None
+CounterAction = Literal["open", "close", "pause", "resume", "call-next", "call", "recall", "start", "done",
+                        "no-show", "transfer", "hold"]
+
+
+class QueueState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    prefix: str
+    name: str
+    waiting: int
+    est_wait_min: int = Field(description="The server's estimate for a ticket joining this queue now")
+
+
+class OfficerRef(BaseModel):
+    id: int
+    username: str
+
+
+class CounterState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name: str
+    agency: str
+    zone: str
+    status: Literal["closed", "open", "paused"]
+    officer: OfficerRef | None
+    ticket: TicketOut | None = Field(description="The ticket called or served at the counter now")
+    queues: list[QueueState]
+    allowed_actions: list[CounterAction] = Field(
+        description="What the caller may do now, by path name; any other action answers 409")
+    last_event_id: int = Field(description="The state includes every event up to this id")
+
+
+class CounterAnswer(BaseModel):
+    """Every counter action's answer. An action not in the counter's allowed_actions answers 409 instead,
+    with a code naming why: counter_in_use, counter_not_open, counter_already_open, counter_paused,
+    counter_not_paused, counter_already_closed, no_current_ticket or invalid_transition."""
+
+    ticket: TicketOut | None = Field(description="The ticket the action moved, or null")
+    counter: CounterState = Field(description="The counter after the action")
