@@ -57,13 +57,32 @@ def refuse_oversized_body() -> None:
         raise RequestEntityTooLarge()
 
 
-def documented_errors(document: dict) -> dict:
-    """Our 422 answers are {"error": {...}} like every other error: say so in the document."""
-    for operations in document.get("paths", {}).values():
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+EVENT_STREAM = {"text/event-stream": {"schema": {"type": "string"}}}
+
+
+def documented_answers(document: dict) -> dict:
+    """Every status an operation can answer, as the server answers it (every error is ErrorResponse).
+
+    flask-openapi3 documents what each view declares; the answers that come from the shared edge are
+    added here: 413 (a body over 64 KiB, on any operation), 400 `malformed_json` (an operation that
+    reads a body), a plain 200 for the views that declare no success model, and the event streams'
+    media type."""
+    for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
-            response = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
-            if response is not None:
-                response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            if not any(code.startswith("2") for code in responses):
+                responses["200"] = {"description": "OK"}
+            if path.endswith("/events"):
+                responses["200"] = {"description": "Server-Sent Events", "content": EVENT_STREAM}
+            responses["413"] = {"description": "The request body is over 64 KiB", "content": ERROR}
+            if "requestBody" in operation:
+                responses["400"] = {"description": "The body is not JSON", "content": ERROR}
+            for code, response in responses.items():
+                if code[0] in "45":
+                    response["content"] = ERROR
     return document
 
 
@@ -134,7 +153,7 @@ def create_app(config: dict) -> OpenAPI:
 
     @app.get("/api/openapi.json")
     def openapi():
-        return Response(json.dumps(documented_errors(app.api_doc), ensure_ascii=False), mimetype="application/json")
+        return Response(json.dumps(documented_answers(app.api_doc), ensure_ascii=False), mimetype="application/json")
 
     @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):
