@@ -319,6 +319,14 @@ MIGRATIONS: list[str] = [
     INSERT INTO database_info (id, generation, since)
         VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
     """,
+    # 6: an officer's action and its answer, by the Idempotency-Key the app sent: a retry after a lost
+    # answer gets the same answer and calls nobody twice. Kept for the service day.
+    """
+    CREATE TABLE kept_answers (officer_id INTEGER NOT NULL, key TEXT NOT NULL, service_day TEXT NOT NULL,
+                               request TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL,
+                               PRIMARY KEY (officer_id, key)) WITHOUT ROWID;
+    CREATE INDEX kept_answers_by_day ON kept_answers (service_day);
+    """,
 ]
 
 
@@ -661,6 +669,23 @@ def officer_figures(conn, service_day: str, officer_id: int) -> dict:
         (service_day, officer_id),
     ).fetchone()
     return {"served": row[0] or 0, "no_show": row[1] or 0, "mean_service_min": round(row[2], 1) if row[2] else None}
+
+
+# ---------------------------------------------------------------- idempotent actions
+
+
+def kept_answer(conn, officer_id: int, key: str):
+    return conn.execute("SELECT request, answer FROM kept_answers WHERE officer_id = ? AND key = ?",
+                        (officer_id, key)).fetchone()
+
+
+def keep_answer(conn, officer_id: int, key: str, service_day: str, request: str, answer: str, now: str) -> None:
+    conn.execute("INSERT INTO kept_answers (officer_id, key, service_day, request, answer, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (officer_id, key, service_day, request, answer, now))
+
+
+def forget_answers_before(conn, service_day: str) -> int:
+    return conn.execute("DELETE FROM kept_answers WHERE service_day < ?", (service_day,)).rowcount
 
 
 # ---------------------------------------------------------------- counters

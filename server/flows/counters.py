@@ -7,7 +7,7 @@ from ..context import Context, Work, ticket_view
 from . import tickets
 from ..domain import counter_actions, estimates, personal
 from ..domain.calling import Candidate, choose_next
-from ..domain.errors import Conflict, Forbidden, NotFound
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound
 from ..domain.numbering import split_code
 from ..domain.tickets import ACTIVE_AT_COUNTER, CALLED, EVENT_OF_ACTION, HELD, SERVING, WAITING, next_status
 
@@ -131,112 +131,136 @@ def _call(work: Work, row, officer, ticket_id: int) -> dict:
     return with_personal(work.conn, ticket)
 
 
-def set_status(ctx: Context, code: str, officer, action: str) -> dict:
+def _set_status(work: Work, code: str, officer, action: str) -> dict:
     """open, close, pause, resume."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        current = _allowed(conn, row, officer, action)
-        moved = None
-        if action == "open":
-            storage.update_counter(conn, code, status="open", officer_id=officer.id, status_since=work.now)
-            work.emit("counter.opened", row["zone"], counter=code, officer=officer.username)
-        elif action == "close":
-            # A called citizen who never arrived goes back to the queue; one being served is done.
-            moved = _finish_current(work, row, current, "requeue" if current and current["status"] == CALLED
-                                    else "done")
-            storage.update_counter(conn, code, status="closed", officer_id=None, status_since=work.now)
-            work.emit("counter.closed", row["zone"], counter=code)
-        elif action == "pause":
-            storage.update_counter(conn, code, status="paused", status_since=work.now)
-            work.emit("counter.paused", row["zone"], counter=code)
-        elif action == "resume":
-            storage.update_counter(conn, code, status="open", status_since=work.now)
-            work.emit("counter.resumed", row["zone"], counter=code)
-        return _answer(work, code, officer, moved)
+    conn = work.conn
+    row = _counter(work.ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, action)
+    moved = None
+    if action == "open":
+        storage.update_counter(conn, code, status="open", officer_id=officer.id, status_since=work.now)
+        work.emit("counter.opened", row["zone"], counter=code, officer=officer.username)
+    elif action == "close":
+        # A called citizen who never arrived goes back to the queue; one being served is done.
+        moved = _finish_current(work, row, current, "requeue" if current and current["status"] == CALLED
+                                else "done")
+        storage.update_counter(conn, code, status="closed", officer_id=None, status_since=work.now)
+        work.emit("counter.closed", row["zone"], counter=code)
+    elif action == "pause":
+        storage.update_counter(conn, code, status="paused", status_since=work.now)
+        work.emit("counter.paused", row["zone"], counter=code)
+    elif action == "resume":
+        storage.update_counter(conn, code, status="open", status_since=work.now)
+        work.emit("counter.resumed", row["zone"], counter=code)
+    return _answer(work, code, officer, moved)
 
 
-def call_next(ctx: Context, code: str, officer) -> dict:
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        _finish_current(work, row, _allowed(conn, row, officer, "call-next"))
-        queues = json.loads(row["queues"])
-        candidates = [
-            Candidate(r["id"], r["queue"], bool(r["is_priority"]), r["queued_at"])
-            for r in storage.waiting_candidates(conn, work.service_day, queues)
-        ]
-        choice = choose_next(candidates, queues, ctx.site.ratio, row["interleave_pos"],
-                             bool(row["strict_queue_order"]))
-        ticket = None
-        if choice is not None:
-            storage.update_counter(conn, code, interleave_pos=choice.position)
-            ticket = _call(work, row, officer, choice.ticket_id)
-        return _answer(work, code, officer, ticket)
+def _call_next(work: Work, code: str, officer, action: str) -> dict:
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    _finish_current(work, row, _allowed(conn, row, officer, "call-next"))
+    queues = json.loads(row["queues"])
+    candidates = [
+        Candidate(r["id"], r["queue"], bool(r["is_priority"]), r["queued_at"])
+        for r in storage.waiting_candidates(conn, work.service_day, queues)
+    ]
+    choice = choose_next(candidates, queues, ctx.site.ratio, row["interleave_pos"],
+                         bool(row["strict_queue_order"]))
+    ticket = None
+    if choice is not None:
+        storage.update_counter(conn, code, interleave_pos=choice.position)
+        ticket = _call(work, row, officer, choice.ticket_id)
+    return _answer(work, code, officer, ticket)
 
 
-def call_ticket(ctx: Context, code: str, officer, ticket_code: str) -> dict:
+def _call_ticket(work: Work, code: str, officer, action: str, ticket: str) -> dict:
     """Call one waiting (or held) ticket out of turn."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        current = _allowed(conn, row, officer, "call")
-        wanted = split_code(ticket_code)
-        target = storage.ticket_by_code(conn, work.service_day, ticket_code.strip().upper()) if wanted else None
-        if target is None:
-            raise NotFound(f"Tiket {ticket_code!r} tidak ada hari ini.", code="unknown_ticket")
-        if target["status"] not in (WAITING, HELD):
-            next_status(target["status"], "call")
-        if target["agency"] != row["agency"] and target["queue"] not in json.loads(row["queues"]):
-            raise Conflict(f"Tiket {target['code']} bukan untuk instansi loket ini.", code="ticket_not_for_counter")
-        if target["id"] != row["ticket_id"]:
-            _finish_current(work, row, current)
-        return _answer(work, code, officer, _call(work, row, officer, target["id"]))
+    conn = work.conn
+    row = _counter(work.ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, "call")
+    wanted = split_code(ticket)
+    target = storage.ticket_by_code(conn, work.service_day, ticket.strip().upper()) if wanted else None
+    if target is None:
+        raise NotFound(f"Tiket {ticket!r} tidak ada hari ini.", code="unknown_ticket")
+    if target["status"] not in (WAITING, HELD):
+        next_status(target["status"], "call")
+    if target["agency"] != row["agency"] and target["queue"] not in json.loads(row["queues"]):
+        raise Conflict(f"Tiket {target['code']} bukan untuk instansi loket ini.", code="ticket_not_for_counter")
+    if target["id"] != row["ticket_id"]:
+        _finish_current(work, row, current)
+    return _answer(work, code, officer, _call(work, row, officer, target["id"]))
 
 
-def act_on_current(ctx: Context, code: str, officer, action: str) -> dict:
+def _act_on_current(work: Work, code: str, officer, action: str) -> dict:
     """recall, start, done, no-show, hold: the counter's current ticket moves on."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        current = _allowed(conn, row, officer, action)
-        transition = action.replace("-", "_")
-        status = next_status(current["status"], transition)
-        changes = {"status": status}
-        if action == "recall":
-            changes["recall_count"] = current["recall_count"] + 1
-        elif status == SERVING:
-            changes["started_at"] = work.now
-        elif action in ("done", "no-show"):
-            changes["finished_at"] = work.now
-        storage.update_ticket(conn, current["id"], **changes)
-        if action != "recall" and action != "start":
-            storage.update_counter(conn, code, ticket_id=None)
-        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
-        work.emit(EVENT_OF_ACTION[transition], row["zone"], counter=code, ticket=ticket)
-        return _answer(work, code, officer, ticket)
-
-
-def transfer(ctx: Context, code: str, officer, service_code: str) -> dict:
-    """The current ticket joins another service's queue and keeps its code and its place in time."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        current = _allowed(conn, row, officer, "transfer")
-        service = ctx.site.services.get(service_code)
-        if service is None:
-            raise NotFound(f"Layanan {service_code!r} tidak dikenal.", code="unknown_service")
-        if service_code == current["service"]:
-            raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
-        next_status(current["status"], "transfer")
-        agency = ctx.site.agency_of_service[service_code]
-        storage.update_ticket(
-            conn, current["id"], status=WAITING, service=service_code, queue=service.queue, agency=agency.code,
-            zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
-            queued_at=current["issued_at"], transfer_count=current["transfer_count"] + 1,
-        )
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, action)
+    transition = action.replace("-", "_")
+    status = next_status(current["status"], transition)
+    changes = {"status": status}
+    if action == "recall":
+        changes["recall_count"] = current["recall_count"] + 1
+    elif status == SERVING:
+        changes["started_at"] = work.now
+    elif action in ("done", "no-show"):
+        changes["finished_at"] = work.now
+    storage.update_ticket(conn, current["id"], **changes)
+    if action != "recall" and action != "start":
         storage.update_counter(conn, code, ticket_id=None)
-        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
-        work.emit("ticket.transferred", row["zone"], counter=code, ticket=ticket, to_zone=agency.zone,
-                  from_service=current["service"], from_queue=current["queue"])
-        return _answer(work, code, officer, ticket)
+    ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
+    work.emit(EVENT_OF_ACTION[transition], row["zone"], counter=code, ticket=ticket)
+    return _answer(work, code, officer, ticket)
+
+
+def _transfer(work: Work, code: str, officer, action: str, service: str) -> dict:
+    """The current ticket joins another service's queue and keeps its code and its place in time."""
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, "transfer")
+    joined = ctx.site.services.get(service)
+    if joined is None:
+        raise NotFound(f"Layanan {service!r} tidak dikenal.", code="unknown_service")
+    if service == current["service"]:
+        raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
+    next_status(current["status"], "transfer")
+    agency = ctx.site.agency_of_service[service]
+    storage.update_ticket(
+        conn, current["id"], status=WAITING, service=service, queue=joined.queue, agency=agency.code,
+        zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
+        queued_at=current["issued_at"], transfer_count=current["transfer_count"] + 1,
+    )
+    storage.update_counter(conn, code, ticket_id=None)
+    ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
+    work.emit("ticket.transferred", row["zone"], counter=code, ticket=ticket, to_zone=agency.zone,
+              from_service=current["service"], from_queue=current["queue"])
+    return _answer(work, code, officer, ticket)
+
+
+HANDLERS = {
+    "open": _set_status, "close": _set_status, "pause": _set_status, "resume": _set_status,
+    "call-next": _call_next, "call": _call_ticket, "transfer": _transfer,
+    "recall": _act_on_current, "start": _act_on_current, "done": _act_on_current, "no-show": _act_on_current,
+    "hold": _act_on_current,
+}
+
+
+def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, **args) -> dict:
+    """One officer action at a counter; its answer is the ticket it moved and the counter after it.
+
+    With an idempotency key, the caller's retry of the same request (its answer was lost) gets the
+    first answer again and nothing happens twice; the answer is kept in the action's own transaction."""
+    with Work(ctx) as work:
+        request = json.dumps({"counter": code, "action": action, **args}, sort_keys=True)
+        if idempotency_key is not None:
+            kept = storage.kept_answer(work.conn, officer.id, idempotency_key)
+            if kept is not None:
+                if kept["request"] != request:
+                    raise Invalid("Idempotency-Key ini sudah dipakai untuk permintaan lain; buat kunci baru.",
+                                  code="idempotency_key_reused")
+                return json.loads(kept["answer"])
+        answer = HANDLERS[action](work, code, officer, action, **args)
+        if idempotency_key is not None:
+            storage.keep_answer(work.conn, officer.id, idempotency_key, work.service_day, request,
+                                json.dumps(answer, ensure_ascii=False), work.now)
+        return answer

@@ -223,6 +223,7 @@ def close_past_days(ctx: Context) -> int:
             work.emit(EVENT_OF_ACTION[action], row["zone"], counter=row["counter"], ticket=ticket, reason="day_ended")
         if stale:
             storage.release_tickets_from_counters(conn, [row["id"] for row in stale])
+        storage.forget_answers_before(conn, work.service_day)  # retries end with the day
         return len(stale)
 
 
