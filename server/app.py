@@ -115,9 +115,9 @@ def create_app(config: dict) -> OpenAPI:
     def now_text() -> str:
         return context.site.local_text(context.now())
 
-    def counts(zone) -> dict:
+    def counts(zones) -> dict:
         with pool.connection() as connection:
-            return queue_counts(context, connection, zone)
+            return queue_counts(context, connection, zones)
 
     events = EventPipeline(pool, now_text, counts, keepalive_s=float(config.get("KEEPALIVE_S", 15.0)))
     writer = Writer(config["DATABASE"], events.publish)

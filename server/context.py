@@ -45,6 +45,9 @@ class Site:
         self.queue_agency = {q: c.agency for c in reversed(config.counters) for q in c.queues}
         self.queue_zone.update({s.queue: self.agency_of_service[s.code].zone for s in self.services.values()})
         self.queue_agency.update({s.queue: self.agency_of_service[s.code].code for s in self.services.values()})
+        self.hall = {z.code: z.hall or z.name for z in config.zones}  # the hall whose voice calls a zone
+        self.hall_zones = {z: [other for other in self.hall if self.hall[other] == hall]
+                           for z, hall in self.hall.items()}
 
     def local_text(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).isoformat(timespec="milliseconds")

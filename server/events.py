@@ -103,7 +103,7 @@ class Filter:
     A citizen's stream (`ticket`, `queue`) shows what changes one ticket's status: its own
     events and the calls and transfers of its queue, as `public_frame`s."""
 
-    zone: str | None = None
+    zones: frozenset | None = None  # a board of a hall several zones share follows all of them
     counter: str | None = None
     summary: bool = False
     types: frozenset | None = None
@@ -117,13 +117,15 @@ class Filter:
     @classmethod
     def parse(cls, zone: str | None = None, counter: str | None = None, summary: bool = False,
               types: str | None = None) -> "Filter":
+        """From the query: `zone` is one zone or several, comma-separated."""
         wanted = None
         if types:
             wanted = frozenset(t.strip() for t in types.split(",") if t.strip())
             unknown = sorted(wanted - TYPES)
             if unknown:
                 raise Invalid(f"Jenis peristiwa tidak dikenal: {', '.join(unknown)}.", code="unknown_event_type")
-        return cls(zone, counter, summary, wanted)
+        zones = frozenset(z.strip() for z in zone.split(",") if z.strip()) if zone else None
+        return cls(zones or None, counter, summary, wanted)
 
     def matches(self, event: Event) -> bool:
         if self.types is not None and event.type not in self.types:
@@ -134,7 +136,7 @@ class Filter:
             return True
         if (self.summary or self.ticket is not None) and event.type in SUMMARISED:
             return False
-        if self.zone is not None and event.zones and self.zone not in event.zones:
+        if self.zones is not None and event.zones and not self.zones & event.zones:
             return False
         if self.counter is not None and event.counter != self.counter:
             return False
@@ -164,8 +166,8 @@ class _Channel:
 
 
 class EventPipeline:
-    """`now_text()` gives the server's local time as text; `counts(zone)` the waiting count per
-    queue of a zone (None: every zone), read from the database."""
+    """`now_text()` gives the server's local time as text; `counts(zones)` the waiting count per
+    queue of some zones (None: every zone), read from the database."""
 
     def __init__(self, pool: storage.Pool, now_text: Callable[[], str], counts: Callable[[object], dict],
                  *, keepalive_s: float = 15.0, retry_ms: int = 3000, keep: int = 10_000):
@@ -184,7 +186,7 @@ class EventPipeline:
         self._channels: dict[Filter, _Channel] = {}
         self._counts_version = 0  # moves whenever a waiting count may have changed
         self._ticked_version = 0
-        self._counts_cache: dict = {}  # zone -> (version, counts)
+        self._counts_cache: dict = {}  # zones -> (version, counts)
         self.closing = False
 
     # ------------------------------------------------------------ the writing side
@@ -247,7 +249,7 @@ class EventPipeline:
                 if key.wants_counts and self._counts_version != counts_sent and now >= next_counts:
                     counts_sent = self._counts_version
                     next_counts, last_write = now + COUNTS_EVERY_S, now
-                    yield self._counts_frame(key.zone)
+                    yield self._counts_frame(key.zones)
                     continue
                 wait_for = max(0.0, self.keepalive_s - (now - last_write))
                 if key.wants_counts and self._counts_version != counts_sent:
@@ -300,12 +302,13 @@ class EventPipeline:
             rows = storage.events_after(conn, after_id, REPLAY_BATCH, skip_types=SUMMARISED if summary else ())
         return [Event.from_row(row, self.generation) for row in rows]
 
-    def _counts_frame(self, zone) -> bytes:
-        """queue.counts for a zone, read at most once per change of the counts."""
-        hit = self._counts_cache.get(zone)
+    def _counts_frame(self, zones: frozenset | None) -> bytes:
+        """queue.counts for some zones (None: all), read at most once per change of the counts."""
+        hit = self._counts_cache.get(zones)
         if hit is None or hit[0] != self._counts_version:
-            hit = (self._counts_version, self._counts(zone))
-            self._counts_cache[zone] = hit
+            hit = (self._counts_version, self._counts(zones))
+            self._counts_cache[zones] = hit
+        zone = ",".join(sorted(zones)) if zones else None
         body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, "queues": hit[1]}
         return Frame(data=json.dumps(body), event="queue.counts").encode()
 

@@ -118,6 +118,9 @@ class Agency(Strict):
 class Zone(Strict):
     code: Code
     name: Name
+    # The waiting hall whose voice announces this zone's calls. Zones naming the same hall share one voice
+    # (one speaking board); a zone without one is a hall of its own.
+    hall: Name | None = None
 
 
 class Counter(Strict):

@@ -327,6 +327,10 @@ MIGRATIONS: list[str] = [
                                PRIMARY KEY (officer_id, key)) WITHOUT ROWID;
     CREATE INDEX kept_answers_by_day ON kept_answers (service_day);
     """,
+    # 7: zones that share a waiting hall share its voice.
+    """
+    ALTER TABLE zones ADD COLUMN hall TEXT;
+    """,
 ]
 
 
@@ -424,7 +428,7 @@ def _read_site(conn):
         served.setdefault(row[0], []).append(row[1])
     data = {
         "site": site,
-        "zones": [{"code": z["code"], "name": z["name"]}
+        "zones": [{"code": z["code"], "name": z["name"], "hall": z["hall"]}
                   for z in conn.execute("SELECT * FROM zones WHERE active = 1 ORDER BY position")],
         "queues": [{"code": q["code"], "prefix": q["prefix"], "width": q["width"], "name": q["name"]}
                    for q in conn.execute("SELECT * FROM queues WHERE active = 1 ORDER BY position")],
@@ -477,7 +481,8 @@ def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         _upsert(conn, "priority_categories", [
             {"code": p.code, "name": p.name, "name_en": p.name_en, "position": i}
             for i, p in enumerate(info.priority_categories)])
-        _upsert(conn, "zones", [{"code": z.code, "name": z.name, "position": i} for i, z in enumerate(config.zones)])
+        _upsert(conn, "zones", [{"code": z.code, "name": z.name, "hall": z.hall, "position": i}
+                                for i, z in enumerate(config.zones)])
         _upsert(conn, "queues", [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name, "position": i}
                                  for i, q in enumerate(config.queues)])
         _upsert(conn, "agencies", [{"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone,

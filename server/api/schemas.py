@@ -74,7 +74,8 @@ class StateQuery(BaseModel):
 
 
 class EventsQuery(BaseModel):
-    zone: CodeText | None = None
+    zone: Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9_.-]{1,32}(,[A-Za-z0-9_.-]{1,32})*$")] \
+        | None = Field(None, description="One zone, or the zones of a hall, comma-separated")
     counter: CodeText | None = Field(None, description="Only this counter's events")
     summary: bool = Field(False, description="Queue counts a few times a second instead of every issuance")
     types: str | None = Field(None, max_length=500, description="Only these event types, comma-separated "

@@ -50,6 +50,8 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
         "now": site.local_text(moment),
         "clock_rate": ctx.clock_rate,
         "zone": zone,
+        # The hall whose voice calls this zone, and every zone it calls for (a board follows them all).
+        "hall": {"name": site.hall[zone], "zones": site.hall_zones[zone]} if zone in site.hall else None,
         "counter": counter,
         "site": {"name": site.info.name, "short_name": site.info.short_name, "running_text": site.info.running_text,
                  "timezone": site.info.timezone},
@@ -66,9 +68,8 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
     }
 
 
-def queue_counts(ctx: Context, conn, zone: str | None) -> dict[str, int]:
+def queue_counts(ctx: Context, conn, zones) -> dict[str, int]:
+    """Waiting per queue of some zones (None: every zone)."""
     day = ctx.site.service_day(ctx.now())
     waiting = storage.waiting_counts(conn, day)
-    return {
-        q: waiting.get(q, 0) for q in ctx.site.queues if zone is None or ctx.site.queue_zone.get(q) == zone
-    }
+    return {q: waiting.get(q, 0) for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones}

@@ -37,15 +37,17 @@ def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id
 
 
 @pytest.mark.parametrize("key, shown, hidden", [
-    (Filter(zone="1"), [event(zone="1"), event(zone="2", to_zone="1", type_="ticket.transferred")],
+    (Filter(zones=frozenset({"1"})), [event(zone="1"), event(zone="2", to_zone="1", type_="ticket.transferred")],
      [event(zone="2")]),
+    # A board of a hall two zones share follows both.
+    (Filter.parse(zone="1,2"), [event(zone="1"), event(zone="2")], [event(zone="3")]),
     (Filter(counter="L01"), [event(counter="L01")], [event(counter="L02"), event(type_="ticket.issued", counter=None)]),
     (Filter(summary=True), [event("ticket.called"), event("counter.opened")],
      [event("ticket.issued"), event("ticket.waiting"), event("ticket.cancelled")]),
     (Filter(types=frozenset({"site.changed"})), [event("site.changed", zone=None, counter=None)],
      [event("ticket.called"), event("ticket.issued")]),
     # The whole site's events reach every stream, whatever its zone or counter.
-    (Filter(zone="2", counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
+    (Filter(zones=frozenset({"2"}), counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
     # A citizen's page: every event of its own ticket, the calls and transfers of its queue.
     (Filter.citizen("mine", "A"), [event("ticket.waiting", public_id="mine"), event("ticket.called", public_id="x"),
                                    event("ticket.transferred", queue="A", public_id="y")],
@@ -135,9 +137,9 @@ def test_an_idle_stream_sends_retry_then_keep_alives_with_the_server_time(pipeli
 
 def test_a_summary_stream_gets_queue_counts_once_per_change(pipeline):
     record(pipeline, "ticket.issued")
-    frames = b"".join(pipeline.stream(Filter(zone="1", summary=True), pipeline.last_id, timeout=0.3))
+    frames = b"".join(pipeline.stream(Filter(zones=frozenset({"1"}), summary=True), pipeline.last_id, timeout=0.3))
     assert frames.count(b"event: queue.counts") == 1 and b'"queues": {"A": 1}' in frames
-    assert pipeline.counted == ["1"]
+    assert b'"zone": "1"' in frames and pipeline.counted == [frozenset({"1"})]
 
 
 def test_closing_ends_every_stream_with_a_last_word(pipeline):
