@@ -10,6 +10,7 @@ from datetime import datetime
 
 from . import storage
 from .domain.calling import PriorityRatio
+from .domain.estimates import Memo
 from .domain.schedule import Schedule
 from .hub import Hub, Published
 from .site_config import SiteConfig
@@ -68,6 +69,7 @@ class Context:
     hub: Hub
     clock: object
     settings: Settings = field(default_factory=Settings)
+    estimates: Memo = field(default_factory=Memo)  # replays of the wait estimate (flows/waits.py)
 
     def now(self) -> datetime:
         return self.clock.now()
