@@ -14,13 +14,13 @@ import heapq
 import math
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import fmean, median
 
 from .calling import Candidate, PriorityRatio, choose_next
 
 MIN_SAMPLES = 3  # the configured minutes weigh as much as this many finished tickets
-RECENT = 60  # finished tickets per queue the minutes are learned from
+RECENT = 100  # finished tickets per queue the minutes are learned from
 OUTLIER_FACTOR = 3.0  # a visit longer than this × the median (a ticket left open) counts as that much
 NO_SHOW_SHARE = 0.05  # before the day has shown its own share
 NO_SHOW_MINUTES = 3.0  # called, recalled, marked absent: before the day has shown its own
@@ -28,9 +28,10 @@ NO_SHOW_MIN_CALLS = 20  # finished calls before the day's own no-show share is t
 PAUSE_MINUTES = 15.0  # a paused counter is expected back this long after its pause began …
 PAUSE_AT_LEAST = 3.0  # … or at least this long from now, when the pause already ran over
 REMAINING_AT_LEAST = 0.25  # of the minutes per call: a visit that ran long still takes a while more
-MAX_CALLS = 80  # calls replayed one by one; beyond, the queue drains at the counters' pace
+MAX_CALLS = 40  # calls replayed one by one; beyond, the queue drains at the counters' pace
 GAP_MAX = 3.0  # minutes from a finish to the counter's next call that still count as turning round
 PRIORITY_MIN_CALLS = 10  # finished calls of a queue before its rate of priority calls is trusted
+PRIORITY_WINDOW = 60.0  # minutes of latest calls the priority rate is counted over (arrivals ebb and flow)
 MAX_PRIORITY_LOAD = 0.5  # share of the counters' time that later priority tickets may take
 GHOST = -1  # the ticket id of "a new ticket now"
 
@@ -122,12 +123,14 @@ def learn_pace(finished: list[Finished], default_minutes: dict[str, float],
 
 
 def _priority_rate(calls: list[Finished]) -> float:
-    """Priority calls per minute over the span of a queue's latest calls."""
+    """Priority calls per minute in the last PRIORITY_WINDOW minutes of a queue's latest calls."""
     if len(calls) < PRIORITY_MIN_CALLS:
         return 0.0
-    span = (datetime.fromisoformat(max(c.finished_at for c in calls))
-            - datetime.fromisoformat(min(c.called_at for c in calls))).total_seconds() / 60
-    return sum(c.priority for c in calls) / span if span > 0 else 0.0
+    end = datetime.fromisoformat(max(c.finished_at for c in calls))
+    start = max(datetime.fromisoformat(min(c.called_at for c in calls)), end - timedelta(minutes=PRIORITY_WINDOW))
+    span = (end - start).total_seconds() / 60
+    recent = sum(1 for c in calls if c.priority and datetime.fromisoformat(c.called_at) >= start)
+    return recent / span if span > 0 else 0.0
 
 
 def _turnaround(finished: list[Finished], current_calls: dict[str, str]) -> float:
@@ -314,18 +317,21 @@ def new_ticket_wait(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio
 
 
 class Memo:
-    """A small least-recently-used memory of replays, so that a burst of tickets into the same
-    long queue replays its head once (the key holds every input of the replay)."""
+    """Small least-recently-used memories, one per kind of answer, so that a burst of tickets
+    into the same long queue replays its head once (a key holds every input of its answer)."""
 
-    def __init__(self, size: int = 512):
-        self.size, self._items = size, OrderedDict()
+    SIZES = {"site": 256, "pace": 64, "replay": 64, "ticket": 256}
 
-    def get(self, key, compute):
+    def __init__(self):
+        self._shelves = {kind: OrderedDict() for kind in self.SIZES}
+
+    def get(self, kind: str, key, compute):
+        shelf = self._shelves[kind]
         try:
-            self._items.move_to_end(key)
-            return self._items[key]
+            shelf.move_to_end(key)
+            return shelf[key]
         except KeyError:
-            value = self._items[key] = compute()
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
+            value = shelf[key] = compute()
+            if len(shelf) > self.SIZES[kind]:
+                shelf.popitem(last=False)
             return value

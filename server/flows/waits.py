@@ -16,7 +16,7 @@ from ..context import Context
 from ..domain import estimates
 from ..domain.estimates import GHOST, Desk, Pace, Waiting
 
-HEAD = 40  # tickets listed per queue; the rest of a long queue is only counted
+HEAD = 20  # tickets listed per queue; the rest of a long queue is only counted
 BUCKET_MIN = 0.1  # the replay's clock moves in steps this long
 
 
@@ -30,6 +30,21 @@ class Inputs:
     pace: Pace
     head_full: frozenset[str]  # queues listed only in part
     offset: float  # minutes from the bucketed clock to now
+
+
+class Key:
+    """A memory key whose hash is computed once (it holds a queue's head, tens of tickets)."""
+
+    __slots__ = ("parts", "hash")
+
+    def __init__(self, parts: tuple):
+        self.parts, self.hash = parts, hash(parts)
+
+    def __hash__(self):
+        return self.hash
+
+    def __eq__(self, other):
+        return self.hash == other.hash and self.parts == other.parts
 
 
 def component(ctx: Context, queue: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -48,7 +63,7 @@ def component(ctx: Context, queue: str) -> tuple[tuple[str, ...], tuple[str, ...
                         todo.extend(site.counters[code].queues)
         return tuple(sorted(queues)), tuple(sorted(counters))
 
-    return ctx.estimates.get(("component", site, queue), compute)
+    return ctx.estimates.get("site", ("component", site, queue), compute)
 
 
 def _default_minutes(ctx: Context) -> dict[str, float]:
@@ -61,7 +76,7 @@ def _default_minutes(ctx: Context) -> dict[str, float]:
             feeds.setdefault(service.queue, []).append(service.default_minutes)
         return {q: sum(m) / len(m) for q, m in feeds.items()}
 
-    return ctx.estimates.get(("defaults", site), compute)
+    return ctx.estimates.get("site", ("defaults", site), compute)
 
 
 def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tuple]) -> Pace:
@@ -80,23 +95,24 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     """The state of `queue`'s component now: its counters, the head of each queue, the pace."""
     queues, codes = component(ctx, queue)
     rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
-    step = BUCKET_MIN * 60
-    bucket = datetime.fromtimestamp(moment.timestamp() // step * step, moment.tzinfo)
-    pace = ctx.estimates.get(("pace", day, queues, tuple(rows)), lambda: _pace(ctx, conn, day, queues, rows))
+    bucket = _bucket(moment)
+    pace = ctx.estimates.get("pace", (day, queues, tuple(rows)), lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
     for code, listed_queues, status, since, position, strict, called_at, ticket_queue in rows:
         desks.append(Desk(code, tuple(json.loads(listed_queues)), status, position, bool(strict),
                           _minutes_between(called_at, bucket) if called_at else None, ticket_queue,
                           _minutes_between(since, bucket) if status == "paused" else 0.0))
-    listed, head_full = [], set()
+    listed, head_full, heads = [], set(), []
     for q in queues:
         head = storage.waiting_head(conn, day, q, HEAD)
-        if len(head) < HEAD:
-            head += storage.printing_in(conn, day, q)
+        if len(head) >= HEAD:
+            head_full.add(q)  # the rest, and the tickets printing now, are counted, not listed
         else:
-            head_full.add(q)  # the tickets printing now are counted with the rest, not listed
-        listed += [Waiting(r[0], r[1], bool(r[2]), r[3]) for r in head]
-    key = (day, queues, tuple(rows), bucket, tuple(listed), frozenset(head_full), pace, ctx.site.ratio)
+            head += storage.printing_in(conn, day, q)
+        heads += [tuple(r) for r in head]
+    listed = [Waiting(r[0], r[1], bool(r[2]), r[3]) for r in heads]
+    # The pace follows from the counters' rows; plain tuples hash and compare fast.
+    key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), ctx.site.ratio)
     return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60)
 
 
@@ -115,20 +131,26 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     if not in_drain and not any(w.ticket_id == target.ticket_id for w in listed):
         listed = [*listed, target]
     ratio = ctx.site.ratio
-    key = (*inputs.key, frozenset(hidden), None if in_drain else target)
-    state = ctx.estimates.get(key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
+    key = Key((*inputs.key, frozenset(hidden), None if in_drain else target))
+    state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
                                                             frozenset(hidden)))
     minutes = estimates.expected_wait(state, inputs.desks, inputs.pace, ratio, target, hidden)
     return estimates.whole_minutes(minutes - inputs.offset)
 
 
 def ticket_wait(ctx: Context, conn, row) -> int:
-    """The wait of a ticket that is printing or waiting."""
+    """The wait of a ticket that is printing or waiting. Asked again within BUCKET_MIN (the
+    kiosk's print confirmation, a status page refreshing), the same answer."""
     moment = ctx.now()
     day = row["service_day"]
-    inputs = gather(ctx, conn, day, row["queue"], moment)
-    return wait_of(ctx, conn, inputs, day, Waiting(row["id"], row["queue"], row["priority"] is not None,
-                                                    row["queued_at"]))
+    target = Waiting(row["id"], row["queue"], row["priority"] is not None, row["queued_at"])
+    return ctx.estimates.get("ticket", (target, _bucket(moment)),
+                             lambda: wait_of(ctx, conn, gather(ctx, conn, day, row["queue"], moment), day, target))
+
+
+def _bucket(moment: datetime) -> datetime:
+    step = BUCKET_MIN * 60
+    return datetime.fromtimestamp(moment.timestamp() // step * step, moment.tzinfo)
 
 
 def new_ticket_waits(ctx: Context, conn, day: str, queue: str, moment: datetime,

@@ -134,7 +134,8 @@ def test_the_pace_learns_visits_turnaround_and_priority_calls():
     assert dict(pace.priority_rate) == {"A": 0.0}  # too few calls to say
     many = [finished("A", "L01", f"{9 + i // 6:02d}:{i % 6 * 10:02d}", f"{9 + i // 6:02d}:{i % 6 * 10 + 9:02d}",
                      priority=i % 5 == 0) for i in range(12)]
-    assert dict(learn_pace(many, {"A": 12.0}).priority_rate)["A"] == pytest.approx(3 / 119)  # 09:00 to 10:59
+    # Counted over the last hour of calls (09:59 to 10:59): one priority call, at 10:40.
+    assert dict(learn_pace(many, {"A": 12.0}).priority_rate)["A"] == pytest.approx(1 / 60)
 
 
 def test_priority_tickets_arriving_later_lengthen_a_normal_wait_only():
