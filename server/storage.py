@@ -360,7 +360,7 @@ VISIT_MINUTES = "(julianday(finished_at) - julianday(called_at)) * 1440"
 def waiting_head(conn, service_day: str, queue: str, limit: int):
     """The oldest `limit` tickets waiting in a queue (in the index's order: no sort)."""
     return conn.execute(
-        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at FROM tickets "
+        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
         "WHERE service_day = ? AND status = 'waiting' AND queue = ? ORDER BY queued_at, id LIMIT ?",
         (service_day, queue, limit),
     ).fetchall()
@@ -369,7 +369,7 @@ def waiting_head(conn, service_day: str, queue: str, limit: int):
 def printing_in(conn, service_day: str, queue: str):
     """Tickets of a queue still printing: they join it in a moment."""
     return conn.execute(
-        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at FROM tickets "
+        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
         "WHERE service_day = ? AND status = 'printing' AND queue = ?",
         (service_day, queue),
     ).fetchall()
@@ -391,7 +391,7 @@ def recent_finished_calls(conn, service_day: str, queue: str, limit: int = 30):
     minutes in between, no-show or not, priority or not."""
     return conn.execute(
         f"SELECT counter, called_at, finished_at, {VISIT_MINUTES} AS minutes, status = 'no_show' AS no_show, "
-        "priority IS NOT NULL AS is_priority FROM tickets WHERE service_day = ? AND status IN ('done', 'no_show') "
+        "priority IS NOT NULL AS is_priority, service FROM tickets WHERE service_day = ? AND status IN ('done', 'no_show') "
         "AND queue = ? AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
         (service_day, queue, limit),
     ).fetchall()
@@ -402,7 +402,8 @@ def counters_at_work(conn, codes: list[str]):
     marks = ", ".join("?" for _ in codes)
     return conn.execute(
         "SELECT c.code, c.queues, c.status, c.status_since, c.interleave_pos, c.strict_queue_order, "
-        "t.called_at, t.queue AS ticket_queue FROM counters c LEFT JOIN tickets t ON t.id = c.ticket_id "
+        "t.called_at, t.queue AS ticket_queue, t.service AS ticket_service FROM counters c "
+        "LEFT JOIN tickets t ON t.id = c.ticket_id "
         f"WHERE c.active = 1 AND c.code IN ({marks}) ORDER BY c.code",
         codes,
     ).fetchall()

@@ -14,7 +14,7 @@ import heapq
 import math
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from statistics import fmean, median
 
 from .calling import Candidate, PriorityRatio, choose_next
@@ -30,9 +30,6 @@ PAUSE_AT_LEAST = 3.0  # … or at least this long from now, when the pause alrea
 REMAINING_AT_LEAST = 0.25  # of the minutes per call: a visit that ran long still takes a while more
 MAX_CALLS = 40  # calls replayed one by one; beyond, the queue drains at the counters' pace
 GAP_MAX = 3.0  # minutes from a finish to the counter's next call that still count as turning round
-PRIORITY_MIN_CALLS = 10  # finished calls of a queue before its rate of priority calls is trusted
-PRIORITY_WINDOW = 60.0  # minutes of latest calls the priority rate is counted over (arrivals ebb and flow)
-MAX_PRIORITY_LOAD = 0.5  # share of the counters' time that later priority tickets may take
 GHOST = -1  # the ticket id of "a new ticket now"
 
 Waiting = Candidate  # a waiting ticket: id, queue, priority, queued_at — what call-next sees
@@ -71,24 +68,26 @@ class Desk:
     busy_minutes: float | None = None  # how long its current ticket has been at the counter; None: idle
     busy_queue: str | None = None  # that ticket's queue
     paused_minutes: float = 0.0  # how long it has been paused
+    busy_service: str | None = None  # that ticket's service
 
 
 @dataclass(frozen=True)
 class Pace:
-    """What one call costs a counter, learned from today: minutes per queue (call to finish of
-    a served ticket), the share of no-shows and their minutes, the turnaround from a finish to
-    the next call; and per queue the priority tickets called per minute lately, which is how
-    fast they arrive (they hardly wait)."""
+    """What one call costs a counter, learned from today: minutes per queue and per service
+    (call to finish of a served ticket; a queue often mixes a 5-minute service with a 30-minute
+    one), the share of no-shows and their minutes, the turnaround from a finish to the next
+    call. (Priority tickets that will arrive later and go first are left out: on the
+    busy day, counting them made long waits 4 minutes too long on average, not shorter.)"""
 
     minutes: tuple[tuple[str, float], ...]
     no_show_share: float = NO_SHOW_SHARE
     no_show_minutes: float = NO_SHOW_MINUTES
     turnaround: float = 0.0
-    priority_rate: tuple[tuple[str, float], ...] = ()
     default_minutes: float = 10.0  # a queue missing from `minutes`
+    services: tuple[tuple[str, float], ...] = ()
 
-    def per_call(self, queue: str) -> float:
-        served = dict(self.minutes).get(queue, self.default_minutes)
+    def per_call(self, queue: str, service: str | None = None) -> float:
+        served = dict(self.services).get(service) or dict(self.minutes).get(queue, self.default_minutes)
         return (1 - self.no_show_share) * served + self.no_show_share * self.no_show_minutes + self.turnaround
 
 
@@ -103,34 +102,25 @@ class Finished:
     minutes: float  # call to finish
     no_show: bool
     priority: bool
+    service: str | None = None
 
 
 def learn_pace(finished: list[Finished], default_minutes: dict[str, float],
-               current_calls: dict[str, str] | None = None) -> Pace:
+               current_calls: dict[str, str] | None = None, service_defaults: dict[str, float] | None = None) -> Pace:
     """The pace of a group of queues from their latest finished calls (newest first, up to
-    RECENT per queue) and each counter's current call (counter -> called at)."""
+    RECENT per queue) and each counter's current call (counter -> called at); per queue and,
+    given their configured minutes, per service."""
     by_queue: dict[str, list[float]] = {}
-    calls_of: dict[str, list[Finished]] = {}
+    by_service: dict[str, list[float]] = {}
     for call in finished:
-        calls_of.setdefault(call.queue, []).append(call)
         if not call.no_show:
             by_queue.setdefault(call.queue, []).append(call.minutes)
+            by_service.setdefault(call.service, []).append(call.minutes)
     minutes = tuple((q, service_minutes(by_queue.get(q, []), d)) for q, d in sorted(default_minutes.items()))
+    services = tuple((s, service_minutes(by_service.get(s, []), d)) for s, d in sorted((service_defaults or {}).items()))
     no_shows = [c.minutes for c in finished if c.no_show]
     share, no_show_minutes = no_show_pace(len(finished), len(no_shows), fmean(no_shows) if no_shows else None)
-    return Pace(minutes, share, no_show_minutes, _turnaround(finished, current_calls or {}),
-                tuple((q, _priority_rate(calls)) for q, calls in sorted(calls_of.items())))
-
-
-def _priority_rate(calls: list[Finished]) -> float:
-    """Priority calls per minute in the last PRIORITY_WINDOW minutes of a queue's latest calls."""
-    if len(calls) < PRIORITY_MIN_CALLS:
-        return 0.0
-    end = datetime.fromisoformat(max(c.finished_at for c in calls))
-    start = max(datetime.fromisoformat(min(c.called_at for c in calls)), end - timedelta(minutes=PRIORITY_WINDOW))
-    span = (end - start).total_seconds() / 60
-    recent = sum(1 for c in calls if c.priority and datetime.fromisoformat(c.called_at) >= start)
-    return recent / span if span > 0 else 0.0
+    return Pace(minutes, share, no_show_minutes, _turnaround(finished, current_calls or {}), services=services)
 
 
 def _turnaround(finished: list[Finished], current_calls: dict[str, str]) -> float:
@@ -158,7 +148,7 @@ def whole_minutes(minutes: float) -> int:
     return max(0, math.floor(minutes + 0.5))
 
 
-def free_in(desk: Desk, per_call: dict[str, float], opening: bool) -> float | None:
+def free_in(desk: Desk, pace: Pace, per_call: dict[str, float], opening: bool) -> float | None:
     """Minutes until `desk` calls its next ticket; None when it will not call (closed)."""
     if desk.status == "paused":
         return max(PAUSE_MINUTES - desk.paused_minutes, PAUSE_AT_LEAST)
@@ -166,7 +156,7 @@ def free_in(desk: Desk, per_call: dict[str, float], opening: bool) -> float | No
         return None
     if desk.busy_minutes is None:
         return 0.0
-    each = per_call.get(desk.busy_queue) or per_call[desk.queues[0]]
+    each = pace.per_call(desk.busy_queue, desk.busy_service) if desk.busy_queue else per_call[desk.queues[0]]
     return max(each - desk.busy_minutes, REMAINING_AT_LEAST * each)
 
 
@@ -181,13 +171,16 @@ class Replay:
 
 
 def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
-           long_queues: frozenset[str] = frozenset()) -> Replay:
+           long_queues: frozenset[str] = frozenset(), service_of: dict[int, str] | None = None) -> Replay:
     """Replay the calls of `desks` over `waiting` until `target` is called or MAX_CALLS.
 
     `long_queues`: queues whose normal tickets are listed only in part (the oldest); the
     replay stops when such a list runs out, and a normal target in one waits for the drain.
     Before any of `desks` has opened today, the closed ones are counted as opening now."""
     per_call = {q: pace.per_call(q) for d in desks for q in d.queues}
+    service_of = service_of or {}
+    known = dict(pace.services)
+    per_service = {s: pace.per_call("", s) for s in set(service_of.values()) if s in known}
     opening = not any(d.status in ("open", "paused") for d in desks)
     target_waits_drain = not target.priority and target.queue in long_queues
     line: dict[tuple[str, bool], deque] = {}
@@ -196,7 +189,7 @@ def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: Priorit
             line.setdefault((ticket.queue, ticket.priority), deque()).append(ticket)
     clock, positions, by_code = [], {}, {}
     for desk in desks:
-        start = free_in(desk, per_call, opening)
+        start = free_in(desk, pace, per_call, opening)
         if start is not None:
             clock.append((start, desk.code))
             positions[desk.code], by_code[desk.code] = desk.position, desk
@@ -217,7 +210,8 @@ def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: Priorit
         kind.popleft()
         positions[code] = choice.position
         calls += 1
-        heapq.heappush(clock, (now + per_call[chosen.queue], code))
+        each = per_service.get(service_of.get(chosen.ticket_id)) or per_call[chosen.queue]
+        heapq.heappush(clock, (now + each, code))
         if not kind and not chosen.priority and chosen.queue in long_queues:
             break  # the listed part of a long queue ran out: the rest is not known ticket by ticket
     return Replay(None, tuple(sorted(clock)), tuple((key, tuple(rest)) for key, rest in line.items() if rest))
@@ -277,36 +271,13 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
     return max((work - each * (k - 1) / 2 + sum(free)) / k, free[-1])
 
 
-def priority_load(desks: list[Desk], pace: Pace, queue: str) -> float:
-    """Share of the time of the counters serving `queue` that priority tickets arriving from
-    now on will take: they are called before a normal ticket already waiting."""
-    working = [d for d in desks if d.status in ("open", "paused")] or desks
-    ours = [d for d in working if queue in d.queues]
-    rates = dict(pace.priority_rate)
-    load = 0.0
-    for q in {q for d in ours for q in d.queues}:
-        share = sum(q in d.queues for d in ours) / sum(q in d.queues for d in working)
-        load += rates.get(q, 0.0) * pace.per_call(q) * share
-    return min(load / len(ours), MAX_PRIORITY_LOAD) if ours else 0.0
-
-
-def expected_wait(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, target: Waiting,
-                  hidden: dict[str, int]) -> float:
-    """Minutes until `target` is called: the replay, the drain past it, and for a normal ticket
-    the priority tickets that will arrive meanwhile and go first."""
-    minutes = drain(state, desks, pace, ratio, target, hidden)
-    if target.priority or minutes <= 0:
-        return minutes
-    return minutes / (1 - priority_load(desks, pace, target.queue))
-
-
 def wait_minutes(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
-                 hidden: dict[str, int] | None = None) -> float:
+                 hidden: dict[str, int] | None = None, service_of: dict[int, str] | None = None) -> float:
     """Minutes until `target` (listed in `waiting` or not) is called. `hidden`: per queue,
     normal tickets left out of `waiting`, newer than the listed ones (see `drain`)."""
     hidden = {q: n for q, n in (hidden or {}).items() if n > 0}
-    state = replay(desks, waiting, pace, ratio, target, frozenset(hidden))
-    return expected_wait(state, desks, pace, ratio, target, hidden)
+    state = replay(desks, waiting, pace, ratio, target, frozenset(hidden), service_of)
+    return drain(state, desks, pace, ratio, target, hidden)
 
 
 def new_ticket_wait(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, queue: str,

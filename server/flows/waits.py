@@ -30,6 +30,7 @@ class Inputs:
     pace: Pace
     head_full: frozenset[str]  # queues listed only in part
     offset: float  # minutes from the bucketed clock to now
+    service_of: dict[int, str]  # the listed tickets' services
 
 
 class Key:
@@ -84,7 +85,8 @@ def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tupl
     finished = [estimates.Finished(q, *r) for q in queues
                 for r in storage.recent_finished_calls(conn, day, q, estimates.RECENT)]
     current = {r[0]: r[6] for r in rows if r[6]}
-    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current)
+    services = {s.code: s.default_minutes for s in ctx.site.services.values() if s.queue in queues}
+    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services)
 
 
 def _minutes_between(earlier: str | None, later: datetime) -> float:
@@ -98,10 +100,10 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     bucket = _bucket(moment)
     pace = ctx.estimates.get("pace", (day, queues, tuple(rows)), lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
-    for code, listed_queues, status, since, position, strict, called_at, ticket_queue in rows:
+    for code, listed_queues, status, since, position, strict, called_at, ticket_queue, ticket_service in rows:
         desks.append(Desk(code, tuple(json.loads(listed_queues)), status, position, bool(strict),
                           _minutes_between(called_at, bucket) if called_at else None, ticket_queue,
-                          _minutes_between(since, bucket) if status == "paused" else 0.0))
+                          _minutes_between(since, bucket) if status == "paused" else 0.0, ticket_service))
     listed, head_full, heads = [], set(), []
     for q in queues:
         head = storage.waiting_head(conn, day, q, HEAD)
@@ -111,9 +113,11 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
             head += storage.printing_in(conn, day, q)
         heads += [tuple(r) for r in head]
     listed = [Waiting(r[0], r[1], bool(r[2]), r[3]) for r in heads]
+    service_of = {r[0]: r[4] for r in heads}
     # The pace follows from the counters' rows; plain tuples hash and compare fast.
     key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), ctx.site.ratio)
-    return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60)
+    return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60,
+                  service_of)
 
 
 def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> int:
@@ -133,8 +137,8 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     ratio = ctx.site.ratio
     key = Key((*inputs.key, frozenset(hidden), None if in_drain else target))
     state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
-                                                            frozenset(hidden)))
-    minutes = estimates.expected_wait(state, inputs.desks, inputs.pace, ratio, target, hidden)
+                                                            frozenset(hidden), inputs.service_of))
+    minutes = estimates.drain(state, inputs.desks, inputs.pace, ratio, target, hidden)
     return estimates.whole_minutes(minutes - inputs.offset)
 
 

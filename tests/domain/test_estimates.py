@@ -4,7 +4,7 @@ import pytest
 
 from server.domain.calling import PriorityRatio
 from server.domain.estimates import (GHOST, MIN_SAMPLES, NO_SHOW_MINUTES, NO_SHOW_SHARE, Desk, Finished, Pace,
-                                     Waiting, learn_pace, new_ticket_wait, no_show_pace, priority_load,
+                                     Waiting, learn_pace, new_ticket_wait, no_show_pace,
                                      service_minutes, wait_minutes, whole_minutes)
 
 RATIO = PriorityRatio(1, 2)
@@ -125,26 +125,33 @@ def _minutes(start: str, end: str) -> float:
     return (h2 * 60 + m2) - (h1 * 60 + m1)
 
 
-def test_the_pace_learns_visits_turnaround_and_priority_calls():
-    calls = [finished("A", "L01", f"09:{i * 10:02d}", f"09:{i * 10 + 9:02d}", priority=i in (2, 4)) for i in range(5)]
+def test_the_pace_learns_visits_no_shows_and_turnaround():
+    calls = [finished("A", "L01", f"09:{i * 10:02d}", f"09:{i * 10 + 9:02d}") for i in range(5)]
+    calls.append(finished("B", "L02", "09:00", "09:05", no_show=True))
     pace = learn_pace(calls, {"A": 12.0, "B": 5.0}, {"L01": "2026-11-23T09:50:00.000+07:00"})
     minutes = dict(pace.minutes)
     assert minutes["A"] == pytest.approx((5 * 9 + 3 * 12) / 8) and minutes["B"] == 5.0
     assert pace.turnaround == pytest.approx(1.0)  # each next call a minute after the finish
-    assert dict(pace.priority_rate) == {"A": 0.0}  # too few calls to say
-    many = [finished("A", "L01", f"{9 + i // 6:02d}:{i % 6 * 10:02d}", f"{9 + i // 6:02d}:{i % 6 * 10 + 9:02d}",
-                     priority=i % 5 == 0) for i in range(12)]
-    # Counted over the last hour of calls (09:59 to 10:59): one priority call, at 10:40.
-    assert dict(learn_pace(many, {"A": 12.0}).priority_rate)["A"] == pytest.approx(1 / 60)
-
-
-def test_priority_tickets_arriving_later_lengthen_a_normal_wait_only():
-    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 0.05),))  # one every 20 minutes
-    desks = [open_desk()]
-    assert priority_load(desks, pace, "A") == pytest.approx(0.5)
-    assert new_ticket_wait(desks, waiting(3), pace, RATIO, "A", False, NOW) == 60
-    assert new_ticket_wait(desks, waiting(3), pace, RATIO, "A", True, NOW) == 0
+    assert (pace.no_show_share, pace.no_show_minutes) == (NO_SHOW_SHARE, NO_SHOW_MINUTES)  # too few calls yet
 
 
 def test_the_ghost_is_not_a_ticket():
     assert GHOST < 0
+
+
+def test_a_queue_mixing_short_and_long_services_counts_each_ticket_at_its_service():
+    pace = Pace((("A", 10.0),), no_show_share=0.0, services=(("SHORT", 5.0), ("LONG", 30.0)))
+    line = waiting(3)
+    services = {0: "LONG", 1: "SHORT", 2: "SHORT"}
+    assert whole_minutes(wait_minutes([open_desk()], [*line, Waiting(GHOST, "A", False, NOW)], pace, RATIO,
+                                      Waiting(GHOST, "A", False, NOW), service_of=services)) == 40
+    busy = Desk("L01", ("A",), "open", busy_minutes=10.0, busy_queue="A", busy_service="LONG")
+    assert new_ticket_wait([busy], [], pace, RATIO, "A", False, NOW) == 20  # 20 minutes left of a long visit
+
+
+def test_the_pace_learns_each_service_apart():
+    calls = [finished("A", "L01", "09:00", "09:30", ) for _ in range(3)]
+    calls = [Finished(c.queue, c.counter, c.called_at, c.finished_at, c.minutes, False, False, "LONG") for c in calls]
+    pace = learn_pace(calls, {"A": 10.0}, service_defaults={"LONG": 30.0, "SHORT": 5.0})
+    assert dict(pace.services) == {"LONG": 30.0, "SHORT": 5.0}
+    assert dict(pace.minutes)["A"] == pytest.approx(20.0)  # the queue's mix: three 30s and the default 10
