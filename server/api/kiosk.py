@@ -11,7 +11,9 @@ bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kios
                   abp_security=[{"bearer": []}], abp_responses={401: ErrorResponse, 403: ErrorResponse})
 
 
-@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates")
+@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates",
+        description="Each service's `est_wait_min` is the wait of a normal ticket taken now, "
+                    "`est_wait_min_priority` (an extension) that of a priority one.")
 @roles(*KIOSK)
 def catalog():
     require(*KIOSK)
