@@ -3,11 +3,11 @@
 The estimate replays the calling order forward: the counters that serve the ticket's queue
 (and the other queues those counters serve) call the waiting tickets by the same rule as a
 real call-next (`calling.choose_next`: the priority interleave, oldest first or strict queue
-order). Each call keeps its counter busy for the queue's minutes learned from the day so far,
-a share of calls being no-shows that keep it only for the recall. The estimate is when the
-ticket's turn comes in that replay. A long queue is replayed only up to its first tickets
-(`MAX_CALLS`); the rest is spread evenly over the counters, which is what the replay
-converges to anyway, so a thousand tickets waiting cost no more than eighty.
+order). Each call keeps its counter busy for its service's minutes learned from the day so
+far, plus the counters' turnaround; a share of calls are no-shows that keep it only for the
+recall. The estimate is when the ticket's turn comes in that replay. A long queue is replayed
+only up to `MAX_CALLS` calls; the rest is spread evenly over the counters, which is what the
+replay converges to anyway, so a thousand tickets waiting cost no more than forty.
 """
 
 import heapq
