@@ -4,7 +4,8 @@ the ticket's answer, the status page, the kiosk catalog and the counter's queues
 The calls that decide a queue's wait are those of its component: the counters serving it, the
 other queues they serve, the counters serving those, and so on. The replay of a component's
 head is remembered (ctx.estimates) under every input it used, with the clock in steps of
-BUCKET_MIN, so a burst of tickets into one long queue replays its head once.
+BUCKET_MIN, so a burst of tickets into one long queue replays its head once; the pace of a
+component, which moves slowly, is learned again once a minute.
 """
 
 import json
@@ -18,6 +19,7 @@ from ..domain.estimates import GHOST, Desk, Pace, Waiting
 
 HEAD = 20  # tickets listed per queue; the rest of a long queue is only counted
 BUCKET_MIN = 0.1  # the replay's clock moves in steps this long
+PACE_EVERY_MIN = 1.0  # the pace (means over the last hundred calls) is learned again at most this often
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     queues, codes = component(ctx, queue)
     rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
     bucket = _bucket(moment)
-    pace = ctx.estimates.get("pace", (day, queues, tuple(rows)), lambda: _pace(ctx, conn, day, queues, rows))
+    pace = ctx.estimates.get("pace", (day, queues, _bucket(moment, PACE_EVERY_MIN)),
+                             lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
     for code, listed_queues, status, since, position, strict, called_at, ticket_queue, ticket_service in rows:
         desks.append(Desk(code, tuple(json.loads(listed_queues)), status, position, bool(strict),
@@ -114,8 +117,8 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
         heads += [tuple(r) for r in head]
     listed = [Waiting(r[0], r[1], bool(r[2]), r[3]) for r in heads]
     service_of = {r[0]: r[4] for r in heads}
-    # The pace follows from the counters' rows; plain tuples hash and compare fast.
-    key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), ctx.site.ratio)
+    # Plain tuples hash and compare fast.
+    key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio)
     return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60,
                   service_of)
 
@@ -152,8 +155,8 @@ def ticket_wait(ctx: Context, conn, row) -> int:
                              lambda: wait_of(ctx, conn, gather(ctx, conn, day, row["queue"], moment), day, target))
 
 
-def _bucket(moment: datetime) -> datetime:
-    step = BUCKET_MIN * 60
+def _bucket(moment: datetime, minutes: float = BUCKET_MIN) -> datetime:
+    step = minutes * 60
     return datetime.fromtimestamp(moment.timestamp() // step * step, moment.tzinfo)
 
 
