@@ -13,7 +13,7 @@ replay converges to anyway, so a thousand tickets waiting cost no more than fort
 import heapq
 import math
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean, median
 
@@ -85,9 +85,14 @@ class Pace:
     turnaround: float = 0.0
     default_minutes: float = 10.0  # a queue missing from `minutes`
     services: tuple[tuple[str, float], ...] = ()
+    _lookup: dict = field(init=False, repr=False, compare=False)  # the two tables as dicts, once
+
+    def __post_init__(self):
+        object.__setattr__(self, "_lookup", (dict(self.minutes), dict(self.services)))
 
     def per_call(self, queue: str, service: str | None = None) -> float:
-        served = dict(self.services).get(service) or dict(self.minutes).get(queue, self.default_minutes)
+        by_queue, by_service = self._lookup
+        served = by_service.get(service) or by_queue.get(queue, self.default_minutes)
         return (1 - self.no_show_share) * served + self.no_show_share * self.no_show_minutes + self.turnaround
 
 
@@ -177,9 +182,9 @@ def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: Priorit
     `long_queues`: queues whose normal tickets are listed only in part (the oldest); the
     replay stops when such a list runs out, and a normal target in one waits for the drain.
     Before any of `desks` has opened today, the closed ones are counted as opening now."""
-    per_call = {q: pace.per_call(q) for d in desks for q in d.queues}
+    per_call = {q: pace.per_call(q) for q in {q for d in desks for q in d.queues}}
     service_of = service_of or {}
-    known = dict(pace.services)
+    known = pace._lookup[1]
     per_service = {s: pace.per_call("", s) for s in set(service_of.values()) if s in known}
     opening = not any(d.status in ("open", "paused") for d in desks)
     target_waits_drain = not target.priority and target.queue in long_queues
