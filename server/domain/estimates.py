@@ -7,7 +7,7 @@ order). Each call keeps its counter busy for its service's minutes learned from 
 far, plus the counters' turnaround; a share of calls are no-shows that keep it only for the
 recall. The estimate is when the ticket's turn comes in that replay. A long queue is replayed
 only up to `MAX_CALLS` calls; the rest is spread evenly over the counters, which is what the
-replay converges to anyway, so a thousand tickets waiting cost no more than forty.
+replay converges to anyway, so a thousand tickets waiting cost no more than two dozen.
 """
 
 import heapq
@@ -28,7 +28,7 @@ NO_SHOW_MIN_CALLS = 20  # finished calls before the day's own no-show share is t
 PAUSE_MINUTES = 15.0  # a paused counter is expected back this long after its pause began …
 PAUSE_AT_LEAST = 3.0  # … or at least this long from now, when the pause already ran over
 REMAINING_AT_LEAST = 0.25  # of the minutes per call: a visit that ran long still takes a while more
-MAX_CALLS = 40  # calls replayed one by one; beyond, the queue drains at the counters' pace
+MAX_CALLS = 24  # calls replayed one by one; beyond, the queue drains at the counters' pace
 GAP_MAX = 3.0  # minutes from a finish to the counter's next call that still count as turning round
 GHOST = -1  # the ticket id of "a new ticket now"
 

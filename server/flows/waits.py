@@ -17,7 +17,7 @@ from ..context import Context
 from ..domain import estimates
 from ..domain.estimates import GHOST, Desk, Pace, Waiting
 
-HEAD = 20  # tickets listed per queue; the rest of a long queue is only counted
+HEAD = 12  # tickets listed per queue; the rest of a long queue is only counted
 BUCKET_MIN = 0.1  # the replay's clock moves in steps this long
 PACE_EVERY_MIN = 1.0  # the pace (means over the last hundred calls) is learned again at most this often
 
