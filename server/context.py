@@ -9,6 +9,7 @@ from datetime import datetime
 
 from . import storage
 from .domain.calling import PriorityRatio
+from .domain.estimates import Memo
 from .domain.schedule import Schedule
 from .events import Event, EventPipeline
 from .site_config import SiteConfig
@@ -80,6 +81,7 @@ class Context:
     events: EventPipeline
     clock: object
     settings: Settings = field(default_factory=Settings)
+    estimates: Memo = field(default_factory=Memo)  # replays of the wait estimate (flows/waits.py)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -626,14 +626,62 @@ def waiting_ahead(conn, service_day: str, queue: str, queued_at: str) -> int:
     ).fetchone()[0]
 
 
-def recent_service_minutes(conn, service_day: str, queue: str, limit: int = 20) -> list[float]:
-    rows = conn.execute(
-        "SELECT (julianday(finished_at) - julianday(COALESCE(started_at, called_at))) * 1440 FROM tickets "
-        "WHERE service_day = ? AND status = 'done' AND queue = ? AND called_at IS NOT NULL "
-        "ORDER BY finished_at DESC LIMIT ?",
+# The wait estimate's inputs (server/flows/waits.py): a counter's visit runs from its call to its end.
+VISIT_MINUTES = "(julianday(finished_at) - julianday(called_at)) * 1440"
+
+
+def waiting_head(conn, service_day: str, queue: str, limit: int):
+    """The oldest `limit` tickets waiting in a queue (in the index's order: no sort)."""
+    return conn.execute(
+        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
+        "WHERE service_day = ? AND status = 'waiting' AND queue = ? ORDER BY queued_at, id LIMIT ?",
         (service_day, queue, limit),
-    )
-    return [max(0.0, minutes) for (minutes,) in rows.fetchall()]
+    ).fetchall()
+
+
+def printing_in(conn, service_day: str, queue: str):
+    """Tickets of a queue still printing: they join it in a moment."""
+    return conn.execute(
+        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
+        "WHERE service_day = ? AND status = 'printing' AND queue = ?",
+        (service_day, queue),
+    ).fetchall()
+
+
+def waiting_before(conn, service_day: str, queue: str, before: str | None) -> int:
+    """Tickets waiting (or printing) in a queue that joined it before `before` (None: all)."""
+    if before is None:
+        return conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE service_day = ? AND status IN ('printing', 'waiting') AND queue = ?",
+            (service_day, queue)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE service_day = ? AND status IN ('printing', 'waiting') AND queue = ? "
+        "AND queued_at < ?", (service_day, queue, before)).fetchone()[0]
+
+
+def recent_finished_calls(conn, service_day: str, queue: str, limit: int = 30):
+    """A queue's latest finished calls today, newest first: counter, called and finished at, the
+    minutes in between, no-show or not, priority or not."""
+    return conn.execute(
+        f"SELECT counter, called_at, finished_at, {VISIT_MINUTES} AS minutes, status = 'no_show' AS no_show, "
+        "priority IS NOT NULL AS is_priority, service FROM tickets WHERE service_day = ? AND status IN ('done', 'no_show') "
+        "AND queue = ? AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+        (service_day, queue, limit),
+    ).fetchall()
+
+
+def counters_at_work(conn, codes: list[str]):
+    """Counters with their state and, when they hold a ticket, since when and from which queue."""
+    marks = ", ".join("?" for _ in codes)
+    return conn.execute(
+        "SELECT c.code, (SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues "
+        "WHERE counter = c.code ORDER BY position)) AS queues, c.status, c.status_since, c.interleave_pos, "
+        "c.strict_queue_order, "
+        "t.called_at, t.queue AS ticket_queue, t.service AS ticket_service FROM counters c "
+        "LEFT JOIN tickets t ON t.id = c.ticket_id "
+        f"WHERE c.active = 1 AND c.code IN ({marks}) ORDER BY c.code",
+        codes,
+    ).fetchall()
 
 
 def waiting_candidates(conn, service_day: str, queues: list[str]):

@@ -21,7 +21,9 @@ Clients run in two processes (the floor, the displays) on the benchmark's epoll 
 the cores go to the server. The report gives the wall time (target <= 60 s), what the
 kiosks saw, the server's own figures from its database, latencies per request kind,
 call-to-display, the server's RSS and CPU, and checks that the database agrees with the
-clients. Exit code 0 unless the run failed: server died, errors, lost tickets, a check.
+clients. It also sets the wait estimate printed on each ticket against its real wait (print to first
+call). Exit code 0 unless the run failed (server died, errors, lost tickets, a check) or the
+estimates missed their target.
 """
 
 import argparse
@@ -42,7 +44,8 @@ from devtools.benchmark import Run, answered_ms, delivery
 from devtools.loadgen import Engine, http_request, now_ns, stream_worker
 from devtools.launcher import DEMO_SITE, ServerProcess, add_officer, add_token, prepare_database
 from devtools.simulation.plan import AGENCY_WEIGHT, Visit, officer_step, plan_day
-from devtools.simulation.summary import FINAL, read_tickets, summarise, summary_text
+from devtools.simulation.summary import (FINAL, estimate_errors, minutes, read_first_calls, read_tickets,
+                                        summarise, summary_text)
 from devtools.stats import latency_spread
 from mpp_client.api import ApiClient
 from server.site_config import load_site
@@ -208,7 +211,8 @@ class Kiosk:
             t = json.loads(body)
             self.ticket = self.floor.tickets[t["id"]] = {
                 "id": t["id"], "code": t["code"], "queue": t["queue"], "agency": t["agency"],
-                "citizen": self.visit.citizen, "status": "printing", "calls": 0, "transferred": False}
+                "citizen": self.visit.citizen, "status": "printing", "calls": 0, "transferred": False,
+                "est_wait_min": t["est_wait_min"], "priority": bool(t["priority"])}
             if self.floor.post(self.conn, "printed", f"/api/tickets/{t['id']}/printed", self.token, self.printed):
                 return
         elif status == 409 and (reason := json.loads(body)["error"]["code"]) in TURNED_AWAY:
@@ -399,7 +403,7 @@ class Day(Run):
         self.server.stop()
         tickets, names = read_tickets(db)
         return {"site": site, "visits": visits, "floor": floor_result, "streams": streams_result["streams"],
-                "tickets": tickets, "agency_names": names, "health": health, "day_wall_s": day_wall,
+                "tickets": tickets, "first_calls": read_first_calls(db), "agency_names": names, "health": health, "day_wall_s": day_wall,
                 "cpu_s": cpu1.user + cpu1.system - cpu0.user - cpu0.system, "rss": self.rss,
                 "morning": morning.samples, "db_mb": sum(p.stat().st_size for p in tmp.glob("busy.db*")) / 2**20}
 
@@ -426,6 +430,18 @@ def checks(raw: dict) -> dict[str, bool]:
                                                 for t in seen.values()),
         "no ticket lost": cut or all(r["status"] in FINAL and r["status"] != "cancelled" for r in rows),
     }
+
+
+def estimate_told_and_waited(raw: dict) -> list[tuple[float, float, bool]]:
+    """(estimate printed on the ticket, real wait, priority) of each ticket called today: the wait
+    runs from the print (it joins the queue) to its first call, on the server's clock."""
+    printed = {r["id"]: r["printed_at"] for r in raw["tickets"]}
+    told = []
+    for t in raw["floor"]["tickets"]:
+        waited = minutes(printed.get(t["id"]), raw["first_calls"].get(t["id"]))
+        if waited is not None and t.get("est_wait_min") is not None:
+            told.append((t["est_wait_min"], waited, t["priority"]))
+    return told
 
 
 def judge(raw: dict, total_wall: float) -> dict:
@@ -463,6 +479,7 @@ def judge(raw: dict, total_wall: float) -> dict:
         "clients": {"floor_cpu_s": round(floor["cpu_s"], 1), "schedule_lag_max_ms": round(floor["max_lag_ms"], 1)},
         "errors": sum(errors.values()), "error_detail": errors,
         "checks": checks(raw),
+        "estimate_error_min": estimate_errors(estimate_told_and_waited(raw)),
     }
     result["ok"] = result["errors"] == 0 and all(result["checks"].values())
     return result
@@ -472,10 +489,18 @@ def _ms(s: dict) -> str:
     return "–" if not s["n"] else f"{s['p50']:.1f} / {s['p95']:.1f} / {s['p99']:.1f} ms (max {s['max']:.1f})"
 
 
+def _estimate_row(label: str, g: dict, targets: dict) -> tuple:
+    if not g["n"]:
+        return (f"{label} (0)", "–")
+    return (f"{label} ({g['n']}) mean/p95 (bias)", f"{g['mean']:.2f} / {g['p95']:.2f} min ({g['bias']:+.2f})",
+            f"<= {targets['mean']:g} / {targets['p95']:g}", "PASS" if g["met"] else "MISS")
+
+
 def report(result: dict) -> str:
     c, w, v, srv = result["config"], result["wall_s"], result["visitors"], result["server"]
     day, clients, shown = result["day"], result["clients"], result["call_to_display_ms"]
     cut = " (CUT at the wall-time cap)"
+    est = result["estimate_error_min"]
     away = ", ".join(f"{k} {n}" for k, n in sorted(v["turned_away"].items())) or "none"
     rows = [
         ("wall time (whole run; the day alone)", f"{w['total']:.1f} s; {w['day']:.1f} s", f"<= {w['target']:g} s",
@@ -493,6 +518,8 @@ def report(result: dict) -> str:
         ("server CPU during the day", f"{srv['cpu_s']:.1f} s ({srv['cpu_pct_of_one_core']} % of one core)"),
         ("database + WAL", f"{srv['db_mb']:.1f} MB"),
         ("client CPU; schedule lag max", f"{clients['floor_cpu_s']:.1f} s; {clients['schedule_lag_max_ms']:.1f} ms"),
+        *(_estimate_row(label, est[group], est["targets"]) for group, label in
+          (("all", "wait estimate error, all"), ("priority", "wait estimate error, priority"))),
         ("errors", str(result["errors"]), "0", "PASS" if not result["errors"] else "FAIL"),
         *((f"check: {name}", "yes" if ok else "NO", "", "PASS" if ok else "FAIL")
           for name, ok in result["checks"].items()),
@@ -563,7 +590,7 @@ def main(argv=None) -> int:
     print(report(result), flush=True)
     if a.json:
         print(json.dumps(result, indent=2))
-    return 0 if result["ok"] else 1
+    return 0 if result["ok"] and result["estimate_error_min"]["met"] else 1
 
 
 if __name__ == "__main__":

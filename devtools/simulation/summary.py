@@ -29,6 +29,16 @@ def read_tickets(db_path: Path) -> tuple[list[dict], dict[str, str]]:
     return tickets, names
 
 
+def read_first_calls(db_path: Path) -> dict[int, str]:
+    """When each ticket was first called (a recall, a requeue or a transfer calls it again)."""
+    conn = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = conn.execute("SELECT ticket_id, MIN(ts) FROM events WHERE type = 'ticket.called' GROUP BY ticket_id")
+        return dict(rows.fetchall())
+    finally:
+        conn.close()
+
+
 def minutes(start: str | None, end: str | None) -> float | None:
     if not start or not end:
         return None
@@ -38,6 +48,28 @@ def minutes(start: str | None, end: str | None) -> float | None:
 def spread(values: list[float]) -> dict:
     return {"n": len(values), "mean": round(sum(values) / len(values), 1) if values else None,
             "p90": round(percentile(values, 90), 1) if values else None}
+
+
+ESTIMATE_TARGETS = {"mean": 2.0, "p95": 6.0}  # minutes off, overall and for priority tickets
+
+
+def estimate_errors(told: list[tuple[float, float, bool]]) -> dict:
+    """How far the wait printed on each ticket was from its real wait.
+
+    `told`: (estimate, real wait, priority) per ticket, in minutes. Per group ("all",
+    "priority"): count, mean absolute error, its 95th percentile, the mean signed error
+    (positive: told too long), and whether the group meets ESTIMATE_TARGETS."""
+    def group(rows) -> dict:
+        off = [estimate - waited for estimate, waited, _ in rows]
+        if not off:
+            return {"n": 0, "mean": None, "p95": None, "bias": None, "met": True}
+        absolute = [abs(x) for x in off]
+        mean, p95 = sum(absolute) / len(absolute), percentile(absolute, 95)
+        return {"n": len(off), "mean": round(mean, 2), "p95": round(p95, 2), "bias": round(sum(off) / len(off), 2),
+                "met": mean <= ESTIMATE_TARGETS["mean"] and p95 <= ESTIMATE_TARGETS["p95"]}
+
+    result = {"all": group(told), "priority": group([t for t in told if t[2]])}
+    return {**result, "targets": dict(ESTIMATE_TARGETS), "met": result["all"]["met"] and result["priority"]["met"]}
 
 
 def summarise(tickets: list[dict], agency_names: dict[str, str] | None = None) -> dict:

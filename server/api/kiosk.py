@@ -13,7 +13,9 @@ bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kios
 
 
 @bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates; "
-        "`site_version` moves whenever the site changes (event `site.changed`)")
+        "`site_version` moves whenever the site changes (event `site.changed`)",
+        description="Each service's `est_wait_min` is the wait of a normal ticket taken now, "
+                    "`est_wait_min_priority` (an extension) that of a priority one.")
 @roles(*KIOSK)
 def catalog():
     require(*KIOSK)

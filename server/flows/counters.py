@@ -4,8 +4,8 @@ import json
 
 from .. import storage
 from ..context import Context, Work, ticket_view
-from . import tickets
-from ..domain import counter_actions, estimates, personal
+from . import tickets, waits
+from ..domain import counter_actions, personal
 from ..domain.calling import Candidate, choose_next
 from ..domain.errors import Conflict, Forbidden, Invalid, NotFound
 from ..domain.numbering import split_code
@@ -80,14 +80,16 @@ def with_personal(conn, ticket: dict) -> dict:
 
 
 def queue_view(ctx: Context, conn, day: str, queue: str, waiting: int, open_codes: set[str]) -> dict:
-    """A queue as the officer sees it; the inputs of the estimate come along, so the app can
-    keep the estimate right as counts move between two reads."""
+    """A queue as the officer sees it. `est_wait_min`: the wait of a ticket joining it now, by the
+    server's one rule (flows/waits.py); `minutes_each` and `open_counters` are that rule's
+    learned minutes per ticket and the counters open on the queue."""
     info = ctx.site.queues[queue]
-    minutes_each = tickets.queue_minutes_each(ctx, conn, day, queue)
-    counters = tickets.open_counters_for(ctx, open_codes, queue)
+    moment = ctx.now()
+    inputs = waits.gather(ctx, conn, day, queue, moment)
     return {"code": queue, "prefix": info.prefix, "name": info.name, "waiting": waiting,
-            "minutes_each": round(minutes_each, 1), "open_counters": counters,
-            "est_wait_min": estimates.estimate_wait(waiting, minutes_each, counters)}
+            "minutes_each": round(dict(inputs.pace.minutes)[queue], 1),
+            "open_counters": tickets.open_counters_for(ctx, open_codes, queue),
+            "est_wait_min": waits.new_ticket_waits(ctx, conn, day, queue, moment, inputs)[False]}
 
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:

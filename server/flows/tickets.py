@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from .. import storage
 from ..context import Context, Work, ticket_view
-from ..domain import estimates, personal
+from . import waits
+from ..domain import personal
 from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
 from ..domain.schedule import Availability
@@ -56,23 +57,6 @@ def open_counters_for(ctx: Context, open_codes: set[str], queue: str) -> int:
     return opened or len(serving)
 
 
-def wait_minutes(ctx: Context, conn, service_day: str, queue: str, service_code: str, ahead: int, open_codes=None):
-    if ahead <= 0:
-        return 0
-    if open_codes is None:
-        open_codes = storage.open_counter_codes(conn)
-    recent = storage.recent_service_minutes(conn, service_day, queue)
-    each = estimates.service_minutes(recent, ctx.site.services[service_code].default_minutes)
-    return estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, queue))
-
-
-def queue_minutes_each(ctx: Context, conn, service_day: str, queue: str) -> float:
-    """Recent mean service minutes of a queue, or the default of the first service feeding it."""
-    # A queue whose services were all removed still has tickets to call: the usual default then.
-    default = next((s.default_minutes for s in ctx.site.services.values() if s.queue == queue), 10.0)
-    return estimates.service_minutes(storage.recent_service_minutes(conn, service_day, queue), default)
-
-
 def status_url(ctx: Context, base_url: str, public_id: str) -> str:
     base = (ctx.settings.public_url or ctx.site.info.public_url or base_url).rstrip("/")
     return f"{base}/t/{public_id}"
@@ -80,12 +64,13 @@ def status_url(ctx: Context, base_url: str, public_id: str) -> str:
 
 def with_wait(ctx: Context, conn, ticket: dict, base_url: str) -> dict:
     """The ticket plus what the citizen wants to know: people ahead, wait, status page."""
-    ahead = 0
+    ahead = wait = 0
     if ticket["status"] in (PRINTING, WAITING):
         row = storage.ticket_by_id(conn, ticket["id"])
         ahead = storage.waiting_ahead(conn, ticket["service_day"], ticket["queue"], row["queued_at"])
+        wait = waits.ticket_wait(ctx, conn, row)
     ticket["ahead"] = ahead
-    ticket["est_wait_min"] = wait_minutes(ctx, conn, ticket["service_day"], ticket["queue"], ticket["service"], ahead)
+    ticket["est_wait_min"] = wait
     ticket["status_url"] = status_url(ctx, base_url, ticket["public_id"])
     return ticket
 
@@ -234,15 +219,15 @@ def catalog(ctx: Context, conn) -> dict:
     with storage.read(conn):
         issued = storage.issued_counts(conn, day)
         waiting = storage.waiting_counts(conn, day)
-        open_codes = storage.open_counter_codes(conn)
-        minutes = {q: storage.recent_service_minutes(conn, day, q) for q in waiting}
+        est = {}  # per queue, the wait of a normal and of a priority ticket joining now
+        for queue in dict.fromkeys(s.queue for s in site.services.values()):
+            est[queue] = waits.new_ticket_waits(ctx, conn, day, queue, moment)
     agencies = []
     for agency in site.config.agencies:
         services = []
         for service in agency.services:
             available, quota_left = service_availability(ctx, conn, service.code, moment, issued.get(service.code, 0))
             ahead = waiting.get(service.queue, 0)
-            each = estimates.service_minutes(minutes.get(service.queue, []), service.default_minutes)
             services.append({
                 "code": service.code,
                 "name": service.name,
@@ -255,7 +240,8 @@ def catalog(ctx: Context, conn) -> dict:
                 "quota": service.quota,
                 "quota_left": quota_left,
                 "waiting": ahead,
-                "est_wait_min": estimates.estimate_wait(ahead, each, open_counters_for(ctx, open_codes, service.queue)),
+                "est_wait_min": est[service.queue][False],
+                "est_wait_min_priority": est[service.queue][True],
                 "requirements": list(service.requirements),
                 "asks_nik": service.asks_nik,
                 "asks_phone": service.asks_phone,

@@ -24,9 +24,11 @@ def test_counter_state_shows_status_officer_ticket_and_queues(floor, budi):
     assert state["agency"] == "DUKCAPIL" and state["officer"]["username"] == "budi"
     assert state["ticket"] is None
     assert state["queues"][0]["waiting"] == 1 and state["queues"][0]["code"]
-    # The demo's DK-KTP takes 10 minutes by default; L01 is the only open counter of queue A.
-    assert state["queues"][0]["minutes_each"] == 10 and state["queues"][0]["open_counters"] == 1
-    assert state["queues"][0]["est_wait_min"] == 10
+    # Queue A's services take 10, 8 and 5 minutes by default: 7.7 before any is served today.
+    # L01 is its only open counter, idle: it calls the waiting DK-KTP ticket now, a new one after
+    # that visit (DK-KTP's 8 minutes, or a recall's 3 for the 5 % of calls that are no-shows).
+    assert state["queues"][0]["minutes_each"] == 7.7 and state["queues"][0]["open_counters"] == 1
+    assert state["queues"][0]["est_wait_min"] == 8
 
 
 def test_call_next_calls_oldest_and_completes_the_previous_ticket(floor, budi):

@@ -56,6 +56,8 @@ def test_same_request_id_returns_the_same_ticket_never_a_second_number(floor):
 
 
 def test_printed_ticket_joins_the_queue_and_people_ahead_count(floor):
+    with floor.login("budi") as budi:  # one counter open: the second ticket waits for the first's visit
+        assert budi.post("/api/counters/L01/open").status_code == 200
     first = floor.issue()
     with floor.kiosk() as kiosk:
         second = issue(kiosk).json()
@@ -185,3 +187,21 @@ def test_heartbeat_records_printer_health(floor):
     health, last_seen = conn.execute("SELECT health, last_seen FROM devices WHERE kind = 'kiosk'").fetchone()
     conn.close()
     assert '"paper": "low"' in health and last_seen.startswith("2026-11-23")
+
+
+def test_a_priority_ticket_is_told_less_than_a_normal_one_behind_the_same_queue(floor):
+    with floor.login("budi") as budi:  # one counter open on queue A, serving, four tickets waiting
+        assert budi.post("/api/counters/L01/open").status_code == 200
+        for _ in range(5):
+            floor.issue()
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == "A-001"
+    normal = floor.issue()
+    priority = floor.issue(priority="lansia")
+    assert normal["ahead"] == 4 and priority["ahead"] == 5
+    # The counter calls a priority ticket next (1:2): the lansia waits for the visit at the counter
+    # only; the normal one for that visit and the four tickets ahead of it.
+    assert 0 < priority["est_wait_min"] < normal["est_wait_min"]
+    assert normal["est_wait_min"] >= 3 * priority["est_wait_min"]
+    with floor.kiosk() as kiosk:
+        services = {s["code"]: s for a in kiosk.get("/api/kiosk/catalog").json()["agencies"] for s in a["services"]}
+    assert services["DK-KTP"]["est_wait_min_priority"] < services["DK-KTP"]["est_wait_min"]
