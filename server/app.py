@@ -17,7 +17,8 @@ from .api.errors import MalformedJson
 from .context import Context, Settings, Site
 from .domain.clock import Clock
 from .flows.auth import LoginGuard
-from .hub import Hub
+from .events import EventPipeline
+from .flows.state import queue_counts
 from .site_config import SiteConfig
 from .writer import Writer
 
@@ -84,15 +85,19 @@ def create_app(config: dict) -> OpenAPI:
         if text is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
         site = Site(SiteConfig.model_validate_json(text))
-        last_id = storage.last_event_id(connection)
-    settings = Settings(
-        public_base_url=config.get("PUBLIC_BASE_URL"),
-        keepalive_s=float(config.get("KEEPALIVE_S", 15.0)),
-        printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
-    )
-    hub = Hub(last_id)
-    writer = Writer(config["DATABASE"], hub.publish)
-    app.extensions["mpp"] = Context(site, pool, writer, hub, config.get("CLOCK") or Clock(), settings)
+    settings = Settings(public_base_url=config.get("PUBLIC_BASE_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
+
+    def now_text() -> str:
+        return context.site.local_text(context.now())
+
+    def counts(zone) -> dict:
+        with pool.connection() as connection:
+            return queue_counts(context, connection, zone)
+
+    events = EventPipeline(pool, now_text, counts, keepalive_s=float(config.get("KEEPALIVE_S", 15.0)))
+    writer = Writer(config["DATABASE"], events.publish)
+    context = Context(site, pool, writer, events, config.get("CLOCK") or Clock(), settings)
+    app.extensions["mpp"] = context
     app.extensions["mpp.login_guard"] = LoginGuard()
 
     errors.register(app)
@@ -116,8 +121,8 @@ def create_app(config: dict) -> OpenAPI:
             "now": context.site.local_text(moment),
             "clock_rate": context.clock_rate,
             "service_day": context.site.service_day(moment),
-            "last_event_id": context.hub.last_id,
-            "streams": context.hub.streams,
+            "last_event_id": context.events.last_id,
+            "streams": context.events.streams,
         })
 
     @app.get("/api/openapi.json")

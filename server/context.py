@@ -1,17 +1,16 @@
-"""What every flow needs: the site, the clock, the connection pool, the event hub.
+"""What every flow needs: the site, the clock, the connection pool, the event pipeline.
 
 `Work` is one write transaction: the change and its events commit together, and
 the events reach the streams only after the commit.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import storage
 from .domain.calling import PriorityRatio
 from .domain.schedule import Schedule
-from .hub import Hub, Published
+from .events import Event, EventPipeline
 from .site_config import SiteConfig
 from .writer import Writer
 
@@ -54,8 +53,6 @@ class Site:
 @dataclass
 class Settings:
     public_base_url: str | None = None
-    keepalive_s: float = 15.0
-    retry_ms: int = 3000
     printing_timeout_s: float | None = None  # None: the site file's value
     session_hours: float = 16.0
 
@@ -65,7 +62,7 @@ class Context:
     site: Site
     pool: storage.Pool  # read connections, one per request
     writer: "Writer"  # the one write connection, shared by group commit
-    hub: Hub
+    events: EventPipeline
     clock: object
     settings: Settings = field(default_factory=Settings)
 
@@ -90,7 +87,7 @@ class Work:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.events: list[Published] = []
+        self.events: list[Event] = []
 
     def __enter__(self) -> "Work":
         self.conn = self.ctx.writer.begin()
@@ -114,15 +111,7 @@ class Work:
             info = self.ctx.site.counters.get(counter)
             body["counter_name"] = info.name if info else counter
             body["counter_spoken_name"] = (info.spoken_name or info.name) if info else counter
-        stored = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        ticket_id = ticket["id"] if ticket else None
-        event_id = storage.insert_event(self.conn, self.now, type_, zone, counter, ticket_id, stored)
-        self.events.append(Published.make(event_id, type_, zone, counter, with_id(event_id, stored), to_zone))
-
-
-def with_id(event_id: int, stored: str) -> str:
-    """The event's JSON with its id first (the id is the row's, known only after insert)."""
-    return f'{{"id":{event_id},{stored[1:]}'
+        self.events.append(self.ctx.events.record(self.conn, body, to_zone))
 
 
 def ticket_view(site: Site, row) -> dict:

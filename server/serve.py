@@ -13,7 +13,6 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
-from .hub import COUNTS_EVERY_S
 from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
 
 log = logging.getLogger("mpp.server")
@@ -82,13 +81,6 @@ def expire_loop(app, every_s: float = 5.0):
         gevent.sleep(every_s)
 
 
-def counts_loop(app):
-    hub = app.extensions["mpp"].hub
-    while True:
-        hub.tick_counts()
-        gevent.sleep(COUNTS_EVERY_S)
-
-
 def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
     context = app.extensions["mpp"]
     while True:
@@ -106,7 +98,7 @@ def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
 
 def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, backup_at: clock_time) -> None:
     server = NoDelayServer((host, port), app, handler_class=QuietHandler, log=None, error_log=log)
-    jobs = [gevent.spawn(expire_loop, app), gevent.spawn(counts_loop, app)]
+    jobs = [gevent.spawn(expire_loop, app), gevent.spawn(app.extensions["mpp"].events.run_counts)]
     if backup_dir is not None:
         jobs.append(gevent.spawn(backup_loop, app, db_path, backup_dir, backup_at))
     stopping = []
@@ -116,7 +108,7 @@ def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, bac
             return
         stopping.append(True)
         log.info("shutting down: closing event streams, finishing requests")
-        app.extensions["mpp"].hub.close()
+        app.extensions["mpp"].events.close()
         server.stop(timeout=5)
 
     if sys.platform == "win32":

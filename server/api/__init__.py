@@ -63,3 +63,4 @@ KIOSK = ("kiosk",)
 DEVICES = ("kiosk", "display", "counter")
 OFFICERS = ("officer", "supervisor", "admin")
 WATCHERS = ("display", "counter", "officer", "supervisor", "admin")
+STREAM_READERS = ("kiosk", *WATCHERS)  # a kiosk follows site.changed to reload its catalog

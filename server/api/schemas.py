@@ -76,6 +76,8 @@ class EventsQuery(BaseModel):
     zone: CodeText | None = None
     counter: CodeText | None = Field(None, description="Only this counter's events")
     summary: bool = Field(False, description="Queue counts a few times a second instead of every issuance")
+    types: str | None = Field(None, max_length=500, description="Only these event types, comma-separated "
+                              "(e.g. site.changed for a kiosk)")
 
 
 class Error(BaseModel):

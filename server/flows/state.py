@@ -3,7 +3,7 @@
 import json
 
 from .. import storage
-from ..context import Context, ticket_view, with_id
+from ..context import Context, ticket_view
 
 
 def snapshot(ctx: Context, conn, zone: str | None) -> dict:
@@ -21,7 +21,8 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
                 "agency": row["agency"], "zone": row["zone"], "status": row["status"],
                 "queues": json.loads(row["queues"]), "ticket": ticket,
             })
-        calls = [json.loads(with_id(r["id"], r["data"])) for r in storage.recent_calls(conn, site.day_start_text(moment), zone)]
+        calls = [{"id": r["id"], **json.loads(r["data"])}
+                 for r in storage.recent_calls(conn, site.day_start_text(moment), zone)]
     queues = [
         {"code": q.code, "prefix": q.prefix, "name": q.name, "agency": site.queue_agency.get(q.code),
          "zone": site.queue_zone.get(q.code), "waiting": waiting.get(q.code, 0)}

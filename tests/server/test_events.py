@@ -164,3 +164,19 @@ def test_summary_stream_sees_waiting_counts_change_while_only_kiosks_are_busy(fl
                     if counts.get("DUKCAPIL-KTP") == 2:
                         break
     assert counts["DUKCAPIL-KTP"] == 2 and "BPN" not in counts
+
+
+def test_a_kiosk_follows_only_the_event_types_it_names(floor):
+    floor.issue()
+    with floor.kiosk() as kiosk:
+        with kiosk.stream("GET", "/api/events", params={"types": "site.changed"}, headers={"Last-Event-ID": "0"},
+                          timeout=10) as response:
+            assert response.status_code == 200
+            first = next(response.iter_raw())
+    assert b"retry:" in first and b"ticket.issued" not in first
+
+
+def test_an_unknown_event_type_answers_422_before_any_stream(floor):
+    with floor.display() as display:
+        answer = display.get("/api/events", params={"types": "ticket.exploded"})
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "unknown_event_type"

@@ -1,0 +1,141 @@
+"""The event pipeline in process: frames byte for byte, filters, replay, keep-alive, summaries."""
+
+import sqlite3
+
+import pytest
+
+from server import storage
+from server.domain.errors import Invalid
+from server.events import Event, EventPipeline, Filter, Frame, resume_point
+
+
+@pytest.mark.parametrize("frame, encoded", [
+    (Frame(data='{"a":1}', event="ticket.called", id=7), b'id: 7\nevent: ticket.called\ndata: {"a":1}\n\n'),
+    (Frame(data="one\ntwo"), b"data: one\ndata: two\n\n"),
+    (Frame(comment="keep-alive 10.15"), b": keep-alive 10.15\n\n"),
+    (Frame(comment="a\nb"), b": a\n: b\n\n"),
+    (Frame(comment=""), b": \n\n"),
+    (Frame(retry_ms=3000, comment="antrian-mpp"), b": antrian-mpp\nretry: 3000\n\n"),
+    (Frame(data="", event="x"), b"event: x\ndata: \n\n"),
+    (Frame(data="Nomor antrean A-001 ✓"), "data: Nomor antrean A-001 ✓\n\n".encode()),
+])
+def test_frames_are_encoded_byte_for_byte(frame, encoded):
+    assert frame.encode() == encoded
+
+
+def test_an_event_frame_carries_its_row_id_first():
+    event = Event.make(42, "ticket.called", "1", "L01", '{"ts":"t","type":"ticket.called"}')
+    assert event.frame == b'id: 42\nevent: ticket.called\ndata: {"id":42,"ts":"t","type":"ticket.called"}\n\n'
+
+
+def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1):
+    return Event.make(event_id, type_, zone, counter, '{"x":1}', to_zone)
+
+
+@pytest.mark.parametrize("key, shown, hidden", [
+    (Filter(zone="1"), [event(zone="1"), event(zone="2", to_zone="1", type_="ticket.transferred")],
+     [event(zone="2")]),
+    (Filter(counter="L01"), [event(counter="L01")], [event(counter="L02"), event(type_="ticket.issued", counter=None)]),
+    (Filter(summary=True), [event("ticket.called"), event("counter.opened")],
+     [event("ticket.issued"), event("ticket.waiting"), event("ticket.cancelled")]),
+    (Filter(types=frozenset({"site.changed"})), [event("site.changed", zone=None, counter=None)],
+     [event("ticket.called"), event("ticket.issued")]),
+    # The whole site's events reach every stream, whatever its zone or counter.
+    (Filter(zone="2", counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
+])
+def test_filters_show_what_they_name(key, shown, hidden):
+    assert [key.matches(e) for e in shown] == [True] * len(shown)
+    assert [key.matches(e) for e in hidden] == [False] * len(hidden)
+
+
+def test_an_unknown_event_type_in_a_filter_is_refused():
+    with pytest.raises(Invalid) as refused:
+        Filter.parse(types="site.changed,ticket.exploded")
+    assert refused.value.code == "unknown_event_type" and "ticket.exploded" in str(refused.value)
+    assert Filter.parse(types=" site.changed , ").types == frozenset({"site.changed"})
+
+
+@pytest.mark.parametrize("raw, expected", [(None, 99), ("", 99), ("0", 0), ("12", 12), (" 7 ", 7)])
+def test_resume_point(raw, expected):
+    assert resume_point(raw, 99) == expected
+
+
+@pytest.mark.parametrize("raw", ["-1", "abc", "1.5", "١", "²"])
+def test_resume_point_refuses_what_is_not_an_ascii_number(raw):
+    with pytest.raises(Invalid):
+        resume_point(raw, 99)
+
+
+@pytest.fixture
+def pipeline(tmp_path):
+    db = tmp_path / "events.db"
+    conn = storage.connect(db)
+    storage.migrate(conn)
+    conn.close()
+    pool = storage.Pool(db)
+    counted = []
+
+    def counts(zone):
+        counted.append(zone)
+        return {"A": len(counted)}
+
+    pipeline = EventPipeline(pool, lambda: "2026-11-23T09:00:00.000+07:00", counts, keepalive_s=0.2)
+    pipeline.counted = counted
+    yield pipeline
+    pool.close()
+
+
+def record(pipeline, type_, zone="1", counter=None):
+    conn = storage.connect(pipeline._pool.path)
+    with storage.write(conn):
+        recorded = pipeline.record(conn, {"ts": "t", "type": type_, "zone": zone, "counter": counter, "ticket": None})
+    conn.close()
+    pipeline.publish([recorded])
+    return recorded
+
+
+def test_a_stream_replays_from_memory_and_from_the_table(pipeline):
+    first = [record(pipeline, "ticket.issued") for _ in range(3)]
+    frames = b"".join(pipeline.stream(Filter(), 0, max_events=3))
+    assert all(e.frame in frames for e in first)
+    # A new pipeline on the same table (a restarted server) has nothing in memory: the table answers.
+    again = EventPipeline(pipeline._pool, lambda: "t", lambda zone: {})
+    assert again.last_id == first[-1].id
+    assert b"".join(again.stream(Filter(), first[0].id, max_events=2)).count(b"event: ticket.issued") == 2
+
+
+def test_a_summary_stream_replays_only_what_it_shows_from_the_table(pipeline):
+    record(pipeline, "ticket.issued")
+    called = record(pipeline, "ticket.called", counter="L01")
+    again = EventPipeline(pipeline._pool, lambda: "t", lambda zone: {})
+    frames = b"".join(again.stream(Filter(summary=True), 0, max_events=1))
+    assert called.frame in frames and b"ticket.issued" not in frames
+
+
+def test_an_idle_stream_sends_retry_then_keep_alives_with_the_server_time(pipeline):
+    frames = list(pipeline.stream(Filter(), pipeline.last_id, timeout=0.5))
+    assert frames[0] == b": antrian-mpp\nretry: 3000\n\n"
+    assert b": keep-alive 2026-11-23T09:00:00.000+07:00\n\n" in frames[1:]
+
+
+def test_a_summary_stream_gets_queue_counts_once_per_change(pipeline):
+    record(pipeline, "ticket.issued")
+    frames = b"".join(pipeline.stream(Filter(zone="1", summary=True), pipeline.last_id, timeout=0.3))
+    assert frames.count(b"event: queue.counts") == 1 and b'"queues": {"A": 1}' in frames
+    assert pipeline.counted == ["1"]
+
+
+def test_closing_ends_every_stream_with_a_last_word(pipeline):
+    pipeline.close()
+    frames = list(pipeline.stream(Filter(), pipeline.last_id))
+    assert frames[-1] == b": shutting-down\n\n"
+
+
+def test_events_are_recorded_in_the_callers_transaction(pipeline):
+    conn = storage.connect(pipeline._pool.path)
+    with pytest.raises(RuntimeError):
+        with storage.write(conn):
+            pipeline.record(conn, {"ts": "t", "type": "ticket.called", "zone": "1", "counter": "L01", "ticket": None})
+            raise RuntimeError("the change failed")
+    conn.close()
+    assert sqlite3.connect(pipeline._pool.path).execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
