@@ -9,7 +9,8 @@
     python3 tasks.py test    set up (system packages too, where allowed), then run the tests
     python3 tasks.py bench   set up, then run the benchmark and the simulated busy day
 
-Setup makes `.venv` beside this file and installs the project into it.
+Setup makes `.venv` beside this file and installs into it the product (antrian-mpp) and, beside
+it, the development tools (devtools/: antrian-mpp-devtools), both editable.
 """
 
 import os
@@ -24,6 +25,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
+DEVTOOLS = ROOT / "devtools"  # the tools' own project: never part of the product's wheel
 
 # Debian packages: Qt's runtime libraries for the apps (offscreen needs EGL, xkbcommon,
 # fontconfig and a font; a real X11 screen needs the xcb ones too), and for the tests
@@ -43,10 +45,13 @@ def run(*command, **kwargs) -> None:
 def setup(extras: str = "test") -> None:
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + extras
+    # Either project file changing (a dependency, a console script) means installing again.
+    wanted = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "pyproject.toml", DEVTOOLS / "pyproject.toml"))
+    wanted += extras
     if not STAMP.exists() or STAMP.read_text(encoding="utf-8") != wanted:
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]")
+        # One pip run, so devtools' dependency on antrian-mpp is met by this clone, not by an index.
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]", "-e", DEVTOOLS)
         STAMP.write_text(wanted, encoding="utf-8")
 
 
@@ -95,7 +100,7 @@ def demo(args: list[str]) -> int:
     print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
     children = [
         subprocess.Popen([python, "-m", "server", "run", "--db", str(db), "--port", "8080", *args], env=env),
-        subprocess.Popen([python, "-m", "kiosk.virtual_printer", "--port", "9100", "--jobs-dir",
+        subprocess.Popen([python, "-m", "devtools.virtual_printer", "--port", "9100", "--jobs-dir",
                           str(data / "printer")]),
     ]
     if not server_only:
@@ -154,7 +159,7 @@ def simulate(args: list[str]) -> int:
     """The simulated MPP morning through the real apps, offscreen; results in var/simulated-morning."""
     print("A simulated MPP morning (08:00–12:00 at 120x: about three minutes) through the real apps, offscreen.")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([str(PYTHON), "-m", "simulation.morning", *args], cwd=ROOT, env=env).returncode
+    return subprocess.run([str(PYTHON), "-m", "devtools.simulation.morning", *args], cwd=ROOT, env=env).returncode
 
 
 def has_screen() -> bool:
@@ -183,8 +188,8 @@ def test(args: list[str]) -> int:
 def bench(args: list[str]) -> int:
     """The load benchmark, then the simulated busy day of the largest MPPs (3,000 visitors)."""
     setup()
-    load = subprocess.run([str(PYTHON), "-m", "server.benchmark", *args], cwd=ROOT).returncode
-    day = subprocess.run([str(PYTHON), "-m", "simulation.busy_day"], cwd=ROOT).returncode
+    load = subprocess.run([str(PYTHON), "-m", "devtools.benchmark", *args], cwd=ROOT).returncode
+    day = subprocess.run([str(PYTHON), "-m", "devtools.simulation.busy_day"], cwd=ROOT).returncode
     return load or day
 
 

@@ -2,14 +2,15 @@
 which actions it offers; a view draws it and a worker does the network.
 
 login → choose counter → working (closed / open / paused) → logout
-Every action waits for the server's answer before another can start; an answer
-that may have been lost blocks the buttons until the counter is read again, so
-nothing is ever done twice.
+The server decides: the buttons are the counter state's `allowed_actions`, the counts
+and estimates are its queues' `waiting` and `est_wait_min`, and each action's answer
+carries the counter's new state. Every action waits for the server's answer before
+another can start; an answer that may have been lost blocks the buttons until the
+counter is read again, so nothing is ever done twice.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Callable, Protocol
@@ -40,38 +41,12 @@ CONFIRM = {
     "no-show": "Tandai {code} tidak hadir?",
     "close": "Tutup loket {counter} untuk hari ini?",
 }
-DEFAULT_SERVICE_MIN = 10.0  # only if the server sent no mean for the queue
-
-
-def allowed_actions(counter: dict | None) -> frozenset[str]:
-    """What the counter's state allows (before busy/stale are taken into account)."""
-    if not counter:
-        return frozenset()
-    status = counter.get("status")
-    if status == "closed":
-        return frozenset({"open"})
-    if status == "paused":
-        return frozenset({"resume", "close"})
-    allowed = {"call-next", "call", "pause", "close"}
-    ticket = counter.get("ticket") or {}
-    if ticket.get("status") == "called":
-        allowed |= {"recall", "start", "done", "no-show", "transfer"}
-    elif ticket.get("status") == "serving":
-        allowed |= {"done", "transfer"}
-    return frozenset(allowed)
 
 
 def minutes_since(iso: str | None, now: datetime) -> int | None:
     if not iso:
         return None
     return max(0, int((now - datetime.fromisoformat(iso)).total_seconds() // 60))
-
-
-def estimate_minutes(waiting: int, mean_min: float | None, open_counters: int) -> int:
-    """Tickets waiting × mean service minutes ÷ open counters serving the queue, rounded up."""
-    if waiting <= 0:
-        return 0
-    return math.ceil(waiting * (mean_min or DEFAULT_SERVICE_MIN) / max(1, open_counters))
 
 
 @dataclass(frozen=True)
@@ -112,6 +87,7 @@ class Worker(Protocol):
     def call_ticket(self, code: str, ticket: str) -> None: ...
     def transfer(self, code: str, service: str) -> None: ...
     def refresh(self, code: str) -> None: ...
+    def refresh_counts(self, code: str) -> None: ...  # a re-read for moved counts, at most twice a second
 
 
 class CounterPresenter:
@@ -130,6 +106,8 @@ class CounterPresenter:
         self.counters: list[dict] = []
         self.services: dict[str, str] = {}
         self.pending: str | None = None  # the action sent and not yet answered
+        self.unseen_event = 0  # the newest event of our counter that came while an action was in flight
+        self.unseen_counts: dict | None = None  # queue counts that came meanwhile
         self.sent_at: dict[str, float] = {}
 
     # ------------------------------------------------------------ what the officer does
@@ -251,26 +229,22 @@ class CounterPresenter:
             self._render()
 
     def action_done(self, action: str, answer: dict) -> None:
-        """The server confirmed an action; the counter's full state follows (counter_loaded)."""
+        """The server confirmed an action; its answer has the ticket moved and the counter's new state."""
         self.busy, self.pending = False, None
         if self.counter is None:
             return
+        ticket = answer.get("ticket")
+        if answer.get("counter"):
+            self.counter = answer["counter"]
         info = None
-        if action in ("call-next", "call", "recall", "start", "done", "no-show", "transfer") and "ticket" in answer:
-            ticket = answer["ticket"]
-            if action == "call-next" and ticket is None:
-                self.counter = {**self.counter, "ticket": None}
-                info = MESSAGES["nothing_waiting"]
-            elif action in ("done", "no-show", "transfer"):
-                self.counter = {**self.counter, "ticket": None}
-                info = {"done": "{code} selesai.", "no-show": "{code} ditandai tidak hadir.",
-                        "transfer": "{code} dialihkan ke {service}."}[action].format(
-                    code=ticket.get("code", ""), service=ticket.get("service_name") or ticket.get("service", ""))
-            else:
-                self.counter = {**self.counter, "ticket": ticket}
-        elif "status" in answer and "code" in answer:
-            self.counter = answer
+        if action == "call-next" and ticket is None:
+            info = MESSAGES["nothing_waiting"]
+        elif action in ("done", "no-show", "transfer") and ticket:
+            info = {"done": "{code} selesai.", "no-show": "{code} ditandai tidak hadir.",
+                    "transfer": "{code} dialihkan ke {service}."}[action].format(
+                code=ticket.get("code", ""), service=ticket.get("service_name") or ticket.get("service", ""))
         self._render(panel=None, confirm=None, question=None, info=info, error=None)
+        self._catch_up()
 
     def action_failed(self, action: str, code: str, message: str, maybe_applied: bool) -> None:
         self.busy, self.pending = False, None
@@ -305,16 +279,31 @@ class CounterPresenter:
         self._render()
 
     def event(self, type_: str, data: dict) -> None:
-        """An event from the stream: counts change live; our counter's own events ask for a re-read."""
-        if type_ == "queue.counts" and self.counter:
-            counts = data.get("queues") or {}
-            queues = [{**q, "waiting": counts.get(q["code"], q.get("waiting", 0))} for q in self.counter["queues"]]
-            self.counter = {**self.counter, "queues": queues}
-            self._render()
-        elif self.counter and data.get("counter") == self.counter.get("code") and not self.busy:
-            self.worker.refresh(self.counter["code"])
+        """An event from the stream. Moved counts or a change at our counter that the state we hold
+        does not include yet: read the counter again (the server computes counts and estimates)."""
+        if not self.counter:
+            return
+        if type_ == "queue.counts":
+            self.unseen_counts = data.get("queues") or {}
+        elif data.get("counter") == self.counter.get("code"):
+            self.unseen_event = max(self.unseen_event, data.get("id") or 0)
+        else:
+            return
+        if not self.busy:  # else the action's answer comes first, then _catch_up
+            self._catch_up()
 
     # ------------------------------------------------------------ helpers
+
+    def _catch_up(self) -> None:
+        """Ask for a re-read if an event or count seen is newer than the counter state held."""
+        counter = self.counter or {}
+        if self.unseen_event > (counter.get("last_event_id") or 0):
+            self.worker.refresh(counter["code"])
+        elif self.unseen_counts is not None and any(
+                q["code"] in self.unseen_counts and self.unseen_counts[q["code"]] != q.get("waiting")
+                for q in counter.get("queues", [])):
+            self.worker.refresh_counts(counter["code"])
+        self.unseen_event, self.unseen_counts = 0, None
 
     def _begin(self, action: str) -> None:
         self.busy, self.pending = True, action
@@ -325,15 +314,16 @@ class CounterPresenter:
         self.worker.act(self.counter["code"], action)
 
     def _someone_else(self) -> bool:
-        """The counter is open under another officer (a supervisor may still take it over)."""
-        holder = (self.counter or {}).get("officer") or {}
+        """The server allows us nothing at a counter another officer holds: say why."""
+        counter = self.counter or {}
+        holder = counter.get("officer") or {}
         me = self.screen.officer or {}
-        return bool(holder) and holder.get("username") != me.get("username") and me.get("role") == "officer"
+        return not counter.get("allowed_actions") and bool(holder) and holder.get("username") != me.get("username")
 
     def _enabled(self) -> frozenset[str]:
-        if self.busy or self.stale or self.screen.stage != "working" or self._someone_else():
+        if self.busy or self.stale or self.screen.stage != "working":
             return frozenset()
-        return allowed_actions(self.counter)
+        return frozenset((self.counter or {}).get("allowed_actions") or ())
 
     def _measure_clock(self, state: dict) -> None:
         self.clock.measure(state.get("now"), state.get("clock_rate"))
@@ -362,10 +352,7 @@ class CounterPresenter:
                 "recalls": ticket.get("recall_count", 0),
             }
         today = counter.get("officer_today") or {}
-        # The server gives each queue its recent mean and open counters; the waiting count
-        # moves live between two reads, so the estimate is recomputed from it here.
-        queues = tuple((q.get("name") or q["code"], q.get("prefix", ""), q.get("waiting", 0),
-                        estimate_minutes(q.get("waiting", 0), q.get("minutes_each"), q.get("open_counters", 1)))
+        queues = tuple((q.get("name") or q["code"], q.get("prefix", ""), q.get("waiting", 0), q.get("est_wait_min"))
                        for q in counter.get("queues", []))
         return lines, queues, today
 

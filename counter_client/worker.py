@@ -9,6 +9,7 @@ on the UI side: calls are queued to these slots, these signals reach the present
 Officer actions are never retried: after an answer that may have been lost the
 worker re-reads the counter, and after the stream reconnects it re-reads it too
 (resync), so the screen shows the truth and the officer decides what to do next.
+An action's answer carries the counter's new state: no read follows it.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import logging
 import threading
 import time
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
 from mpp_client.events import CONNECTED, SITE_CHANGED, EventFollower
 from mpp_client.qt import Bridge
 
 log = logging.getLogger("counter_client.worker")
+COUNTS_REREAD_S = 0.5  # moved queue counts re-read the counter at most twice a second
 
 
 class CounterWorker(QObject):
@@ -48,11 +50,17 @@ class CounterWorker(QObject):
         self._lock = threading.Lock()
         self._resync_needed.connect(self._resync)
         self._site_changed.connect(self._reread_site)
+        self._last_read = 0.0  # monotonic time of the last read of the counter
+        self._counts_code: str | None = None
+        self._counts_timer = QTimer(self)  # a child: it moves to the worker's thread with it
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.timeout.connect(self._counts_due)
 
     # ------------------------------------------------------------ life cycle
 
     @Slot()
     def shutdown(self) -> None:
+        self._counts_timer.stop()
         self._stop_follower()
         self.api.close()
 
@@ -94,6 +102,7 @@ class CounterWorker(QObject):
     def select_counter(self, code: str) -> None:
         self._stop_follower()
         self.code = code
+        self._last_read = time.monotonic()
         try:
             counter = self.api.counter(code)
         except Exception as exc:  # noqa: BLE001
@@ -101,8 +110,10 @@ class CounterWorker(QObject):
             return
         self.counter_loaded.emit(counter)
         self._was_lost = False
+        # From the state just read: what happens before the stream connects is not missed.
         follower = EventFollower(self.server_url, self.api.token, counter=code, summary=True,
                                  on_event=self._on_event, on_status=self._on_status,
+                                 last_event_id=counter.get("last_event_id"),
                                  read_timeout=self.read_timeout, max_backoff_s=5.0)
         with self._lock:
             self.follower = follower
@@ -122,10 +133,29 @@ class CounterWorker(QObject):
 
     @Slot(str)
     def refresh(self, code: str) -> None:
+        self._last_read = time.monotonic()
         try:
             self.counter_loaded.emit(self.api.counter(code))
         except Exception as exc:  # noqa: BLE001
             self._failed("refresh", exc)
+
+    @Slot(str)
+    def refresh_counts(self, code: str) -> None:
+        """Re-read the counter for moved counts, at most every COUNTS_REREAD_S (one read covers many)."""
+        self._counts_code = code
+        if self._counts_timer.isActive():
+            return
+        wait = self._last_read + COUNTS_REREAD_S - time.monotonic()
+        if wait <= 0:
+            self._counts_due()
+        else:
+            self._counts_timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _counts_due(self) -> None:
+        code, self._counts_code = self._counts_code, None
+        if code is not None and code == self.code:
+            self.refresh(code)
 
     def _do(self, code: str, action: str, call) -> None:
         try:
@@ -135,11 +165,15 @@ class CounterWorker(QObject):
             if exc.maybe_applied:
                 self.refresh(code)  # the truth before the officer acts again; never a retry
             return
+        except ApiError as exc:
+            self._failed(action, exc)
+            if exc.status == 409:
+                self.refresh(code)  # the counter moved on (a supervisor acted?): its true buttons
+            return
         except Exception as exc:  # noqa: BLE001
             self._failed(action, exc)
             return
         self.action_done.emit(action, answer)
-        self.refresh(code)  # recall counts, today's figures, waiting counts
 
     def _failed(self, action: str, exc: Exception) -> None:
         if isinstance(exc, Unauthorized) and action != "login":
@@ -191,7 +225,7 @@ class CounterBridge(Bridge):
         self._sent: dict[str, float] = {}
 
     def attach(self, presenter, reports=None) -> CounterBridge:
-        return super().attach(presenter, {"stream_event": presenter.event, "action_done": self._action_done,
+        return super().attach(presenter, {"stream_event": "event", "action_done": self._action_done,
                                           "action_failed": self._action_failed, **(reports or {})})
 
     def act(self, code: str, action: str) -> None:

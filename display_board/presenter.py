@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from mpp_client.events import is_stale
+from mpp_client.clock import is_stale
 from mpp_client.texts import text
 
 from .announcement import BadTicketCode, sentence

@@ -206,7 +206,8 @@ class ApiClient:
         return self._call("GET", _counter_path(code))
 
     def counter_action(self, code: str, action: str) -> dict:
-        """open/close/pause/resume/call-next/recall/start/done/no-show/hold.
+        """open/close/pause/resume/call-next/recall/start/done/no-show/hold: answers
+        `{"ticket", "counter"}` (the ticket moved, the counter's new state with `allowed_actions`).
 
         Never retried: a call-next sent twice could skip a citizen. On ServerUnreachable
         with `maybe_applied`, re-read `counter(code)` before deciding what to do.

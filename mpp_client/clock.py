@@ -39,3 +39,15 @@ class ServerClock:
     def offset(self) -> timedelta:
         """Server minus this PC, as of now."""
         return self.now() - self.local_now()
+
+
+def is_stale(event_ts_iso: str, now: datetime, max_age_s: float = 60) -> bool:
+    """True when an event is too old to announce (e.g. calls replayed after a reconnect).
+
+    `now` must be the server's time (see `EventFollower.server_now`): demo and test
+    servers run on an injected clock far from the PC's.
+    """
+    moment = datetime.fromisoformat(event_ts_iso)
+    if moment.tzinfo is None or now.tzinfo is None:
+        raise ValueError("is_stale needs times with a UTC offset")
+    return (now - moment).total_seconds() > max_age_s

@@ -25,7 +25,7 @@ import httpx
 from httpx_sse import SSEError
 
 from .api import ApiClient, ApiError, ServerUnreachable
-from .clock import ServerClock
+from .clock import ServerClock, is_stale  # noqa: F401 - is_stale lives in clock: no httpx for a presenter
 
 log = logging.getLogger("mpp_client.events")
 
@@ -42,18 +42,6 @@ def reconnect_delay(failures: int, retry_ms: int, cap_s: float = 30.0,
     """
     base = min(cap_s, retry_ms / 1000 * 2 ** min(failures, 16))
     return base * (0.5 + 0.5 * rand())
-
-
-def is_stale(event_ts_iso: str, now: datetime, max_age_s: float = 60) -> bool:
-    """True when an event is too old to announce (e.g. calls replayed after a reconnect).
-
-    `now` must be the server's time (see `EventFollower.server_now`): demo and test
-    servers run on an injected clock far from the PC's.
-    """
-    moment = datetime.fromisoformat(event_ts_iso)
-    if moment.tzinfo is None or now.tzinfo is None:
-        raise ValueError("is_stale needs times with a UTC offset")
-    return (now - moment).total_seconds() > max_age_s
 
 
 def _noop(*_args) -> None:

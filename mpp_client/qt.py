@@ -100,13 +100,16 @@ class _Relay(QObject):
 class _Report(QObject):
     """Lives in the UI thread: a worker signal connected here arrives queued, in the UI thread."""
 
-    def __init__(self, bridge: Bridge, name: str, target: Callable | None):
+    def __init__(self, bridge: Bridge, name: str, target: Callable | str | None):
         super().__init__(bridge)
         self.bridge, self.name, self.target = bridge, name, target
 
     def deliver(self, *args) -> None:
-        if self.target is not None:
-            self.target(*args)
+        target = self.target
+        if isinstance(target, str):  # looked up now: the presenter's method as it is at this moment
+            target = getattr(self.bridge.presenter, target)
+        if target is not None:
+            target(*args)
         self.bridge.reported.emit(self.name, args)
 
 
@@ -116,8 +119,9 @@ class Bridge(QObject):
     Intents: for each public slot NAME of the worker, `bridge.NAME(*args)` returns at once and
     the slot runs in the worker's thread (so the presenter takes the bridge as its Worker).
     Reports: each public signal NAME of the worker calls `presenter.NAME(*args)` in the UI
-    thread, or `reports[NAME]` when the app routes it elsewhere (None: to nobody); every
-    report is also emitted as `reported(NAME, args)` for other UI listeners (a staff screen).
+    thread, or `reports[NAME]` when the app routes it elsewhere (a callable, the name of
+    another presenter method, or None: to nobody); every report is also emitted as
+    `reported(NAME, args)` for other UI listeners (a staff screen).
     With `thread_name` the worker moves at once to a QThread of its own (its owner: network,
     printer), which `start()` starts and `stop()` ends; without, the worker stays in the UI
     thread and owns threads of its own (`start()`/`stop()` call its own). A subclass may
@@ -150,12 +154,12 @@ class Bridge(QObject):
         """Queue the worker's slot `name` with `args` (UI thread → worker thread)."""
         self._asked.emit(name, args)
 
-    def attach(self, presenter, reports: Mapping[str, Callable | None] | None = None) -> Bridge:
+    def attach(self, presenter, reports: Mapping[str, Callable | str | None] | None = None) -> Bridge:
         """Deliver the worker's signals to `presenter` (and `reports`), in the UI thread."""
         self.presenter = presenter
         reports = dict(reports or {})
         for name in _own_methods(self.worker, QMetaMethod.MethodType.Signal):
-            target = reports[name] if name in reports else getattr(presenter, name, None)
+            target = reports[name] if name in reports else (name if hasattr(presenter, name) else None)
             getattr(self.worker, name).connect(_Report(self, name, target).deliver)
         return self
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Request, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 from flask_openapi3 import Info, OpenAPI
 
 from . import __version__, storage
@@ -14,12 +15,11 @@ from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api.errors import MalformedJson
-from .context import Context, Settings, Site
+from .context import Context, Settings, load_site
 from .domain.clock import Clock
 from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
-from .site_config import SiteConfig
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -45,24 +45,49 @@ class ApiRequest(Request):
         raise MalformedJson("Isi permintaan bukan JSON yang valid.")
 
 
+class AsciiInteger(IntegerConverter):
+    """`<int:id>` with ASCII digits only: Werkzeug's `\\d+` also takes "١" (Arabic-Indic one) as 1."""
+
+    regex = r"[0-9]+"
+
+
 def refuse_oversized_body() -> None:
     """The body limit holds for every endpoint, also those that never read a body."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
 
 
-def documented_errors(document: dict) -> dict:
-    """Our 422 answers are {"error": {...}} like every other error: say so in the document."""
-    for operations in document.get("paths", {}).values():
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+EVENT_STREAM = {"text/event-stream": {"schema": {"type": "string"}}}
+
+
+def documented_answers(document: dict) -> dict:
+    """Every status an operation can answer, as the server answers it (every error is ErrorResponse).
+
+    flask-openapi3 documents what each view declares; the answers that come from the shared edge are
+    added here: 413 (a body over 64 KiB, on any operation), 400 `malformed_json` (an operation that
+    reads a body), a plain 200 for the views that declare no success model, and the event streams'
+    media type."""
+    for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
-            response = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
-            if response is not None:
-                response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            if not any(code.startswith("2") for code in responses):
+                responses["200"] = {"description": "OK"}
+            if path.endswith("/events"):
+                responses["200"] = {"description": "Server-Sent Events", "content": EVENT_STREAM}
+            responses["413"] = {"description": "The request body is over 64 KiB", "content": ERROR}
+            if "requestBody" in operation:
+                responses["400"] = {"description": "The body is not JSON", "content": ERROR}
+            for code, response in responses.items():
+                if code[0] in "45":
+                    response["content"] = ERROR
     return document
 
 
 def create_app(config: dict) -> OpenAPI:
-    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_BASE_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
+    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -74,6 +99,7 @@ def create_app(config: dict) -> OpenAPI:
         static_folder=None,  # our /static route serves server/web/static
     )
     app.request_class = ApiRequest
+    app.url_map.converters["int"] = AsciiInteger
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -81,18 +107,17 @@ def create_app(config: dict) -> OpenAPI:
 
     pool = storage.Pool(config["DATABASE"])
     with pool.connection() as connection:
-        text = storage.load_site_json(connection)
-        if text is None:
+        site = load_site(connection)
+        if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-        site = Site(SiteConfig.model_validate_json(text))
-    settings = Settings(public_base_url=config.get("PUBLIC_BASE_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
+    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
 
     def now_text() -> str:
         return context.site.local_text(context.now())
 
-    def counts(zone) -> dict:
+    def counts(zones) -> dict:
         with pool.connection() as connection:
-            return queue_counts(context, connection, zone)
+            return queue_counts(context, connection, zones)
 
     events = EventPipeline(pool, now_text, counts, keepalive_s=float(config.get("KEEPALIVE_S", 15.0)))
     writer = Writer(config["DATABASE"], events.publish)
@@ -121,13 +146,14 @@ def create_app(config: dict) -> OpenAPI:
             "now": context.site.local_text(moment),
             "clock_rate": context.clock_rate,
             "service_day": context.site.service_day(moment),
+            "generation": context.events.generation,
             "last_event_id": context.events.last_id,
             "streams": context.events.streams,
         })
 
     @app.get("/api/openapi.json")
     def openapi():
-        return Response(json.dumps(documented_errors(app.api_doc), ensure_ascii=False), mimetype="application/json")
+        return Response(json.dumps(documented_answers(app.api_doc), ensure_ascii=False), mimetype="application/json")
 
     @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):

@@ -4,6 +4,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from . import storage
+
 
 def backup(db_path: Path, out_dir: Path, stamp: datetime, keep: int = 14) -> Path:
     """Copy the live database to `out_dir/antrian-YYYYmmdd-HHMMSS.db`; keep the newest `keep` copies."""
@@ -51,3 +53,8 @@ def restore(backup_path: Path, db_path: Path) -> None:
     finally:
         dest.close()
         source.close()
+    conn = storage.connect(db_path)
+    try:
+        storage.renew_generation(conn)
+    finally:
+        conn.close()

@@ -1,6 +1,8 @@
 """`mpp-server`: create the database, serve it, add devices and officers, back up."""
 
 import os
+import re
+import sqlite3
 import sys
 from datetime import datetime, time as clock_time
 from pathlib import Path
@@ -9,7 +11,7 @@ import click
 
 from . import storage
 from .domain.clock import Clock
-from .site_config import SiteConfigError, load_site
+from .site_config import PUBLIC_URL, SiteConfigError, dump_site, load_site
 
 DB = click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="The SQLite database file")
@@ -28,36 +30,70 @@ def _open(db_path: Path):
     return conn
 
 
+def _public_url(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(PUBLIC_URL, value):
+        raise click.BadParameter(f"{value!r} is not an address like http://192.168.1.10:8080")
+    return value
+
+
 @click.group(help="Antrian MPP server")
 def main():
     pass
 
 
-@main.command(help="Create or migrate the database and load the site file (safe to run again).")
+@main.command(help="Create or migrate the database and load the site file (safe to run again, "
+                   "also while the server runs: it takes the change within a second).")
 @DB
 @click.option("--site", "site_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def init(db_path: Path, site_path: Path):
     try:
         config = load_site(site_path)
-    except SiteConfigError as exc:
+    except SiteConfigError as exc:  # the whole file is refused: the database is not touched
+        if len(exc.problems) > 1:
+            raise click.ClickException(f"{site_path}: {len(exc.problems)} problems, nothing was changed:\n  "
+                                       + "\n  ".join(exc.problems)) from None
         raise click.ClickException(str(exc)) from None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = storage.connect(db_path)
     try:
         version = storage.migrate(conn)
-        storage.save_site(conn, config, str(site_path), _now_text())
+        before = storage.site_version(conn)
+        site_version = storage.save_site(conn, config, str(site_path), _now_text())
+    except sqlite3.Error as exc:  # e.g. the server held the database longer than the busy timeout
+        raise click.ClickException(f"{db_path}: the site was not changed: {exc}") from None
     finally:
         conn.close()
     services = sum(len(a.services) for a in config.agencies)
-    click.echo(f"{db_path}: schema v{version}; site '{config.site.name}': {len(config.agencies)} agencies, "
-               f"{services} services, {len(config.counters)} counters")
+    change = "unchanged" if site_version == before else "loaded"
+    click.echo(f"{db_path}: schema v{version}; site '{config.site.name}' {change} (site version {site_version}): "
+               f"{len(config.agencies)} agencies, {services} services, {len(config.counters)} counters")
+
+
+@main.command(help="Write the site the database holds as a site file (`init` with it changes nothing).")
+@DB
+@click.option("--site", "site_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The site file to write (TOML)")
+def export(db_path: Path, site_path: Path):
+    conn = _open(db_path)
+    try:
+        stored = storage.load_site(conn)
+    finally:
+        conn.close()
+    if stored is None:
+        raise click.ClickException(f"{db_path}: no site loaded; run `mpp-server init --db FILE --site FILE`")
+    config, version = stored
+    header = (f"Site exported from {db_path.name} (site version {version}) at {_now_text()}.\n"
+              f"Load it with: mpp-server init --db FILE --site {site_path.name}")
+    site_path.write_text(dump_site(config, header), encoding="utf-8")
+    click.echo(f"{site_path}: site '{config.site.name}' (site version {version})")
 
 
 @main.command(help="Serve the API, the event stream and the status pages.")
 @DB
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--public-url", default=None, help="Base URL printed in ticket QR codes (default: the request's host)")
+@click.option("--public-url", default=None, callback=lambda ctx, param, value: _public_url(value),
+              help="Base URL phones reach, printed in ticket QR codes (default: the site's public_url)")
 @click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write a nightly backup here")
 @click.option("--backup-at", default="23:30", show_default=True, help="Local time of the nightly backup")
@@ -74,12 +110,18 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
         at = clock_time.fromisoformat(backup_at)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_BASE_URL": public_url}
+    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_URL": public_url}
     if os.environ.get("MPP_PRINTING_TIMEOUT_S"):
         config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
     if os.environ.get("MPP_KEEPALIVE_S"):
         config["KEEPALIVE_S"] = float(os.environ["MPP_KEEPALIVE_S"])
-    serve(create_app(config), host, port, db_path, backup_dir, at)
+    app = create_app(config)
+    if not (public_url or app.extensions["mpp"].site.info.public_url):
+        click.echo(f"Warning: no public URL is set. A ticket's QR code then takes the address its kiosk uses to reach "
+                   f"this server: a kiosk on this PC prints http://127.0.0.1:{port}/t/…, which no phone can open. "
+                   f"Set public_url under [site] in the site file (then `mpp-server init`), or pass "
+                   f"--public-url http://ADDRESS-OF-THIS-PC:{port}.", err=True)
+    serve(app, host, port, db_path, backup_dir, at)
 
 
 @main.group(help="Kiosks, displays and counter PCs.")

@@ -16,10 +16,13 @@ from .writer import Writer
 
 
 class Site:
-    """The site file, indexed for the lookups the flows make on every request."""
+    """The site as the database holds it, indexed for the lookups the flows make on every request.
 
-    def __init__(self, config: SiteConfig):
+    Immutable: a change to the site builds a new `Site` (see `load_site`) that replaces this one."""
+
+    def __init__(self, config: SiteConfig, version: int = 0):
         self.config = config
+        self.version = version
         self.info = config.site
         self.schedule: Schedule = config.schedule()
         self.tz = self.schedule.tz
@@ -37,8 +40,14 @@ class Site:
         for counter in config.counters:
             for queue in counter.queues:
                 self.counters_by_queue[queue].append(counter.code)
-        self.queue_zone = {s.queue: self.agency_of_service[s.code].zone for s in self.services.values()}
-        self.queue_agency = {s.queue: self.agency_of_service[s.code].code for s in self.services.values()}
+        # A queue no service feeds any more still has the counters that empty it.
+        self.queue_zone = {q: c.zone for c in reversed(config.counters) for q in c.queues}
+        self.queue_agency = {q: c.agency for c in reversed(config.counters) for q in c.queues}
+        self.queue_zone.update({s.queue: self.agency_of_service[s.code].zone for s in self.services.values()})
+        self.queue_agency.update({s.queue: self.agency_of_service[s.code].code for s in self.services.values()})
+        self.hall = {z.code: z.hall or z.name for z in config.zones}  # the hall whose voice calls a zone
+        self.hall_zones = {z: [other for other in self.hall if self.hall[other] == hall]
+                           for z, hall in self.hall.items()}
 
     def local_text(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).isoformat(timespec="milliseconds")
@@ -50,9 +59,15 @@ class Site:
         return f"{self.service_day(moment)}T00:00:00.000"
 
 
+def load_site(conn) -> Site | None:
+    """The site the database holds now, or None before the first `mpp-server init`."""
+    stored = storage.load_site(conn)
+    return Site(*stored) if stored else None
+
+
 @dataclass
 class Settings:
-    public_base_url: str | None = None
+    public_url: str | None = None  # `mpp-server run --public-url`, over the site's
     printing_timeout_s: float | None = None  # None: the site file's value
     session_hours: float = 16.0
 
@@ -111,7 +126,7 @@ class Work:
             info = self.ctx.site.counters.get(counter)
             body["counter_name"] = info.name if info else counter
             body["counter_spoken_name"] = (info.spoken_name or info.name) if info else counter
-        self.events.append(self.ctx.events.record(self.conn, body, to_zone))
+        self.events.append(self.ctx.events.record(self.conn, body))
 
 
 def ticket_view(site: Site, row) -> dict:

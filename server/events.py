@@ -73,49 +73,74 @@ class Event:
     zones: frozenset  # the zone of the event, plus the zone a transfer went to
     counter: str | None
     frame: bytes
+    queue: str | None = None  # the queue of the event's ticket
+    ticket: str | None = None  # the public id of the event's ticket
 
     @classmethod
-    def make(cls, event_id: int, type_: str, zone, counter, stored_json: str, to_zone=None) -> "Event":
-        zones = frozenset(z for z in (zone, to_zone) if z is not None)
-        data = f'{{"id":{event_id},{stored_json[1:]}'  # the id first: it is the row's, known after insert
-        return cls(event_id, type_, zones, counter, Frame(data=data, event=type_, id=event_id).encode())
+    def make(cls, event_id: int, body: dict, stored_json: str, generation: str) -> "Event":
+        zones = frozenset(z for z in (body.get("zone"), body.get("to_zone")) if z is not None)
+        # The id first (it is the row's, known after insert), then the database's generation.
+        data = f'{{"id":{event_id},"generation":"{generation}",{stored_json[1:]}'
+        ticket = body.get("ticket") or {}
+        return cls(event_id, body["type"], zones, body.get("counter"),
+                   Frame(data=data, event=body["type"], id=event_id).encode(),
+                   ticket.get("queue"), ticket.get("public_id"))
 
     @classmethod
-    def from_row(cls, row) -> "Event":
-        data = json.loads(row["data"])
-        return cls.make(row["id"], row["type"], row["zone"], data.get("counter"), row["data"], data.get("to_zone"))
+    def from_row(cls, row, generation: str) -> "Event":
+        return cls.make(row["id"], json.loads(row["data"]), row["data"], generation)
+
+    def public_frame(self, public_id: str) -> bytes:
+        """What a citizen's status page gets: that something changed, never another ticket's data."""
+        data = json.dumps({"type": self.type, "mine": self.ticket == public_id})
+        return Frame(data=data, id=self.id).encode()  # unnamed: the page's onmessage gets every one
 
 
 @dataclass(frozen=True)
 class Filter:
-    """What one stream shows: a zone, one counter's events, summary mode, or only some types."""
+    """What one stream shows: a zone, one counter's events, summary mode, or only some types.
 
-    zone: str | None = None
+    A citizen's stream (`ticket`, `queue`) shows what changes one ticket's status: its own
+    events and the calls and transfers of its queue, as `public_frame`s."""
+
+    zones: frozenset | None = None  # a board of a hall several zones share follows all of them
     counter: str | None = None
     summary: bool = False
     types: frozenset | None = None
+    ticket: str | None = None
+    queue: str | None = None
+
+    @classmethod
+    def citizen(cls, public_id: str, queue: str) -> "Filter":
+        return cls(ticket=public_id, queue=queue)
 
     @classmethod
     def parse(cls, zone: str | None = None, counter: str | None = None, summary: bool = False,
               types: str | None = None) -> "Filter":
+        """From the query: `zone` is one zone or several, comma-separated."""
         wanted = None
         if types:
             wanted = frozenset(t.strip() for t in types.split(",") if t.strip())
             unknown = sorted(wanted - TYPES)
             if unknown:
                 raise Invalid(f"Jenis peristiwa tidak dikenal: {', '.join(unknown)}.", code="unknown_event_type")
-        return cls(zone, counter, summary, wanted)
+        zones = frozenset(z.strip() for z in zone.split(",") if z.strip()) if zone else None
+        return cls(zones or None, counter, summary, wanted)
 
     def matches(self, event: Event) -> bool:
         if self.types is not None and event.type not in self.types:
             return False
         if event.type in SITE_WIDE:
             return True
-        if self.summary and event.type in SUMMARISED:
+        if self.ticket is not None and event.ticket == self.ticket:
+            return True
+        if (self.summary or self.ticket is not None) and event.type in SUMMARISED:
             return False
-        if self.zone is not None and event.zones and self.zone not in event.zones:
+        if self.zones is not None and event.zones and not self.zones & event.zones:
             return False
         if self.counter is not None and event.counter != self.counter:
+            return False
+        if self.queue is not None and event.queue != self.queue:
             return False
         return True
 
@@ -141,8 +166,8 @@ class _Channel:
 
 
 class EventPipeline:
-    """`now_text()` gives the server's local time as text; `counts(zone)` the waiting count per
-    queue of a zone (None: every zone), read from the database."""
+    """`now_text()` gives the server's local time as text; `counts(zones)` the waiting count per
+    queue of some zones (None: every zone), read from the database."""
 
     def __init__(self, pool: storage.Pool, now_text: Callable[[], str], counts: Callable[[object], dict],
                  *, keepalive_s: float = 15.0, retry_ms: int = 3000, keep: int = 10_000):
@@ -153,6 +178,7 @@ class EventPipeline:
         self.retry_ms = retry_ms
         with pool.connection() as conn:
             self.last_id = storage.last_event_id(conn)
+            self.generation = storage.generation(conn)  # hex: safe inside a JSON string as it is
         self._ring: deque[Event] = deque(maxlen=keep)
         # What summary streams show (calls, counter changes): they never wade through issuance.
         self._major: deque[Event] = deque(maxlen=keep)
@@ -160,18 +186,18 @@ class EventPipeline:
         self._channels: dict[Filter, _Channel] = {}
         self._counts_version = 0  # moves whenever a waiting count may have changed
         self._ticked_version = 0
-        self._counts_cache: dict = {}  # zone -> (version, counts)
+        self._counts_cache: dict = {}  # zones -> (version, counts)
         self.closing = False
 
     # ------------------------------------------------------------ the writing side
 
-    def record(self, conn, body: dict, to_zone=None) -> Event:
+    def record(self, conn, body: dict) -> Event:
         """Append one event to the table inside the caller's transaction; publish it after the commit."""
         stored = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         ticket = body.get("ticket")
         event_id = storage.insert_event(conn, body["ts"], body["type"], body.get("zone"), body.get("counter"),
                                         ticket["id"] if ticket else None, stored)
-        return Event.make(event_id, body["type"], body.get("zone"), body.get("counter"), stored, to_zone)
+        return Event.make(event_id, body, stored, self.generation)
 
     def publish(self, events: list[Event]) -> None:
         """Committed events, in order: remember them and wake the streams that show them."""
@@ -206,7 +232,10 @@ class EventPipeline:
                     cursor = max(cursor, self.last_id)  # nothing a summary shows: skip the issuance
                 if batch:
                     cursor = batch[-1].id
-                    wanted = [e.frame for e in batch if key.matches(e)]
+                    if key.ticket is None:
+                        wanted = [e.frame for e in batch if key.matches(e)]
+                    else:
+                        wanted = [e.public_frame(key.ticket) for e in batch if key.matches(e)]
                     if max_events is not None:
                         wanted = wanted[: max_events - sent]
                     if wanted:
@@ -220,7 +249,7 @@ class EventPipeline:
                 if key.wants_counts and self._counts_version != counts_sent and now >= next_counts:
                     counts_sent = self._counts_version
                     next_counts, last_write = now + COUNTS_EVERY_S, now
-                    yield self._counts_frame(key.zone)
+                    yield self._counts_frame(key.zones)
                     continue
                 wait_for = max(0.0, self.keepalive_s - (now - last_write))
                 if key.wants_counts and self._counts_version != counts_sent:
@@ -271,14 +300,15 @@ class EventPipeline:
             return [self._ring[i] for i in range(start, min(len(self._ring), start + REPLAY_BATCH))]
         with self._pool.connection() as conn:
             rows = storage.events_after(conn, after_id, REPLAY_BATCH, skip_types=SUMMARISED if summary else ())
-        return [Event.from_row(row) for row in rows]
+        return [Event.from_row(row, self.generation) for row in rows]
 
-    def _counts_frame(self, zone) -> bytes:
-        """queue.counts for a zone, read at most once per change of the counts."""
-        hit = self._counts_cache.get(zone)
+    def _counts_frame(self, zones: frozenset | None) -> bytes:
+        """queue.counts for some zones (None: all), read at most once per change of the counts."""
+        hit = self._counts_cache.get(zones)
         if hit is None or hit[0] != self._counts_version:
-            hit = (self._counts_version, self._counts(zone))
-            self._counts_cache[zone] = hit
+            hit = (self._counts_version, self._counts(zones))
+            self._counts_cache[zones] = hit
+        zone = ",".join(sorted(zones)) if zones else None
         body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, "queues": hit[1]}
         return Frame(data=json.dumps(body), event="queue.counts").encode()
 

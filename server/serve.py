@@ -1,5 +1,6 @@
 """Serve the app with gevent's pywsgi: hundreds of idle event streams cost little,
-and it runs on Windows too. Background jobs: expire unconfirmed prints, nightly backup."""
+and it runs on Windows too. Background jobs: expire unconfirmed prints, follow site changes,
+nightly backup."""
 
 import json
 import logging
@@ -13,6 +14,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
+from .flows.site import follow_site
 from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
 
 log = logging.getLogger("mpp.server")
@@ -63,21 +65,39 @@ class QuietHandler(WSGIHandler):
             log.error("request failed", extra={"fields": {"request": self.requestline, "status": self.code}})
 
 
+def housekeeping(context) -> None:
+    """One round of the background job: unconfirmed prints, past days, personal data past retention."""
+    expired = expire_stuck_printing(context)
+    closed = close_past_days(context)
+    purged = purge_personal_data(context)
+    if expired:
+        log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
+    if purged:
+        log.info("purged personal data past retention", extra={"fields": {"tickets": purged}})
+    if closed:
+        log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
+
+
 def expire_loop(app, every_s: float = 5.0):
     context = app.extensions["mpp"]
     while True:
         try:
-            expired = expire_stuck_printing(context)
-            closed = close_past_days(context)
-            purged = purge_personal_data(context)
-            if expired:
-                log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
-            if purged:
-                log.info("purged personal data past retention", extra={"fields": {"tickets": purged}})
-            if closed:
-                log.info("closed tickets left from earlier days", extra={"fields": {"tickets": closed}})
+            housekeeping(context)
         except Exception:
             log.exception("expiring unconfirmed prints failed")
+        gevent.sleep(every_s)
+
+
+def site_loop(app, every_s: float = 0.4):
+    """A changed site (`mpp-server init` while serving) reaches the screens within a second."""
+    context = app.extensions["mpp"]
+    while True:
+        try:
+            version = follow_site(context)
+            if version is not None:
+                log.info("site changed", extra={"fields": {"version": version}})
+        except Exception:
+            log.exception("following site changes failed")
         gevent.sleep(every_s)
 
 
@@ -98,7 +118,8 @@ def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
 
 def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, backup_at: clock_time) -> None:
     server = NoDelayServer((host, port), app, handler_class=QuietHandler, log=None, error_log=log)
-    jobs = [gevent.spawn(expire_loop, app), gevent.spawn(app.extensions["mpp"].events.run_counts)]
+    jobs = [gevent.spawn(expire_loop, app), gevent.spawn(app.extensions["mpp"].events.run_counts),
+            gevent.spawn(site_loop, app)]
     if backup_dir is not None:
         jobs.append(gevent.spawn(backup_loop, app, db_path, backup_dir, backup_at))
     stopping = []

@@ -1,4 +1,7 @@
-"""The site file (TOML): the building's agencies, services, queues, counters and hours.
+"""The site (agencies, services, queues, counters, hours) as a model, and its file format (TOML).
+
+The database holds the site (storage.py); a site file is imported with `mpp-server init`
+and written back with `mpp-server export`.
 
 Validated with pydantic; every problem is reported with the file and the key path,
 e.g. `demo.toml: agencies[2].services[0].queue: unknown queue 'Z'`.
@@ -10,17 +13,24 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from .domain.calling import PriorityRatio
 from .domain.schedule import WEEKDAYS, Break, Period, Schedule, parse_period
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
+# The address phones reach the server at (http://192.168.1.10:8080), for the ticket's QR code.
+PUBLIC_URL = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
 
 
 class SiteConfigError(Exception):
     """The site file cannot be used; the message names the file and every problem in it."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class Strict(BaseModel):
@@ -39,9 +49,7 @@ class Hours(Strict):
     @field_validator("*")
     @classmethod
     def _range(cls, value):
-        if value:
-            parse_period(value)
-        return value
+        return period_text(value) if value else None
 
     def periods(self) -> dict[int, Period]:
         return {i: parse_period(v) for i, day in enumerate(WEEKDAYS) if (v := getattr(self, day))}
@@ -58,13 +66,12 @@ class BreakConfig(Strict):
         wrong = [d for d in value if d not in WEEKDAYS]
         if wrong:
             raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
-        return value
+        return sorted(set(value), key=WEEKDAYS.index)  # the database keeps a set of weekdays
 
     @field_validator("time")
     @classmethod
     def _time(cls, value):
-        parse_period(value)
-        return value
+        return period_text(value)
 
 
 class Holiday(Strict):
@@ -111,6 +118,9 @@ class Agency(Strict):
 class Zone(Strict):
     code: Code
     name: Name
+    # The waiting hall whose voice announces this zone's calls. Zones naming the same hall share one voice
+    # (one speaking board); a zone without one is a hall of its own.
+    hall: Name | None = None
 
 
 class Counter(Strict):
@@ -128,7 +138,7 @@ class SiteInfo(Strict):
     short_name: Name | None = None
     address: str | None = None
     timezone: str = "Asia/Jakarta"
-    public_base_url: str | None = None
+    public_url: Annotated[str, StringConstraints(pattern=PUBLIC_URL, max_length=200)] | None = None
     running_text: str | None = None
     ticket_cutoff_minutes: int = Field(30, ge=0, le=600)
     printing_timeout_seconds: int = Field(120, ge=5, le=3600)
@@ -164,31 +174,7 @@ class SiteConfig(Strict):
 
     @model_validator(mode="after")
     def _references(self):
-        problems = []
-        _unique(problems, "zones", [z.code for z in self.zones])
-        _unique(problems, "queues", [q.code for q in self.queues])
-        _unique(problems, "queues (prefix)", [q.prefix for q in self.queues])
-        _unique(problems, "agencies", [a.code for a in self.agencies])
-        _unique(problems, "services", [s.code for a in self.agencies for s in a.services])
-        _unique(problems, "counters", [c.code for c in self.counters])
-        _unique(problems, "priority_categories", [p.code for p in self.site.priority_categories])
-        zones = {z.code for z in self.zones}
-        queues = {q.code for q in self.queues}
-        agencies = {a.code for a in self.agencies}
-        for i, agency in enumerate(self.agencies):
-            if agency.zone not in zones:
-                problems.append(f"agencies[{i}].zone: unknown zone {agency.zone!r}")
-            for j, service in enumerate(agency.services):
-                if service.queue not in queues:
-                    problems.append(f"agencies[{i}].services[{j}].queue: unknown queue {service.queue!r}")
-        for i, counter in enumerate(self.counters):
-            if counter.zone not in zones:
-                problems.append(f"counters[{i}].zone: unknown zone {counter.zone!r}")
-            if counter.agency not in agencies:
-                problems.append(f"counters[{i}].agency: unknown agency {counter.agency!r}")
-            for q in counter.queues:
-                if q not in queues:
-                    problems.append(f"counters[{i}].queues: unknown queue {q!r}")
+        problems = reference_problems(self.model_dump())
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -216,12 +202,62 @@ class SiteConfig(Strict):
         return PriorityRatio.parse(self.site.priority_ratio)
 
 
-def _unique(problems: list[str], what: str, codes: list[str]) -> None:
+def period_text(text: str) -> str:
+    """A time range as the database keeps it: '8.00-15.30' -> '08:00-15:30'."""
+    period = parse_period(text)
+    return f"{period.start:%H:%M}-{period.end:%H:%M}"
+
+
+def _unique(problems: list[str], what: str, codes: list, word: str = "code") -> None:
     seen = set()
     for code in codes:
         if code in seen:
-            problems.append(f"{what}: code {code!r} is used twice")
+            problems.append(f"{what}: {word} {code!r} is used twice")
         seen.add(code)
+
+
+def _items(data, key) -> list[dict]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def reference_problems(data: dict) -> list[str]:
+    """Codes used twice and references to codes that do not exist, in a site as plain data.
+
+    Tolerant of a half-valid file, so a refused file lists these next to its other problems."""
+    site = data.get("site") if isinstance(data.get("site"), dict) else {}
+    zones, queues, agencies = _items(data, "zones"), _items(data, "queues"), _items(data, "agencies")
+    services = [s for a in agencies for s in _items(a, "services")]
+    counters = _items(data, "counters")
+    problems = []
+    _unique(problems, "zones", [z.get("code") for z in zones])
+    _unique(problems, "queues", [q.get("code") for q in queues])
+    _unique(problems, "queues (prefix)", [q.get("prefix") for q in queues], "prefix")
+    _unique(problems, "agencies", [a.get("code") for a in agencies])
+    _unique(problems, "services", [s.get("code") for s in services])
+    _unique(problems, "counters", [c.get("code") for c in counters])
+    _unique(problems, "priority_categories", [p.get("code") for p in _items(site, "priority_categories")])
+    _unique(problems, "site.holidays", [str(h.get("date")) for h in _items(site, "holidays")], "date")
+    zone_codes = {z.get("code") for z in zones}
+    queue_codes = {q.get("code") for q in queues}
+    agency_codes = {a.get("code") for a in agencies}
+    for i, agency in enumerate(agencies):
+        if agency.get("zone") not in zone_codes:
+            problems.append(f"agencies[{i}].zone: unknown zone {agency.get('zone')!r}")
+        for j, service in enumerate(_items(agency, "services")):
+            if service.get("queue") not in queue_codes:
+                problems.append(f"agencies[{i}].services[{j}].queue: unknown queue {service.get('queue')!r}")
+    for i, counter in enumerate(counters):
+        if counter.get("zone") not in zone_codes:
+            problems.append(f"counters[{i}].zone: unknown zone {counter.get('zone')!r}")
+        if counter.get("agency") not in agency_codes:
+            problems.append(f"counters[{i}].agency: unknown agency {counter.get('agency')!r}")
+        served = counter.get("queues") if isinstance(counter.get("queues"), list) else []
+        for q in served:
+            if q not in queue_codes:
+                problems.append(f"counters[{i}].queues: unknown queue {q!r}")
+        _unique(problems, f"counters[{i}].queues", served, "queue")
+    return problems
 
 
 def parse_site(text: str, source: str = "site file") -> SiteConfig:
@@ -232,7 +268,9 @@ def parse_site(text: str, source: str = "site file") -> SiteConfig:
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as exc:
-        raise SiteConfigError(f"{source}: " + "; ".join(_describe(e) for e in exc.errors())) from None
+        # The reference check runs only on valid fields: run it here too, so every problem is listed.
+        problems = [_describe(e) for e in exc.errors() if e["loc"]] + reference_problems(data)
+        raise SiteConfigError(f"{source}: " + "; ".join(problems), problems) from None
 
 
 def load_site(path: Path) -> SiteConfig:
@@ -250,3 +288,18 @@ def _describe(error: dict) -> str:
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
     message = error["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def dump_site(config: SiteConfig, header: str = "") -> str:
+    """The site as a site file (TOML, laid out like server/sites/demo.toml); `parse_site` reads it back equal."""
+    data = config.model_dump(mode="python", exclude_none=True)
+    for agency in data["agencies"]:
+        for service in agency["services"]:
+            for key in ("requirements", "asks_nik", "asks_phone"):  # the defaults only add noise
+                if not service[key]:
+                    del service[key]
+    for counter in data["counters"]:
+        if not counter["strict_queue_order"]:
+            del counter["strict_queue_order"]
+    comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return comment + ("\n" if comment else "") + tomli_w.dumps(data)

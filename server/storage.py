@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
+from .site_config import SiteConfig
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -182,6 +182,155 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX tickets_by_code ON tickets (service_day, code);
     CREATE INDEX tickets_by_issued_service ON tickets (service_day, issued_service);
     """,
+    # 4: the database holds the site, in tables; the site file is only imported and exported.
+    # The JSON copy of the last site file fills what the tables lacked, then goes. Times are kept
+    # as HH:MM (a file may have said 8.00). Rows that tickets name are retired (active = 0), never deleted.
+    """
+    CREATE TABLE site_settings (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, short_name TEXT,
+                                address TEXT, timezone TEXT NOT NULL, public_base_url TEXT, running_text TEXT,
+                                ticket_cutoff_minutes INTEGER NOT NULL, printing_timeout_seconds INTEGER NOT NULL,
+                                priority_ratio TEXT NOT NULL, personal_data_retention_days INTEGER NOT NULL,
+                                version INTEGER NOT NULL, source TEXT, changed_at TEXT NOT NULL);
+    INSERT INTO site_settings
+        SELECT 1, json_extract(config, '$.site.name'), json_extract(config, '$.site.short_name'),
+               json_extract(config, '$.site.address'), json_extract(config, '$.site.timezone'),
+               json_extract(config, '$.site.public_base_url'), json_extract(config, '$.site.running_text'),
+               json_extract(config, '$.site.ticket_cutoff_minutes'),
+               json_extract(config, '$.site.printing_timeout_seconds'), json_extract(config, '$.site.priority_ratio'),
+               json_extract(config, '$.site.personal_data_retention_days'), 1, source, loaded_at
+        FROM site;
+
+    CREATE TABLE opening_hours (scope TEXT NOT NULL CHECK (scope IN ('site', 'agency', 'service')),
+                                owner TEXT NOT NULL, weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+                                opens TEXT, closes TEXT, PRIMARY KEY (scope, owner, weekday)) WITHOUT ROWID;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'site', '', (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.site.hours') AS h;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'agency', json_extract(a.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'service', json_extract(s.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s,
+             json_each(s.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
+    UPDATE opening_hours
+        SET opens = substr('0' || trim(replace(substr(opens, 1, instr(opens, '-') - 1), '.', ':')), -5),
+            closes = substr('0' || trim(replace(substr(opens, instr(opens, '-') + 1), '.', ':')), -5)
+        WHERE opens IS NOT NULL;
+
+    CREATE TABLE breaks (id INTEGER PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL,
+                         starts TEXT NOT NULL, ends TEXT NOT NULL);
+    CREATE TABLE break_days (break INTEGER NOT NULL REFERENCES breaks (id) ON DELETE CASCADE,
+                             weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+                             PRIMARY KEY (break, weekday)) WITHOUT ROWID;
+    INSERT INTO breaks (id, position, name, starts, ends)
+        SELECT b.key + 1, b.key, json_extract(b.value, '$.name'), json_extract(b.value, '$.time'), ''
+        FROM site, json_each(site.config, '$.site.breaks') AS b;
+    UPDATE breaks
+        SET starts = substr('0' || trim(replace(substr(starts, 1, instr(starts, '-') - 1), '.', ':')), -5),
+            ends = substr('0' || trim(replace(substr(starts, instr(starts, '-') + 1), '.', ':')), -5);
+    INSERT OR IGNORE INTO break_days (break, weekday)
+        SELECT b.key + 1, (instr('montuewedthufrisatsun', d.value) - 1) / 3
+        FROM site, json_each(site.config, '$.site.breaks') AS b, json_each(b.value, '$.days') AS d;
+
+    CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
+    INSERT OR IGNORE INTO holidays (date, name, position)
+        SELECT json_extract(h.value, '$.date'), json_extract(h.value, '$.name'), h.key
+        FROM site, json_each(site.config, '$.site.holidays') AS h;
+
+    CREATE TABLE priority_categories (code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,
+                                      position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO priority_categories (code, name, name_en, position)
+        SELECT json_extract(p.value, '$.code'), json_extract(p.value, '$.name'), json_extract(p.value, '$.name_en'),
+               p.key
+        FROM site, json_each(site.config, '$.site.priority_categories') AS p;
+
+    ALTER TABLE zones ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE zones ADD COLUMN active INTEGER NOT NULL DEFAULT 0;
+    UPDATE zones SET (position, active) = (SELECT z.key, 1 FROM site, json_each(site.config, '$.zones') AS z
+                                            WHERE json_extract(z.value, '$.code') = zones.code)
+        WHERE code IN (SELECT json_extract(z.value, '$.code') FROM site, json_each(site.config, '$.zones') AS z);
+
+    CREATE TABLE queues_v4 (code TEXT PRIMARY KEY, prefix TEXT NOT NULL, width INTEGER NOT NULL, name TEXT NOT NULL,
+                            position INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO queues_v4 (code, prefix, width, name) SELECT code, prefix, width, name FROM queues;
+    DROP TABLE queues;
+    ALTER TABLE queues_v4 RENAME TO queues;
+    UPDATE queues SET (position, active) = (SELECT q.key, 1 FROM site, json_each(site.config, '$.queues') AS q
+                                             WHERE json_extract(q.value, '$.code') = queues.code)
+        WHERE code IN (SELECT json_extract(q.value, '$.code') FROM site, json_each(site.config, '$.queues') AS q);
+    CREATE UNIQUE INDEX queues_by_prefix ON queues (prefix) WHERE active = 1;
+
+    CREATE TABLE agencies_v4 (code TEXT PRIMARY KEY, name TEXT NOT NULL, short_name TEXT,
+                              zone TEXT NOT NULL REFERENCES zones (code), position INTEGER NOT NULL,
+                              active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO agencies_v4 SELECT code, name, short_name, zone, position, active FROM agencies;
+    DROP TABLE agencies;
+    ALTER TABLE agencies_v4 RENAME TO agencies;
+
+    CREATE TABLE services_v4 (code TEXT PRIMARY KEY, agency TEXT NOT NULL REFERENCES agencies (code),
+                              queue TEXT NOT NULL REFERENCES queues (code), name TEXT NOT NULL, name_en TEXT,
+                              quota INTEGER, default_minutes REAL NOT NULL, cutoff_minutes INTEGER,
+                              asks_nik INTEGER NOT NULL DEFAULT 0, asks_phone INTEGER NOT NULL DEFAULT 0,
+                              position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO services_v4 (code, agency, queue, name, name_en, quota, default_minutes, position, active)
+        SELECT code, agency, queue, name, name_en, quota, default_minutes, position, active FROM services;
+    UPDATE services_v4 SET (cutoff_minutes, asks_nik, asks_phone) = (
+            SELECT json_extract(s.value, '$.cutoff_minutes'), json_extract(s.value, '$.asks_nik'),
+                   json_extract(s.value, '$.asks_phone')
+            FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s
+            WHERE json_extract(s.value, '$.code') = services_v4.code)
+        WHERE code IN (SELECT json_extract(s.value, '$.code')
+                       FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s);
+    CREATE TABLE requirements (service TEXT NOT NULL REFERENCES services (code), position INTEGER NOT NULL,
+                               text TEXT NOT NULL, PRIMARY KEY (service, position)) WITHOUT ROWID;
+    INSERT INTO requirements (service, position, text)
+        SELECT services.code, r.key, r.value FROM services, json_each(services.requirements) AS r;
+    DROP TABLE services;
+    ALTER TABLE services_v4 RENAME TO services;
+
+    CREATE TABLE counters_v4 (code TEXT PRIMARY KEY, name TEXT NOT NULL, spoken_name TEXT,
+                              agency TEXT NOT NULL REFERENCES agencies (code), zone TEXT NOT NULL REFERENCES zones (code),
+                              strict_queue_order INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+                              active INTEGER NOT NULL DEFAULT 1,
+                              status TEXT NOT NULL DEFAULT 'closed', officer_id INTEGER, ticket_id INTEGER,
+                              interleave_pos INTEGER NOT NULL DEFAULT 0, status_since TEXT);
+    INSERT INTO counters_v4
+        SELECT code, name, spoken_name, agency, zone, strict_queue_order, position, active, status, officer_id,
+               ticket_id, interleave_pos, status_since FROM counters;
+    CREATE TABLE counter_queues (counter TEXT NOT NULL REFERENCES counters (code),
+                                 position INTEGER NOT NULL, queue TEXT NOT NULL REFERENCES queues (code),
+                                 PRIMARY KEY (counter, position), UNIQUE (counter, queue)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO counter_queues (counter, position, queue)
+        SELECT counters.code, q.key, q.value FROM counters, json_each(counters.queues) AS q;
+    DROP TABLE counters;
+    ALTER TABLE counters_v4 RENAME TO counters;
+    DROP TABLE site;
+    """,
+    # 5: the site file calls it public_url (the address phones reach for the ticket's QR code); and the
+    # database's generation: a new one when a database is created or restored, so that clients drop
+    # event ids that belong to another history.
+    """
+    ALTER TABLE site_settings RENAME COLUMN public_base_url TO public_url;
+    CREATE TABLE database_info (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL,
+                                since TEXT NOT NULL);
+    INSERT INTO database_info (id, generation, since)
+        VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    """,
+    # 6: an officer's action and its answer, by the Idempotency-Key the app sent: a retry after a lost
+    # answer gets the same answer and calls nobody twice. Kept for the service day.
+    """
+    CREATE TABLE kept_answers (officer_id INTEGER NOT NULL, key TEXT NOT NULL, service_day TEXT NOT NULL,
+                               request TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL,
+                               PRIMARY KEY (officer_id, key)) WITHOUT ROWID;
+    CREATE INDEX kept_answers_by_day ON kept_answers (service_day);
+    """,
+    # 7: zones that share a waiting hall share its voice.
+    """
+    ALTER TABLE zones ADD COLUMN hall TEXT;
+    """,
 ]
 
 
@@ -206,58 +355,182 @@ def migrate(conn: sqlite3.Connection) -> int:
     return len(MIGRATIONS)
 
 
-def save_site(conn: sqlite3.Connection, config, source: str, now: str) -> None:
-    """Store the site file and mirror its parts into tables (re-running is safe)."""
-    db = sqlite_utils.Database(conn)
+def generation(conn: sqlite3.Connection) -> str:
+    return conn.execute("SELECT generation FROM database_info WHERE id = 1").fetchone()[0]
+
+
+def renew_generation(conn: sqlite3.Connection) -> str | None:
+    """A restored database starts another history: its event ids mean something else to clients.
+    (A backup older than the generation gets one when `mpp-server init` migrates it.)"""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'database_info'").fetchone() is None:
+        return None
     with write(conn):
-        conn.execute(
-            "INSERT INTO site (id, config, source, loaded_at) VALUES (1, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET config = excluded.config, source = excluded.source, "
-            "loaded_at = excluded.loaded_at",
-            (config.model_dump_json(), source, now),
-        )
-        db["zones"].upsert_all([{"code": z.code, "name": z.name} for z in config.zones], pk="code")
-        db["queues"].upsert_all(
-            [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name} for q in config.queues], pk="code"
-        )
-        for table in ("agencies", "services", "counters"):
-            conn.execute(f"UPDATE {table} SET active = 0")
-        db["agencies"].upsert_all(
-            [
-                {"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone, "position": i, "active": 1}
-                for i, a in enumerate(config.agencies)
-            ],
-            pk="code",
-        )
-        db["services"].upsert_all(
-            [
-                {
-                    "code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
-                    "quota": s.quota, "default_minutes": s.default_minutes,
-                    "requirements": json.dumps(s.requirements), "position": i, "active": 1,
-                }
-                for a in config.agencies
-                for i, s in enumerate(a.services)
-            ],
-            pk="code",
-        )
-        # Upsert keeps each counter's live state (status, officer, current ticket).
-        db["counters"].upsert_all(
-            [
-                {
-                    "code": c.code, "name": c.name, "spoken_name": c.spoken_name, "agency": c.agency,
-                    "zone": c.zone, "queues": json.dumps(c.queues), "strict_queue_order": int(c.strict_queue_order),
-                    "position": i, "active": 1,
-                }
-                for i, c in enumerate(config.counters)
-            ],
-            pk="code",
-        )
+        return conn.execute("UPDATE database_info SET generation = lower(hex(randomblob(8))), "
+                            "since = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = 1 RETURNING generation"
+                            ).fetchone()[0]
 
 
-def load_site_json(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT config FROM site WHERE id = 1").fetchone()
+# ---------------------------------------------------------------- the site
+# The tables are the site; `SiteConfig` is how the rest of the server (and the site file) sees it.
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SITE_COLUMNS = ("name", "short_name", "address", "timezone", "public_url", "running_text",
+                "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days")
+
+
+def site_version(conn) -> int | None:
+    """The version of the stored site (it moves on every change); None before the first `init`."""
+    row = conn.execute("SELECT version FROM site_settings WHERE id = 1").fetchone()
     return row[0] if row else None
+
+
+def load_site(conn):
+    """(SiteConfig, version) of the stored site, or None before the first `init`; one snapshot."""
+    with read(conn):
+        return _read_site(conn)
+
+
+def _read_site(conn):
+    settings = conn.execute("SELECT * FROM site_settings WHERE id = 1").fetchone()
+    if settings is None:
+        return None
+    hours: dict[tuple[str, str], dict] = {}
+    for row in conn.execute("SELECT * FROM opening_hours ORDER BY scope, owner, weekday"):
+        day = hours.setdefault((row["scope"], row["owner"]), {})
+        if row["opens"] is not None:
+            day[WEEKDAY_KEYS[row["weekday"]]] = f"{row['opens']}-{row['closes']}"
+    days: dict[int, list[str]] = {}
+    for row in conn.execute("SELECT break, weekday FROM break_days ORDER BY break, weekday"):
+        days.setdefault(row[0], []).append(WEEKDAY_KEYS[row[1]])
+    site = {column: settings[column] for column in SITE_COLUMNS}
+    site["hours"] = hours.get(("site", ""), {})
+    site["breaks"] = [{"name": b["name"], "days": days.get(b["id"], []), "time": f"{b['starts']}-{b['ends']}"}
+                      for b in conn.execute("SELECT * FROM breaks ORDER BY position")]
+    site["holidays"] = [{"date": h["date"], "name": h["name"]}
+                        for h in conn.execute("SELECT * FROM holidays ORDER BY position")]
+    site["priority_categories"] = [
+        {"code": p["code"], "name": p["name"], "name_en": p["name_en"]}
+        for p in conn.execute("SELECT * FROM priority_categories WHERE active = 1 ORDER BY position")
+    ]
+    requirements: dict[str, list[str]] = {}
+    for row in conn.execute("SELECT service, text FROM requirements ORDER BY service, position"):
+        requirements.setdefault(row[0], []).append(row[1])
+    services: dict[str, list[dict]] = {}
+    for s in conn.execute("SELECT * FROM services WHERE active = 1 ORDER BY position"):
+        services.setdefault(s["agency"], []).append({
+            "code": s["code"], "name": s["name"], "name_en": s["name_en"], "queue": s["queue"], "quota": s["quota"],
+            "default_minutes": s["default_minutes"], "requirements": requirements.get(s["code"], []),
+            "hours": hours.get(("service", s["code"])), "cutoff_minutes": s["cutoff_minutes"],
+            "asks_nik": bool(s["asks_nik"]), "asks_phone": bool(s["asks_phone"]),
+        })
+    served: dict[str, list[str]] = {}
+    for row in conn.execute("SELECT counter, queue FROM counter_queues ORDER BY counter, position"):
+        served.setdefault(row[0], []).append(row[1])
+    data = {
+        "site": site,
+        "zones": [{"code": z["code"], "name": z["name"], "hall": z["hall"]}
+                  for z in conn.execute("SELECT * FROM zones WHERE active = 1 ORDER BY position")],
+        "queues": [{"code": q["code"], "prefix": q["prefix"], "width": q["width"], "name": q["name"]}
+                   for q in conn.execute("SELECT * FROM queues WHERE active = 1 ORDER BY position")],
+        "agencies": [
+            {"code": a["code"], "name": a["name"], "short_name": a["short_name"], "zone": a["zone"],
+             "hours": hours.get(("agency", a["code"])), "services": services.get(a["code"], [])}
+            for a in conn.execute("SELECT * FROM agencies WHERE active = 1 ORDER BY position")
+        ],
+        "counters": [
+            {"code": c["code"], "name": c["name"], "spoken_name": c["spoken_name"], "agency": c["agency"],
+             "zone": c["zone"], "queues": served.get(c["code"], []), "strict_queue_order": bool(c["strict_queue_order"])}
+            for c in conn.execute("SELECT * FROM counters WHERE active = 1 ORDER BY position")
+        ],
+    }
+    return SiteConfig.model_validate(data), settings["version"]
+
+
+def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
+    """Make `config` the stored site in one transaction; returns the site version.
+
+    A site equal to the stored one changes nothing (same version). Rows that tickets name
+    (zones, queues, agencies, services, counters, priority categories) are retired, not
+    deleted; counters keep their live state (status, officer, ticket)."""
+    with write(conn):
+        stored = _read_site(conn)
+        if stored is not None and stored[0] == config:
+            return stored[1]
+        version = stored[1] + 1 if stored else 1
+        info = config.site
+        values = [getattr(info, column) for column in SITE_COLUMNS]
+        conn.execute(
+            f"INSERT INTO site_settings (id, {', '.join(SITE_COLUMNS)}, version, source, changed_at) "
+            f"VALUES (1, {', '.join('?' for _ in SITE_COLUMNS)}, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in (*SITE_COLUMNS, "version", "source", "changed_at")),
+            (*values, version, source, now),
+        )
+        for table in ("opening_hours", "break_days", "breaks", "holidays", "requirements", "counter_queues"):
+            conn.execute(f"DELETE FROM {table}")
+        for table in ("priority_categories", "zones", "queues", "agencies", "services", "counters"):
+            conn.execute(f"UPDATE {table} SET active = 0")
+        _write_hours(conn, "site", "", info.hours)
+        for i, b in enumerate(info.breaks):
+            start, end = b.time.split("-")
+            break_id = conn.execute("INSERT INTO breaks (position, name, starts, ends) VALUES (?, ?, ?, ?)",
+                                    (i, b.name, start, end)).lastrowid
+            conn.executemany("INSERT INTO break_days (break, weekday) VALUES (?, ?)",
+                             [(break_id, WEEKDAY_KEYS.index(d)) for d in b.days])
+        conn.executemany("INSERT INTO holidays (date, name, position) VALUES (?, ?, ?)",
+                         [(h.date.isoformat(), h.name, i) for i, h in enumerate(info.holidays)])
+        _upsert(conn, "priority_categories", [
+            {"code": p.code, "name": p.name, "name_en": p.name_en, "position": i}
+            for i, p in enumerate(info.priority_categories)])
+        _upsert(conn, "zones", [{"code": z.code, "name": z.name, "hall": z.hall, "position": i}
+                                for i, z in enumerate(config.zones)])
+        _upsert(conn, "queues", [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name, "position": i}
+                                 for i, q in enumerate(config.queues)])
+        _upsert(conn, "agencies", [{"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone,
+                                    "position": i} for i, a in enumerate(config.agencies)])
+        _upsert(conn, "services", [
+            {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
+             "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
+             "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "position": i}
+            for a in config.agencies for i, s in enumerate(a.services)])
+        for agency in config.agencies:
+            _write_hours(conn, "agency", agency.code, agency.hours)
+            for service in agency.services:
+                _write_hours(conn, "service", service.code, service.hours)
+                conn.executemany("INSERT INTO requirements (service, position, text) VALUES (?, ?, ?)",
+                                 [(service.code, i, text) for i, text in enumerate(service.requirements)])
+        # Only the configured columns: a counter keeps its status, officer and ticket.
+        _upsert(conn, "counters", [
+            {"code": c.code, "name": c.name, "spoken_name": c.spoken_name, "agency": c.agency, "zone": c.zone,
+             "strict_queue_order": int(c.strict_queue_order), "position": i}
+            for i, c in enumerate(config.counters)])
+        conn.executemany("INSERT INTO counter_queues (counter, position, queue) VALUES (?, ?, ?)",
+                         [(c.code, i, q) for c in config.counters for i, q in enumerate(c.queues)])
+        return version
+
+
+def _write_hours(conn, scope: str, owner: str, hours) -> None:
+    """Seven rows for a scope with its own hours (NULL: closed that day); none when it has none."""
+    if hours is None:
+        return
+    rows = []
+    for weekday, key in enumerate(WEEKDAY_KEYS):
+        period = getattr(hours, key)
+        opens, closes = period.split("-") if period else (None, None)
+        rows.append((scope, owner, weekday, opens, closes))
+    conn.executemany("INSERT INTO opening_hours (scope, owner, weekday, opens, closes) VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _upsert(conn, table: str, rows: list[dict]) -> None:
+    """Insert or update by code, and mark active; columns not named keep their values."""
+    if not rows:
+        return
+    columns = [*rows[0], "active"]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "code")
+    conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT (code) DO UPDATE SET {updates}",
+        [(*row.values(), 1) for row in rows],
+    )
 
 
 # ---------------------------------------------------------------- numbers and tickets
@@ -403,18 +676,40 @@ def officer_figures(conn, service_day: str, officer_id: int) -> dict:
     return {"served": row[0] or 0, "no_show": row[1] or 0, "mean_service_min": round(row[2], 1) if row[2] else None}
 
 
+# ---------------------------------------------------------------- idempotent actions
+
+
+def kept_answer(conn, officer_id: int, key: str):
+    return conn.execute("SELECT request, answer FROM kept_answers WHERE officer_id = ? AND key = ?",
+                        (officer_id, key)).fetchone()
+
+
+def keep_answer(conn, officer_id: int, key: str, service_day: str, request: str, answer: str, now: str) -> None:
+    conn.execute("INSERT INTO kept_answers (officer_id, key, service_day, request, answer, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)", (officer_id, key, service_day, request, answer, now))
+
+
+def forget_answers_before(conn, service_day: str) -> int:
+    return conn.execute("DELETE FROM kept_answers WHERE service_day < ?", (service_day,)).rowcount
+
+
 # ---------------------------------------------------------------- counters
 
 
+# A counter row carries the queues it serves, in order, as a JSON list.
+COUNTER_SELECT = ("SELECT counters.*, (SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues "
+                  "WHERE counter = counters.code ORDER BY position)) AS queues FROM counters")
+
+
 def counter_row(conn, code: str):
-    return conn.execute("SELECT * FROM counters WHERE code = ? AND active = 1", (code,)).fetchone()
+    return conn.execute(f"{COUNTER_SELECT} WHERE code = ? AND active = 1", (code,)).fetchone()
 
 
 def counter_rows(conn, zone: str | None = None):
     if zone is None:
-        return conn.execute("SELECT * FROM counters WHERE active = 1 ORDER BY position").fetchall()
+        return conn.execute(f"{COUNTER_SELECT} WHERE active = 1 ORDER BY position").fetchall()
     return conn.execute(
-        "SELECT * FROM counters WHERE active = 1 AND zone = ? ORDER BY position", (zone,)
+        f"{COUNTER_SELECT} WHERE active = 1 AND zone = ? ORDER BY position", (zone,)
     ).fetchall()
 
 
@@ -449,17 +744,17 @@ def events_after(conn, after_id: int, limit: int = 500, skip_types=()):
     ).fetchall()
 
 
-def recent_calls(conn, service_day_start: str, zone: str | None, limit: int = 10):
-    if zone is None:
-        return conn.execute(
-            "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ? "
-            "ORDER BY id DESC LIMIT ?",
-            (service_day_start, limit),
-        ).fetchall()
+def recent_calls(conn, service_day_start: str, zone: str | None, counter: str | None = None, limit: int = 10):
+    """The day's latest calls, newest first: of a zone, of one counter, or of the whole site."""
+    where, values = "", []
+    if zone is not None:
+        where, values = where + " AND zone = ?", values + [zone]
+    if counter is not None:
+        where, values = where + " AND counter = ?", values + [counter]
     return conn.execute(
-        "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ? AND zone = ? "
-        "ORDER BY id DESC LIMIT ?",
-        (service_day_start, zone, limit),
+        "SELECT id, data FROM events WHERE type IN ('ticket.called', 'ticket.recalled') AND ts >= ?"
+        f"{where} ORDER BY id DESC LIMIT ?",
+        (service_day_start, *values, limit),
     ).fetchall()
 
 

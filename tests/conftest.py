@@ -1,4 +1,10 @@
-"""Fixtures: a fresh database file, a real server process on loopback, API clients."""
+"""Fixtures: a fresh database file, the server in process or as a real process on loopback, API clients.
+
+`app_floor` / `shared_app_floor`: the app of `create_app` in this process, reached through
+Flask's test client; for the rules and the error paths. `floor` / `shared_floor`: a real
+`mpp-server run` process; for what needs one (event streams, durability, concurrency, gevent's
+own handling of HTTP). Both are a `Floor` with the same helpers.
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -6,7 +12,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from server.launcher import ServerProcess, add_officer, add_token, prepare_database
+from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
+from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
 
 MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
 
@@ -15,19 +22,25 @@ MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
 class Floor:
     """A running server on the demo site with a kiosk, displays and officers ready."""
 
-    server: ServerProcess
+    server: ServerProcess | AppServer
     kiosk_token: str
     display_token: str  # zone 1
     counter_pc_token: str
     db_path: object
+    transport: httpx.BaseTransport | None = None  # in process: the app's test client; else the network
 
     @property
     def url(self) -> str:
         return self.server.url
 
+    @property
+    def clock(self) -> SteppedClock:
+        """In process only: the server's clock, which a test may move on."""
+        return self.server.clock
+
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10, transport=self.transport)
 
     def kiosk(self) -> httpx.Client:
         return self.client(self.kiosk_token)
@@ -36,7 +49,8 @@ class Floor:
         return self.client(self.display_token)
 
     def login(self, username: str, pin: str = "1234") -> httpx.Client:
-        answer = httpx.post(f"{self.url}/api/auth/login", json={"username": username, "pin": pin}, timeout=10)
+        with self.client() as anonymous:
+            answer = anonymous.post("/api/auth/login", json={"username": username, "pin": pin})
         assert answer.status_code == 200, answer.text
         return self.client(answer.json()["token"])
 
@@ -62,16 +76,43 @@ OFFICERS = [
 ]
 
 
-def make_floor(tmp_path, now: str | None = MONDAY_MORNING, env: dict | None = None) -> Floor:
-    db = tmp_path / "antrian.db"
+def prepare_floor_database(db) -> tuple[str, str, str]:
+    """The demo site with a kiosk, a display and a counter PC in zone 1, and the `OFFICERS` (PIN 1234)."""
     prepare_database(db)
     kiosk = add_token(db, "kiosk", "Kios 1", "1")
     display = add_token(db, "display", "Layar Hall 1", "1")
     counter_pc = add_token(db, "counter", "PC Loket 1", "1")
     for username, role, agency in OFFICERS:
         add_officer(db, username, "1234", role, agency)
+    return kiosk, display, counter_pc
+
+
+def make_floor(tmp_path, now: str | None = MONDAY_MORNING, env: dict | None = None) -> Floor:
+    db = tmp_path / "antrian.db"
+    tokens = prepare_floor_database(db)
     server = ServerProcess(db, now=now, env=env or {}).start()
-    return Floor(server, kiosk, display, counter_pc, db)
+    return Floor(server, *tokens, db)
+
+
+@dataclass(frozen=True)
+class FloorTemplate:
+    """A floor's database made once per session: hashing the officers' PINs is most of its cost."""
+
+    path: object
+    tokens: tuple[str, str, str]
+
+
+@pytest.fixture(scope="session")
+def floor_template(tmp_path_factory) -> FloorTemplate:
+    db = tmp_path_factory.mktemp("template") / "antrian.db"
+    return FloorTemplate(db, prepare_floor_database(db))
+
+
+def make_app_floor(template: FloorTemplate, tmp_path, now: str = MONDAY_MORNING, config: dict | None = None) -> Floor:
+    """The server in this process, on a copy of the template; `config`: more of `create_app`'s keys."""
+    db = copy_template(template.path, tmp_path / "antrian.db")
+    server = AppServer(db, SteppedClock.at(now), config or {})
+    return Floor(server, *template.tokens, db, transport=FlaskTransport(server.app))
 
 
 @pytest.fixture
@@ -86,5 +127,21 @@ def floor(tmp_path):
 def shared_floor(tmp_path_factory):
     """One server for a module whose tests do not depend on each other's tickets."""
     floor = make_floor(tmp_path_factory.mktemp("floor"))
+    yield floor
+    floor.server.stop()
+
+
+@pytest.fixture
+def app_floor(floor_template, tmp_path):
+    """A fresh server in this process for one test (~30 ms); its clock is `app_floor.clock`."""
+    floor = make_app_floor(floor_template, tmp_path)
+    yield floor
+    floor.server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_app_floor(floor_template, tmp_path_factory):
+    """One server in this process for a module whose tests do not depend on each other's tickets."""
+    floor = make_app_floor(floor_template, tmp_path_factory.mktemp("floor"))
     yield floor
     floor.server.stop()

@@ -47,12 +47,12 @@ COUNTER = "L01"  # "Loket 1", DUKCAPIL, zone 1: where budi works
 # ---------------------------------------------------------------- the floor: a printer and three apps
 
 class PrinterProcess:
-    """`python -m kiosk.virtual_printer` on a free port, writing job-NNN.bin/.png into `jobs_dir`."""
+    """`python -m devtools.virtual_printer` on a free port, writing job-NNN.bin/.png into `jobs_dir`."""
 
     def __init__(self, jobs_dir):
         self.jobs_dir, self.port = jobs_dir, unused_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.virtual_printer", "--port", str(self.port), "--jobs-dir", str(jobs_dir)],
+            [sys.executable, "-m", "devtools.virtual_printer", "--port", str(self.port), "--jobs-dir", str(jobs_dir)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         self.output = ""
 

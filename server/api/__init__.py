@@ -1,8 +1,9 @@
 """The HTTP edge: one blueprint per concern, all JSON."""
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 
 from ..context import Context
+from ..events import Filter, resume_point
 from ..domain.errors import Forbidden
 from ..flows.auth import Principal, authenticate
 
@@ -22,6 +23,15 @@ def release_connection(_exc=None) -> None:
     connection = g.pop("conn", None)
     if connection is not None:
         ctx().pool.release(connection)
+
+
+def event_stream(key: Filter) -> Response:
+    """The event stream `key` shows, from the client's Last-Event-ID (header or query) on."""
+    pipeline = ctx().events
+    after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("last_event_id"), pipeline.last_id)
+    release_connection()  # an open stream must not hold a database connection
+    return Response(pipeline.stream(key, after), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def base_url() -> str:

@@ -3,15 +3,17 @@
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
+from ..events import Filter
 from ..flows import tickets
-from . import roles, KIOSK, base_url, conn, ctx, require
-from .schemas import ErrorResponse, IssuedTicket, IssueTicket, PrintFailed, PublicPath, TicketPath
+from . import roles, KIOSK, base_url, conn, ctx, event_stream, require
+from .schemas import ErrorResponse, IssuedTicket, IssueTicket, PrintFailed, PublicPath, PublicStatus, TicketPath
 
 bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kiosk")],
                   abp_security=[{"bearer": []}], abp_responses={401: ErrorResponse, 403: ErrorResponse})
 
 
-@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates")
+@bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates; "
+        "`site_version` moves whenever the site changes (event `site.changed`)")
 @roles(*KIOSK)
 def catalog():
     require(*KIOSK)
@@ -48,8 +50,16 @@ public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name=
 
 
 @public.get("/tickets/public/<public_id>", summary="A ticket's status for its QR page (no personal data)",
-            responses={404: ErrorResponse})
+            responses={200: PublicStatus, 404: ErrorResponse, 422: ErrorResponse})
 def public_status(path: PublicPath):
     response = jsonify(tickets.public_status(ctx(), conn(), path.public_id, base_url()))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@public.get("/tickets/public/<public_id>/events",
+            summary="Server-Sent Events for a ticket's status page: that its status or its queue changed "
+                    "(the event type and whether it is this ticket; never another ticket's data)",
+            responses={404: ErrorResponse, 422: ErrorResponse})
+def public_events(path: PublicPath):
+    return event_stream(Filter.citizen(path.public_id, tickets.public_ticket(conn(), path.public_id)["queue"]))

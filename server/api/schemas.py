@@ -68,12 +68,14 @@ class CounterPath(BaseModel):
     counter: CodeText
 
 
-class ZoneQuery(BaseModel):
+class StateQuery(BaseModel):
     zone: CodeText | None = None
+    counter: CodeText | None = Field(None, description="Only this counter and the queues it serves")
 
 
 class EventsQuery(BaseModel):
-    zone: CodeText | None = None
+    zone: Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9_.-]{1,32}(,[A-Za-z0-9_.-]{1,32})*$")] \
+        | None = Field(None, description="One zone, or the zones of a hall, comma-separated")
     counter: CodeText | None = Field(None, description="Only this counter's events")
     summary: bool = Field(False, description="Queue counts a few times a second instead of every issuance")
     types: str | None = Field(None, max_length=500, description="Only these event types, comma-separated "
@@ -112,5 +114,68 @@ class IssuedTicket(TicketOut):
     status_url: str
 
 
-class CallResult(BaseModel):
-    ticket: TicketOut | None
+class PublicStatus(BaseModel):
+    """A ticket as its status page (the QR code) shows it: no personal data."""
+
+    code: str
+    status: str
+    service: str
+    service_name: str
+    agency: str
+    agency_name: str
+    zone: str
+    priority: str | None
+    priority_name: str | None
+    service_day: str
+    issued_at: str
+    called_at: str | None
+    finished_at: str | None
+    counter: str | None
+    counter_name: str | None
+    ahead: int
+    est_wait_min: int
+    recall_count: int
+    site_name: str = Field(description="The MPP's name, for the page's header")
+    now: str = Field(description="The server's time (ISO 8601 with offset): the page says when it was updated by it")
+
+
+CounterAction = Literal["open", "close", "pause", "resume", "call-next", "call", "recall", "start", "done",
+                        "no-show", "transfer", "hold"]
+
+
+class QueueState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    prefix: str
+    name: str
+    waiting: int
+    est_wait_min: int = Field(description="The server's estimate for a ticket joining this queue now")
+
+
+class OfficerRef(BaseModel):
+    id: int
+    username: str
+
+
+class CounterState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    name: str
+    agency: str
+    zone: str
+    status: Literal["closed", "open", "paused"]
+    officer: OfficerRef | None
+    ticket: TicketOut | None = Field(description="The ticket called or served at the counter now")
+    queues: list[QueueState]
+    allowed_actions: list[CounterAction] = Field(
+        description="What the caller may do now, by path name; any other action answers 409")
+    last_event_id: int = Field(description="The state includes every event up to this id")
+
+
+class CounterAnswer(BaseModel):
+    """Every counter action's answer. An action not in the counter's allowed_actions answers 409 instead,
+    with a code naming why: counter_in_use, counter_not_open, counter_already_open, counter_paused,
+    counter_not_paused, counter_already_closed, no_current_ticket or invalid_transition."""
+
+    ticket: TicketOut | None = Field(description="The ticket the action moved, or null")
+    counter: CounterState = Field(description="The counter after the action")

@@ -5,11 +5,11 @@ import json
 from .. import storage
 from ..context import Context, Work, ticket_view
 from . import tickets
-from ..domain import estimates, personal
+from ..domain import counter_actions, estimates, personal
 from ..domain.calling import Candidate, choose_next
-from ..domain.errors import Conflict, Forbidden, NotFound
+from ..domain.errors import Conflict, Forbidden, Invalid, NotFound
 from ..domain.numbering import split_code
-from ..domain.tickets import ACTIVE_AT_COUNTER, CALLED, HELD, SERVING, WAITING, next_status
+from ..domain.tickets import ACTIVE_AT_COUNTER, CALLED, EVENT_OF_ACTION, HELD, SERVING, WAITING, next_status
 
 SUPERVISING = ("supervisor", "admin")
 
@@ -23,27 +23,32 @@ def _counter(ctx: Context, conn, code: str, officer):
     return row
 
 
-def _must_be_open(row, officer):
-    if row["status"] != "open":
-        words = {"closed": "tutup", "paused": "sedang istirahat"}
-        raise Conflict(f"Loket {row['name']} {words.get(row['status'], row['status'])}; buka loket dulu.",
-                       code="counter_not_open", status=row["status"])
-    _must_be_theirs(row, officer)
+def caller(row, officer) -> str:
+    """Who asks, as the counter rule sees them."""
+    if officer.role in SUPERVISING:
+        return counter_actions.SUPERVISOR
+    return counter_actions.OTHER if row["officer_id"] not in (None, officer.id) else counter_actions.HOLDER
 
 
-def _must_be_theirs(row, officer):
-    if row["officer_id"] not in (None, officer.id) and officer.role not in SUPERVISING:
-        raise Conflict(f"Loket {row['name']} sedang dipakai petugas lain.", code="counter_in_use")
+def _allowed(conn, row, officer, action: str):
+    """Refuse `action` (409) unless the counter rule allows it; returns the current ticket's row."""
+    current = storage.ticket_by_id(conn, row["ticket_id"]) if row["ticket_id"] is not None else None
+    counter_actions.check(action, row["status"], current["status"] if current else None, caller(row, officer),
+                          row["name"])
+    return current
 
 
-def counter_view(ctx: Context, conn, row) -> dict:
+def counter_view(ctx: Context, conn, row, officer, last_event_id: int | None = None) -> dict:
+    """The counter as `officer` sees it, with what they may do now; `last_event_id`: the state
+    includes every event up to it (a client skips the events it already holds)."""
     day = ctx.site.service_day(ctx.now())
     queues = json.loads(row["queues"])
     waiting = storage.waiting_counts(conn, day)
-    ticket = None
+    ticket = current = None
     if row["ticket_id"] is not None:
-        ticket = with_personal(conn, ticket_view(ctx.site, storage.ticket_by_id(conn, row["ticket_id"])))
-    officer = storage.officer_by_id(conn, row["officer_id"]) if row["officer_id"] else None
+        current = storage.ticket_by_id(conn, row["ticket_id"])
+        ticket = with_personal(conn, ticket_view(ctx.site, current))
+    holder = storage.officer_by_id(conn, row["officer_id"]) if row["officer_id"] else None
     open_codes = storage.open_counter_codes(conn)
     view = {
         "code": row["code"],
@@ -53,12 +58,15 @@ def counter_view(ctx: Context, conn, row) -> dict:
         "zone": row["zone"],
         "status": row["status"],
         "status_since": row["status_since"],
-        "officer": {"id": officer["id"], "username": officer["username"]} if officer else None,
+        "officer": {"id": holder["id"], "username": holder["username"]} if holder else None,
         "ticket": ticket,
         "queues": [queue_view(ctx, conn, day, q, waiting.get(q, 0), open_codes) for q in queues],
+        "allowed_actions": list(counter_actions.allowed_actions(
+            row["status"], current["status"] if current else None, caller(row, officer))),
+        "last_event_id": storage.last_event_id(conn) if last_event_id is None else last_event_id,
     }
-    if officer:
-        view["officer_today"] = storage.officer_figures(conn, day, officer["id"])
+    if holder:
+        view["officer_today"] = storage.officer_figures(conn, day, holder["id"])
     return view
 
 
@@ -84,15 +92,22 @@ def queue_view(ctx: Context, conn, day: str, queue: str, waiting: int, open_code
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:
     with storage.read(conn):
-        return counter_view(ctx, conn, _counter(ctx, conn, code, officer))
+        return counter_view(ctx, conn, _counter(ctx, conn, code, officer), officer)
 
 
-def _finish_current(work: Work, row, action: str = "done") -> None:
-    """Complete (or re-queue) the ticket the counter holds, if any."""
+def _answer(work: Work, code: str, officer, ticket: dict | None) -> dict:
+    """Every action's answer: the ticket it moved and the counter after it, from the same transaction."""
+    last_id = work.events[-1].id if work.events else None
+    return {"ticket": ticket,
+            "counter": counter_view(work.ctx, work.conn, storage.counter_row(work.conn, code), officer, last_id)}
+
+
+def _finish_current(work: Work, row, current, action: str = "done") -> dict | None:
+    """Complete (or re-queue) the ticket the counter holds, if any; returns it as moved."""
     if row["ticket_id"] is None:
-        return
-    current = storage.ticket_by_id(work.conn, row["ticket_id"])
-    if current["status"] in ACTIVE_AT_COUNTER:
+        return None
+    ticket = None
+    if current is not None and current["status"] in ACTIVE_AT_COUNTER:
         status = next_status(current["status"], action)
         changes = {"status": status}
         if status == WAITING:
@@ -104,6 +119,7 @@ def _finish_current(work: Work, row, action: str = "done") -> None:
         event = "ticket.done" if status != WAITING else "ticket.waiting"
         work.emit(event, row["zone"], counter=row["code"], ticket=ticket)
     storage.update_counter(work.conn, row["code"], ticket_id=None)
+    return ticket
 
 
 def _call(work: Work, row, officer, ticket_id: int) -> dict:
@@ -115,129 +131,136 @@ def _call(work: Work, row, officer, ticket_id: int) -> dict:
     return with_personal(work.conn, ticket)
 
 
-def set_status(ctx: Context, code: str, officer, action: str) -> dict:
+def _set_status(work: Work, code: str, officer, action: str) -> dict:
     """open, close, pause, resume."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        status = row["status"]
-        if action == "open":
-            _must_be_theirs(row, officer)
-            if status != "open":
-                storage.update_counter(conn, code, status="open", officer_id=officer.id, status_since=work.now)
-                work.emit("counter.opened", row["zone"], counter=code, officer=officer.username)
-        elif action == "close":
-            _must_be_theirs(row, officer)
-            if status != "closed":
-                current = storage.ticket_by_id(conn, row["ticket_id"]) if row["ticket_id"] else None
-                # A called citizen who never arrived goes back to the queue; one being served is done.
-                _finish_current(work, row, "requeue" if current and current["status"] == CALLED else "done")
-                storage.update_counter(conn, code, status="closed", officer_id=None, status_since=work.now)
-                work.emit("counter.closed", row["zone"], counter=code)
-        elif action == "pause":
-            _must_be_open(row, officer)
-            storage.update_counter(conn, code, status="paused", status_since=work.now)
-            work.emit("counter.paused", row["zone"], counter=code)
-        elif action == "resume":
-            _must_be_theirs(row, officer)
-            if status == "closed":
-                raise Conflict(f"Loket {row['name']} tutup; buka loket dulu.", code="counter_not_open")
-            if status == "paused":
-                storage.update_counter(conn, code, status="open", status_since=work.now)
-                work.emit("counter.resumed", row["zone"], counter=code)
-        return counter_view(ctx, conn, storage.counter_row(conn, code))
+    conn = work.conn
+    row = _counter(work.ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, action)
+    moved = None
+    if action == "open":
+        storage.update_counter(conn, code, status="open", officer_id=officer.id, status_since=work.now)
+        work.emit("counter.opened", row["zone"], counter=code, officer=officer.username)
+    elif action == "close":
+        # A called citizen who never arrived goes back to the queue; one being served is done.
+        moved = _finish_current(work, row, current, "requeue" if current and current["status"] == CALLED
+                                else "done")
+        storage.update_counter(conn, code, status="closed", officer_id=None, status_since=work.now)
+        work.emit("counter.closed", row["zone"], counter=code)
+    elif action == "pause":
+        storage.update_counter(conn, code, status="paused", status_since=work.now)
+        work.emit("counter.paused", row["zone"], counter=code)
+    elif action == "resume":
+        storage.update_counter(conn, code, status="open", status_since=work.now)
+        work.emit("counter.resumed", row["zone"], counter=code)
+    return _answer(work, code, officer, moved)
 
 
-def call_next(ctx: Context, code: str, officer) -> dict | None:
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        _must_be_open(row, officer)
-        _finish_current(work, row)
-        queues = json.loads(row["queues"])
-        candidates = [
-            Candidate(r["id"], r["queue"], bool(r["is_priority"]), r["queued_at"])
-            for r in storage.waiting_candidates(conn, work.service_day, queues)
-        ]
-        choice = choose_next(candidates, queues, ctx.site.ratio, row["interleave_pos"],
-                             bool(row["strict_queue_order"]))
-        if choice is None:
-            return None
+def _call_next(work: Work, code: str, officer, action: str) -> dict:
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    _finish_current(work, row, _allowed(conn, row, officer, "call-next"))
+    queues = json.loads(row["queues"])
+    candidates = [
+        Candidate(r["id"], r["queue"], bool(r["is_priority"]), r["queued_at"])
+        for r in storage.waiting_candidates(conn, work.service_day, queues)
+    ]
+    choice = choose_next(candidates, queues, ctx.site.ratio, row["interleave_pos"],
+                         bool(row["strict_queue_order"]))
+    ticket = None
+    if choice is not None:
         storage.update_counter(conn, code, interleave_pos=choice.position)
-        return _call(work, row, officer, choice.ticket_id)
+        ticket = _call(work, row, officer, choice.ticket_id)
+    return _answer(work, code, officer, ticket)
 
 
-def call_ticket(ctx: Context, code: str, officer, ticket_code: str) -> dict:
+def _call_ticket(work: Work, code: str, officer, action: str, ticket: str) -> dict:
     """Call one waiting (or held) ticket out of turn."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        _must_be_open(row, officer)
-        wanted = split_code(ticket_code)
-        target = storage.ticket_by_code(conn, work.service_day, ticket_code.strip().upper()) if wanted else None
-        if target is None:
-            raise NotFound(f"Tiket {ticket_code!r} tidak ada hari ini.", code="unknown_ticket")
-        if target["status"] not in (WAITING, HELD):
-            next_status(target["status"], "call")
-        if target["agency"] != row["agency"] and target["queue"] not in json.loads(row["queues"]):
-            raise Conflict(f"Tiket {target['code']} bukan untuk instansi loket ini.", code="ticket_not_for_counter")
-        if target["id"] != row["ticket_id"]:
-            _finish_current(work, row)
-        return _call(work, row, officer, target["id"])
+    conn = work.conn
+    row = _counter(work.ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, "call")
+    wanted = split_code(ticket)
+    target = storage.ticket_by_code(conn, work.service_day, ticket.strip().upper()) if wanted else None
+    if target is None:
+        raise NotFound(f"Tiket {ticket!r} tidak ada hari ini.", code="unknown_ticket")
+    if target["status"] not in (WAITING, HELD):
+        next_status(target["status"], "call")
+    if target["agency"] != row["agency"] and target["queue"] not in json.loads(row["queues"]):
+        raise Conflict(f"Tiket {target['code']} bukan untuk instansi loket ini.", code="ticket_not_for_counter")
+    if target["id"] != row["ticket_id"]:
+        _finish_current(work, row, current)
+    return _answer(work, code, officer, _call(work, row, officer, target["id"]))
 
 
-def _current(conn, row):
-    if row["ticket_id"] is None:
-        raise Conflict(f"Loket {row['name']} tidak sedang melayani tiket.", code="no_current_ticket")
-    return storage.ticket_by_id(conn, row["ticket_id"])
-
-
-def act_on_current(ctx: Context, code: str, officer, action: str) -> dict:
-    """recall, start, done, no_show, hold: the counter's current ticket moves on."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        _must_be_open(row, officer) if action in ("recall", "start") else _must_be_theirs(row, officer)
-        current = _current(conn, row)
-        status = next_status(current["status"], action)
-        changes = {"status": status}
-        if action == "recall":
-            changes["recall_count"] = current["recall_count"] + 1
-        elif status == SERVING:
-            changes["started_at"] = work.now
-        elif action in ("done", "no_show"):
-            changes["finished_at"] = work.now
-        storage.update_ticket(conn, current["id"], **changes)
-        if action != "recall" and action != "start":
-            storage.update_counter(conn, code, ticket_id=None)
-        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
-        event = {"recall": "ticket.recalled", "start": "ticket.started", "done": "ticket.done",
-                 "no_show": "ticket.no_show", "hold": "ticket.held"}[action]
-        work.emit(event, row["zone"], counter=code, ticket=ticket)
-        return ticket
-
-
-def transfer(ctx: Context, code: str, officer, service_code: str) -> dict:
-    """The current ticket joins another service's queue and keeps its code and its place in time."""
-    with Work(ctx) as work:
-        conn = work.conn
-        row = _counter(ctx, conn, code, officer)
-        _must_be_theirs(row, officer)
-        current = _current(conn, row)
-        service = ctx.site.services.get(service_code)
-        if service is None:
-            raise NotFound(f"Layanan {service_code!r} tidak dikenal.", code="unknown_service")
-        if service_code == current["service"]:
-            raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
-        next_status(current["status"], "transfer")
-        agency = ctx.site.agency_of_service[service_code]
-        storage.update_ticket(
-            conn, current["id"], status=WAITING, service=service_code, queue=service.queue, agency=agency.code,
-            zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
-            queued_at=current["issued_at"], transfer_count=current["transfer_count"] + 1,
-        )
+def _act_on_current(work: Work, code: str, officer, action: str) -> dict:
+    """recall, start, done, no-show, hold: the counter's current ticket moves on."""
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, action)
+    transition = action.replace("-", "_")
+    status = next_status(current["status"], transition)
+    changes = {"status": status}
+    if action == "recall":
+        changes["recall_count"] = current["recall_count"] + 1
+    elif status == SERVING:
+        changes["started_at"] = work.now
+    elif action in ("done", "no-show"):
+        changes["finished_at"] = work.now
+    storage.update_ticket(conn, current["id"], **changes)
+    if action != "recall" and action != "start":
         storage.update_counter(conn, code, ticket_id=None)
-        ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
-        work.emit("ticket.transferred", row["zone"], counter=code, ticket=ticket, to_zone=agency.zone,
-                  from_service=current["service"], from_queue=current["queue"])
-        return ticket
+    ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
+    work.emit(EVENT_OF_ACTION[transition], row["zone"], counter=code, ticket=ticket)
+    return _answer(work, code, officer, ticket)
+
+
+def _transfer(work: Work, code: str, officer, action: str, service: str) -> dict:
+    """The current ticket joins another service's queue and keeps its code and its place in time."""
+    ctx, conn = work.ctx, work.conn
+    row = _counter(ctx, conn, code, officer)
+    current = _allowed(conn, row, officer, "transfer")
+    joined = ctx.site.services.get(service)
+    if joined is None:
+        raise NotFound(f"Layanan {service!r} tidak dikenal.", code="unknown_service")
+    if service == current["service"]:
+        raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
+    next_status(current["status"], "transfer")
+    agency = ctx.site.agency_of_service[service]
+    storage.update_ticket(
+        conn, current["id"], status=WAITING, service=service, queue=joined.queue, agency=agency.code,
+        zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
+        queued_at=current["issued_at"], transfer_count=current["transfer_count"] + 1,
+    )
+    storage.update_counter(conn, code, ticket_id=None)
+    ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
+    work.emit("ticket.transferred", row["zone"], counter=code, ticket=ticket, to_zone=agency.zone,
+              from_service=current["service"], from_queue=current["queue"])
+    return _answer(work, code, officer, ticket)
+
+
+HANDLERS = {
+    "open": _set_status, "close": _set_status, "pause": _set_status, "resume": _set_status,
+    "call-next": _call_next, "call": _call_ticket, "transfer": _transfer,
+    "recall": _act_on_current, "start": _act_on_current, "done": _act_on_current, "no-show": _act_on_current,
+    "hold": _act_on_current,
+}
+
+
+def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, **args) -> dict:
+    """One officer action at a counter; its answer is the ticket it moved and the counter after it.
+
+    With an idempotency key, the caller's retry of the same request (its answer was lost) gets the
+    first answer again and nothing happens twice; the answer is kept in the action's own transaction."""
+    with Work(ctx) as work:
+        request = json.dumps({"counter": code, "action": action, **args}, sort_keys=True)
+        if idempotency_key is not None:
+            kept = storage.kept_answer(work.conn, officer.id, idempotency_key)
+            if kept is not None:
+                if kept["request"] != request:
+                    raise Invalid("Idempotency-Key ini sudah dipakai untuk permintaan lain; buat kunci baru.",
+                                  code="idempotency_key_reused")
+                return json.loads(kept["answer"])
+        answer = HANDLERS[action](work, code, officer, action, **args)
+        if idempotency_key is not None:
+            storage.keep_answer(work.conn, officer.id, idempotency_key, work.service_day, request,
+                                json.dumps(answer, ensure_ascii=False), work.now)
+        return answer

@@ -4,17 +4,27 @@ import json
 
 from .. import storage
 from ..context import Context, ticket_view
+from ..domain.errors import NotFound
 
 
-def snapshot(ctx: Context, conn, zone: str | None) -> dict:
+def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -> dict:
+    """What a board of `zone` (None: the whole site) starts from; with `counter`, only that
+    counter and its queues, as its officer's app needs."""
     site = ctx.site
     moment = ctx.now()
     day = site.service_day(moment)
     with storage.read(conn):
         last_id = storage.last_event_id(conn)
         waiting = storage.waiting_counts(conn, day)
+        if counter is None:
+            rows = storage.counter_rows(conn, zone)
+        else:
+            row = storage.counter_row(conn, counter)
+            if row is None or zone not in (None, row["zone"]):
+                raise NotFound(f"Loket {counter!r} tidak dikenal.", code="unknown_counter")
+            rows = [row]
         counters = []
-        for row in storage.counter_rows(conn, zone):
+        for row in rows:
             ticket = ticket_view(site, storage.ticket_by_id(conn, row["ticket_id"])) if row["ticket_id"] else None
             counters.append({
                 "code": row["code"], "name": row["name"], "spoken_name": row["spoken_name"] or row["name"],
@@ -22,19 +32,27 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
                 "queues": json.loads(row["queues"]), "ticket": ticket,
             })
         calls = [{"id": r["id"], **json.loads(r["data"])}
-                 for r in storage.recent_calls(conn, site.day_start_text(moment), zone)]
+                 for r in storage.recent_calls(conn, site.day_start_text(moment), zone, counter)]
+    if counter is None:
+        shown = [q for q in site.config.queues if zone is None or site.queue_zone.get(q.code) == zone]
+    else:
+        shown = [site.queues[code] for code in counters[0]["queues"] if code in site.queues]
     queues = [
         {"code": q.code, "prefix": q.prefix, "name": q.name, "agency": site.queue_agency.get(q.code),
          "zone": site.queue_zone.get(q.code), "waiting": waiting.get(q.code, 0)}
-        for q in site.config.queues
-        if zone is None or site.queue_zone.get(q.code) == zone
+        for q in shown
     ]
     return {
+        "generation": ctx.events.generation,
         "last_event_id": last_id,
+        "site_version": site.version,
         "service_day": day,
         "now": site.local_text(moment),
         "clock_rate": ctx.clock_rate,
         "zone": zone,
+        # The hall whose voice calls this zone, and every zone it calls for (a board follows them all).
+        "hall": {"name": site.hall[zone], "zones": site.hall_zones[zone]} if zone in site.hall else None,
+        "counter": counter,
         "site": {"name": site.info.name, "short_name": site.info.short_name, "running_text": site.info.running_text,
                  "timezone": site.info.timezone},
         "counters": counters,
@@ -50,9 +68,8 @@ def snapshot(ctx: Context, conn, zone: str | None) -> dict:
     }
 
 
-def queue_counts(ctx: Context, conn, zone: str | None) -> dict[str, int]:
+def queue_counts(ctx: Context, conn, zones) -> dict[str, int]:
+    """Waiting per queue of some zones (None: every zone)."""
     day = ctx.site.service_day(ctx.now())
     waiting = storage.waiting_counts(conn, day)
-    return {
-        q: waiting.get(q, 0) for q in ctx.site.queues if zone is None or ctx.site.queue_zone.get(q) == zone
-    }
+    return {q: waiting.get(q, 0) for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones}

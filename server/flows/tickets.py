@@ -68,12 +68,13 @@ def wait_minutes(ctx: Context, conn, service_day: str, queue: str, service_code:
 
 def queue_minutes_each(ctx: Context, conn, service_day: str, queue: str) -> float:
     """Recent mean service minutes of a queue, or the default of the first service feeding it."""
-    default = next(s.default_minutes for s in ctx.site.services.values() if s.queue == queue)
+    # A queue whose services were all removed still has tickets to call: the usual default then.
+    default = next((s.default_minutes for s in ctx.site.services.values() if s.queue == queue), 10.0)
     return estimates.service_minutes(storage.recent_service_minutes(conn, service_day, queue), default)
 
 
 def status_url(ctx: Context, base_url: str, public_id: str) -> str:
-    base = (ctx.settings.public_base_url or ctx.site.info.public_base_url or base_url).rstrip("/")
+    base = (ctx.settings.public_url or ctx.site.info.public_url or base_url).rstrip("/")
     return f"{base}/t/{public_id}"
 
 
@@ -222,6 +223,7 @@ def close_past_days(ctx: Context) -> int:
             work.emit(EVENT_OF_ACTION[action], row["zone"], counter=row["counter"], ticket=ticket, reason="day_ended")
         if stale:
             storage.release_tickets_from_counters(conn, [row["id"] for row in stale])
+        storage.forget_answers_before(conn, work.service_day)  # retries end with the day
         return len(stale)
 
 
@@ -262,6 +264,7 @@ def catalog(ctx: Context, conn) -> dict:
                          "zone": agency.zone, "services": services})
     info = site.info
     return {
+        "site_version": site.version,
         "site": {
             "name": info.name,
             "short_name": info.short_name,
@@ -279,14 +282,23 @@ def catalog(ctx: Context, conn) -> dict:
     }
 
 
+PUBLIC_FIELDS = ("code", "status", "service", "service_name", "agency", "agency_name", "zone", "priority",
+                 "priority_name", "service_day", "issued_at", "called_at", "finished_at", "counter", "counter_name",
+                 "ahead", "est_wait_min", "recall_count")
+
+
+def public_ticket(conn, public_id: str):
+    """The ticket behind a QR code, or a clear 404."""
+    row = storage.ticket_by_public_id(conn, public_id)
+    if row is None:
+        raise NotFound("Tiket tidak ditemukan. Periksa kembali kode QR Anda.", code="unknown_ticket")
+    return row
+
+
 def public_status(ctx: Context, conn, public_id: str, base_url: str) -> dict:
+    """What the citizen's status page shows: no personal data; the site's name and the server's time."""
     with storage.read(conn):
-        row = storage.ticket_by_public_id(conn, public_id)
-        if row is None:
-            raise NotFound("Tiket tidak ditemukan. Periksa kembali kode QR Anda.", code="unknown_ticket")
-        ticket = with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
-    keep = ("code", "status", "service", "service_name", "agency", "agency_name", "zone", "priority",
-            "priority_name", "service_day", "issued_at", "called_at", "finished_at", "counter", "counter_name",
-            "ahead", "est_wait_min", "recall_count")
-    return {key: ticket[key] for key in keep}
+        ticket = with_wait(ctx, conn, ticket_view(ctx.site, public_ticket(conn, public_id)), base_url)
+    return {**{key: ticket[key] for key in PUBLIC_FIELDS}, "site_name": ctx.site.info.name,
+            "now": ctx.site.local_text(ctx.now())}
 

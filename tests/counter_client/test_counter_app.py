@@ -273,3 +273,107 @@ def test_logout_returns_to_the_login_form_and_ends_the_token(qtbot, floor, make_
     qtbot.waitUntil(lambda: app.window.current == "login", timeout=5000)
     with floor.client(token) as old:
         qtbot.waitUntil(lambda: old.get("/api/counters/L01").status_code == 401, timeout=5000)
+
+
+def counter_reads(app) -> list:
+    """From now on, the times of the worker's reads of the counter (GET /api/counters/C)."""
+    reads, original = [], app.worker.api.counter
+
+    def counting(code):
+        reads.append(time.monotonic())
+        return original(code)
+
+    app.worker.api.counter = counting
+    return reads
+
+
+def enabled_buttons(app) -> set:
+    return {action for action, widget in app.window.pages["working"].buttons.items() if widget.isEnabled()}
+
+
+def test_the_buttons_and_keys_follow_the_servers_allowed_actions(qtbot, floor, make_counter):
+    floor.issue("DK-KTP")
+    app = make_counter()
+    work_at(qtbot, app)
+    assert enabled_buttons(app) == {"open"}  # a closed counter
+    press(qtbot, app, Qt.Key.Key_F1)  # call-next: not allowed, so the key does nothing
+    assert app.presenter.pending is None
+    with floor.login("budi") as budi:
+        assert budi.get("/api/counters/L01").json()["ticket"] is None
+        press(qtbot, app, Qt.Key.Key_F9)
+        qtbot.waitUntil(ready(app, "call-next"), timeout=5000)
+        assert enabled_buttons(app) == {"call-next", "call", "pause-toggle", "close"}
+        press(qtbot, app, Qt.Key.Key_F1)
+        qtbot.waitUntil(lambda: current_code(app) == "A-001" and ready(app, "recall")(), timeout=5000)
+        assert {"recall", "start", "no-show", "transfer"} <= enabled_buttons(app)
+        assert "open" not in enabled_buttons(app)
+        assert app.presenter.screen.enabled == set(budi.get("/api/counters/L01").json()["allowed_actions"])
+
+
+def queue_counts_seen(app) -> list:
+    """From now on, the queue counts the app's stream delivers."""
+    seen, original = [], app.presenter.event
+
+    def event(type_, data):
+        if type_ == "queue.counts":
+            seen.append(data["queues"])
+        original(type_, data)
+
+    app.presenter.event = event
+    return seen
+
+
+def test_an_actions_answer_is_the_new_state_and_no_read_follows(qtbot, floor, make_counter):
+    for _ in range(3):
+        floor.issue("DK-KTP")
+    app = make_counter()
+    counts = queue_counts_seen(app)
+    work_at(qtbot, app)
+    # The stream's first counts, older than any answer to come, would rightly ask for a read.
+    qtbot.waitUntil(lambda: bool(counts), timeout=5000)
+    reads = counter_reads(app)
+    queues = app.window.pages["working"].queues
+    for key, done in [
+        (Qt.Key.Key_F9, ready(app, "call-next")),
+        (Qt.Key.Key_F1, lambda: current_code(app) == "A-001" and ready(app, "recall")()),
+        (Qt.Key.Key_F2, lambda: app.presenter.screen.ticket_lines.get("recalls") == 1),
+        (Qt.Key.Key_F3, lambda: ready(app, "done")() and not ready(app, "start")()),
+        (Qt.Key.Key_F4, lambda: current_code(app) is None and app.presenter.screen.today.get("served") == 1),
+        (Qt.Key.Key_F1, lambda: current_code(app) == "A-002" and "(A): 1 menunggu" in queues.text()),
+    ]:
+        qtbot.waitUntil(lambda: not app.presenter.busy, timeout=5000)
+        press(qtbot, app, key)
+        qtbot.waitUntil(done, timeout=5000)
+    qtbot.wait(700)  # the queue counts that the actions moved reach the app meanwhile
+    assert reads == []
+
+
+def test_the_estimates_shown_are_the_servers(qtbot, floor, make_counter):
+    app = make_counter()
+    work_at(qtbot, app)
+    queues = app.window.pages["working"].queues
+    with floor.login("budi") as budi:
+        assert budi.post("/api/counters/L01/open").status_code == 200
+        for _ in range(3):
+            floor.issue("DK-KTP")
+        with floor.login("sari") as sari:
+            sari.post("/api/counters/L02/open")  # a second counter on queue A: the server halves the wait
+
+        def shown_is_servers():
+            queue = budi.get("/api/counters/L01").json()["queues"][0]
+            return f"(A): {queue['waiting']} menunggu · ±{queue['est_wait_min']} menit" in queues.text()
+
+        qtbot.waitUntil(lambda: "(A): 3 menunggu" in queues.text(), timeout=5000)
+        qtbot.waitUntil(shown_is_servers, timeout=5000)
+
+
+def test_moved_counts_are_read_again_at_most_twice_a_second(qtbot, floor, make_counter):
+    app = make_counter()
+    work_at(qtbot, app)
+    qtbot.wait(600)
+    reads = counter_reads(app)
+    for _ in range(5):
+        app.bridge.refresh_counts("L01")
+    qtbot.waitUntil(lambda: len(reads) == 2, timeout=3000)
+    qtbot.wait(600)
+    assert len(reads) == 2 and reads[1] - reads[0] >= 0.45

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from counter_client.presenter import CONNECTION_LOST, MAYBE_APPLIED, CounterPresenter, allowed_actions, normalise_code
+from counter_client.presenter import CONNECTION_LOST, MAYBE_APPLIED, CounterPresenter, normalise_code
 
 NOW = datetime(2026, 11, 23, 2, 10, tzinfo=UTC)  # 09.10 WIB
 
@@ -25,10 +25,18 @@ class FakeWorker:
         return lambda *args: self.asked.append((name, *args))
 
 
-def counter(status="open", ticket=None, waiting=3):
+# What the server allows in a state (the app takes the list as given; these are only samples).
+ALLOWED = {"closed": ["open"], "open": ["close", "pause", "call-next", "call"], "paused": ["close", "resume"]}
+WITH_TICKET = ["close", "pause", "call-next", "call", "recall", "start", "done", "no-show", "transfer", "hold"]
+
+
+def counter(status="open", ticket=None, waiting=3, est=9, allowed=None, last_event_id=10, officer="budi"):
     return {"code": "L01", "name": "Loket 1", "status": status, "ticket": ticket,
+            "officer": {"id": 1, "username": officer} if status != "closed" else None,
             "queues": [{"code": "DUKCAPIL-KTP", "prefix": "A", "name": "KTP", "waiting": waiting,
-                        "minutes_each": 6.0, "open_counters": 2}],
+                        "minutes_each": 6.0, "open_counters": 2, "est_wait_min": est}],
+            "allowed_actions": allowed if allowed is not None else (WITH_TICKET if ticket else ALLOWED[status]),
+            "last_event_id": last_event_id,
             "officer_today": {"served": 4, "no_show": 1, "mean_service_min": 6.0}}
 
 
@@ -77,16 +85,21 @@ def test_wrong_pin_is_said_in_plain_indonesian():
     assert presenter.screen.error == "Nama pengguna atau PIN salah."
 
 
-@pytest.mark.parametrize("status, ticket_status, expected", [
-    ("closed", None, {"open"}),
-    ("paused", None, {"resume", "close"}),
-    ("open", None, {"call-next", "call", "pause", "close"}),
-    ("open", "called", {"call-next", "call", "pause", "close", "recall", "start", "done", "no-show", "transfer"}),
-    ("open", "serving", {"call-next", "call", "pause", "close", "done", "transfer"}),
-])
-def test_actions_follow_the_counter_state(status, ticket_status, expected):
-    ticket = {"status": ticket_status} if ticket_status else None
-    assert allowed_actions(counter(status, ticket)) == expected
+@pytest.mark.parametrize("allowed", [[], ["open"], ["resume", "close"], ["done"], WITH_TICKET])
+def test_the_buttons_are_the_servers_allowed_actions(working, allowed):
+    presenter, view, worker = working
+    presenter.counter_loaded(counter(ticket=TICKET, allowed=allowed))
+    assert presenter.screen.enabled == frozenset(allowed)
+
+
+def test_an_action_the_server_does_not_allow_is_not_sent(working):
+    presenter, view, worker = working
+    presenter.counter_loaded(counter(ticket=TICKET, allowed=["done"]))  # e.g. a paused counter
+    for action in ("call-next", "recall", "start", "no-show", "transfer", "call", "pause-toggle", "open"):
+        presenter.act(action)
+    assert worker.asked == [] and presenter.screen.panel is None
+    presenter.act("done")
+    assert worker.asked == [("act", "L01", "done")]
 
 
 def test_an_action_in_flight_disables_everything_until_answered(working):
@@ -95,8 +108,10 @@ def test_an_action_in_flight_disables_everything_until_answered(working):
     presenter.act("call-next")
     assert worker.asked == [("act", "L01", "call-next")]
     assert presenter.screen.enabled == frozenset()
-    presenter.action_done("call-next", {"ticket": TICKET})
-    assert "recall" in presenter.screen.enabled
+    presenter.action_done("call-next", {"ticket": TICKET, "counter": counter(ticket=TICKET, waiting=2, est=6)})
+    assert presenter.screen.enabled == frozenset(WITH_TICKET)
+    assert worker.asked == [("act", "L01", "call-next")]  # the answer is the new state: no read follows
+    assert presenter.screen.queue_lines == (("KTP", "A", 2, 6),)
     lines = presenter.screen.ticket_lines
     assert (lines["code"], lines["priority"], lines["waited"], lines["called_ago"], lines["recalls"]) == \
         ("A-002", "Lanjut usia", 4, 6, 1)
@@ -105,7 +120,7 @@ def test_an_action_in_flight_disables_everything_until_answered(working):
 def test_nothing_waiting_is_told(working):
     presenter, view, worker = working
     presenter.act("call-next")
-    presenter.action_done("call-next", {"ticket": None})
+    presenter.action_done("call-next", {"ticket": None, "counter": counter(waiting=0, est=0)})
     assert presenter.screen.info == "Tidak ada antrian menunggu."
 
 
@@ -140,16 +155,50 @@ def test_connection_banner_and_live_counts(working):
     assert presenter.screen.banner == CONNECTION_LOST
     presenter.stream_status("connected", None)
     assert presenter.screen.banner is None
+    assert presenter.screen.queue_lines == (("KTP", "A", 3, 9),)  # the server's count and estimate
+    presenter.event("queue.counts", {"queues": {"DUKCAPIL-KTP": 3, "DUKCAPIL-SIPIL": 5}})
+    assert worker.asked == []  # our queue's count did not move
     presenter.event("queue.counts", {"queues": {"DUKCAPIL-KTP": 7}})
-    assert presenter.screen.queue_lines[0][2] == 7
-    assert presenter.screen.queue_lines[0][3] == 21  # 7 × the queue's 6 min ÷ its 2 open counters
+    assert worker.asked == [("refresh_counts", "L01")]  # the server computes the estimate, not the app
+    presenter.counter_loaded(counter(waiting=7, est=21))
+    assert presenter.screen.queue_lines == (("KTP", "A", 7, 21),)
 
 
-def test_our_counters_event_rereads_it_and_others_do_not(working):
+def test_our_counters_newer_event_rereads_it_and_others_do_not(working):
     presenter, view, worker = working
-    presenter.event("ticket.called", {"counter": "L02"})
-    presenter.event("ticket.called", {"counter": "L01"})
+    presenter.event("ticket.called", {"id": 11, "counter": "L02"})
+    presenter.event("ticket.called", {"id": 9, "counter": "L01"})  # the state we hold already has it
+    assert worker.asked == []
+    presenter.event("ticket.called", {"id": 11, "counter": "L01"})
     assert worker.asked == [("refresh", "L01")]
+
+
+def test_the_event_of_our_own_action_is_not_read_again(working):
+    presenter, view, worker = working
+    presenter.act("call-next")
+    presenter.event("ticket.done", {"id": 11, "counter": "L01"})  # before the answer
+    presenter.event("queue.counts", {"queues": {"DUKCAPIL-KTP": 2}})
+    presenter.action_done("call-next", {"ticket": TICKET, "counter": counter(ticket=TICKET, waiting=2,
+                                                                             last_event_id=12)})
+    presenter.event("ticket.called", {"id": 12, "counter": "L01"})  # after it
+    assert worker.asked == [("act", "L01", "call-next")]
+
+
+def test_a_change_by_someone_else_during_our_action_is_read_after_the_answer(working):
+    presenter, view, worker = working
+    presenter.counter_loaded(counter(ticket=TICKET))
+    presenter.act("recall")
+    presenter.event("ticket.started", {"id": 14, "counter": "L01"})  # a supervisor, just after our recall
+    assert worker.asked == [("act", "L01", "recall")]
+    presenter.action_done("recall", {"ticket": TICKET, "counter": counter(ticket=TICKET, last_event_id=13)})
+    assert worker.asked[-1] == ("refresh", "L01")
+
+
+def test_a_counter_another_officer_holds_is_told_and_offers_nothing(working):
+    presenter, view, worker = working
+    presenter.counter_loaded(counter(allowed=[], officer="sari"))
+    assert presenter.screen.error == "Loket sedang dipakai petugas lain."
+    assert presenter.screen.enabled == frozenset()
 
 
 def test_expired_session_goes_back_to_login(working):
@@ -167,7 +216,8 @@ def test_transfer_and_call_specific(working):
     assert ("DK-KTP", "KTP-el (DUKCAPIL)") in presenter.screen.services
     assert ("BN-CEK", "Pengecekan sertipikat (ATR/BPN)") in presenter.screen.services  # other zones too
     presenter.transfer_to("DK-KK")
-    presenter.action_done("transfer", {"ticket": {**TICKET, "service": "DK-KK", "service_name": "KK"}})
+    presenter.action_done("transfer", {"ticket": {**TICKET, "service": "DK-KK", "service_name": "KK"},
+                                       "counter": counter()})
     assert presenter.screen.info == "A-002 dialihkan ke KK."
     presenter.act("call")
     presenter.call_code("a7")

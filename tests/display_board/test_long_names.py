@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel
 
-from server.launcher import (
+from devtools.launcher import (
     DEMO_SITE,
     ServerProcess,
     add_officer,

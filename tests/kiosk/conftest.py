@@ -35,7 +35,7 @@ from PySide6.QtCore import QObject, Qt, Signal  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.profiles import NetworkConnection, load_profile  # noqa: E402
-from kiosk.virtual_printer import VirtualPrinter  # noqa: E402
+from devtools.virtual_printer import VirtualPrinter  # noqa: E402
 
 SCREENSHOTS = qt_apps.SCREENSHOTS
 PORTRAIT = (1080, 1920)  # a typical standing kiosk

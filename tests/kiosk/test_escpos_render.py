@@ -10,7 +10,7 @@ import platformdirs
 import pytest
 import zxingcpp
 
-from kiosk.escpos_preview import preview, split_commands
+from devtools.escpos_preview import preview, split_commands
 from kiosk.escpos_render import render
 from kiosk.profiles import load_profile
 from kiosk.ticket import build_ticket
@@ -167,7 +167,6 @@ def test_58mm_header_wraps_and_the_time_goes_under_the_date():
     ("kiosk.ticket", {"escpos", "PySide6", "socket"}),  # the layout is plain Python
     ("kiosk.escpos_render", {"PySide6"}),
     ("kiosk.printers", {"PySide6"}),
-    ("kiosk.virtual_printer", {"PySide6"}),
 ])
 def test_the_printing_stack_stays_out_of_qt(module, forbidden):
     """A fresh interpreter, so modules imported by other tests don't hide an import."""

@@ -13,9 +13,9 @@ import zxingcpp
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QScroller
 
-from kiosk.escpos_preview import preview
+from devtools.escpos_preview import preview
+from devtools.virtual_printer import VirtualPrinter
 from mpp_client.indonesian import clock_time, long_date
-from kiosk.virtual_printer import VirtualPrinter
 
 from .conftest import (LANDSCAPE, LEFT, PORTRAIT, SCREENSHOTS, ServerDiesMidPrint, kiosk_health, on_screen,
                        profile_at, public_status, qr_stored, save_screenshot, start_the_app, take_ticket,

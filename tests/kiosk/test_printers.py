@@ -16,7 +16,7 @@ import pytest
 from kiosk import _escpos
 from kiosk.printers import PrinterError, PrinterStatus, open_printer
 from kiosk.profiles import load_profile
-from kiosk.virtual_printer import VirtualPrinter
+from devtools.virtual_printer import VirtualPrinter
 
 from .samples import free_port, on_network
 

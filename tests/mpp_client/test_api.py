@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized, new_request_id
-from server.launcher import free_port
+from devtools.launcher import free_port
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_logout_ends_the_officers_token(floor):
 
 def test_an_officer_works_a_counter(floor, kiosk, budi):
     first, second = (kiosk.confirm_printed(kiosk.issue_ticket("DK-KTP")["id"]) for _ in range(2))
-    assert budi.counter_action("L01", "open")["status"] == "open"
+    assert budi.counter_action("L01", "open")["counter"]["status"] == "open"
     called = budi.call_ticket("L01", second["code"])["ticket"]
     assert called["code"] == second["code"] and called["counter"] == "L01"
     assert budi.counter_action("L01", "start")["ticket"]["status"] == "serving"

@@ -143,3 +143,15 @@ def test_a_worker_with_threads_of_its_own_stays_in_the_ui_thread(qtbot, make_bri
     qtbot.waitUntil(lambda: bool(presenter.heard), timeout=2000)
     assert presenter.heard == [("answered", "from a thread", {}, "ui")]
     assert bridge.stop() and owner.stopped and bridge.thread is None
+
+
+def test_a_report_finds_the_presenters_method_when_it_arrives(qtbot, make_bridge):
+    # A test (or a tool) may wrap a presenter method after the bridge is attached.
+    worker, presenter = Worker(), Presenter()
+    bridge = make_bridge(worker, "test-worker").attach(presenter, {"failed": "answered"})
+    seen = []
+    presenter.answered = lambda *args: seen.append(args)
+    bridge.start()
+    bridge.fail()
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    assert seen == [("no",)]

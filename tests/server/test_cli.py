@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 
-from server.launcher import DEMO_SITE, ServerProcess
+from devtools.launcher import DEMO_SITE, ServerProcess
 
 
 def mpp(*args, check=True):

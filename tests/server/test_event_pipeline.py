@@ -24,28 +24,45 @@ def test_frames_are_encoded_byte_for_byte(frame, encoded):
 
 
 def test_an_event_frame_carries_its_row_id_first():
-    event = Event.make(42, "ticket.called", "1", "L01", '{"ts":"t","type":"ticket.called"}')
-    assert event.frame == b'id: 42\nevent: ticket.called\ndata: {"id":42,"ts":"t","type":"ticket.called"}\n\n'
+    event = Event.make(42, {"type": "ticket.called", "zone": "1", "counter": "L01"}, '{"ts":"t","type":"ticket.called"}',
+                       "0a1b")
+    assert event.frame == (b'id: 42\nevent: ticket.called\n'
+                           b'data: {"id":42,"generation":"0a1b","ts":"t","type":"ticket.called"}\n\n')
 
 
-def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1):
-    return Event.make(event_id, type_, zone, counter, '{"x":1}', to_zone)
+def event(type_="ticket.called", zone="1", counter="L01", to_zone=None, event_id=1, queue="A", public_id="p1"):
+    body = {"type": type_, "zone": zone, "counter": counter, "to_zone": to_zone,
+            "ticket": {"queue": queue, "public_id": public_id}}
+    return Event.make(event_id, body, '{"x":1}', "g")
 
 
 @pytest.mark.parametrize("key, shown, hidden", [
-    (Filter(zone="1"), [event(zone="1"), event(zone="2", to_zone="1", type_="ticket.transferred")],
+    (Filter(zones=frozenset({"1"})), [event(zone="1"), event(zone="2", to_zone="1", type_="ticket.transferred")],
      [event(zone="2")]),
+    # A board of a hall two zones share follows both.
+    (Filter.parse(zone="1,2"), [event(zone="1"), event(zone="2")], [event(zone="3")]),
     (Filter(counter="L01"), [event(counter="L01")], [event(counter="L02"), event(type_="ticket.issued", counter=None)]),
     (Filter(summary=True), [event("ticket.called"), event("counter.opened")],
      [event("ticket.issued"), event("ticket.waiting"), event("ticket.cancelled")]),
     (Filter(types=frozenset({"site.changed"})), [event("site.changed", zone=None, counter=None)],
      [event("ticket.called"), event("ticket.issued")]),
     # The whole site's events reach every stream, whatever its zone or counter.
-    (Filter(zone="2", counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
+    (Filter(zones=frozenset({"2"}), counter="L09", summary=True), [event("site.changed", zone=None, counter=None)], []),
+    # A citizen's page: every event of its own ticket, the calls and transfers of its queue.
+    (Filter.citizen("mine", "A"), [event("ticket.waiting", public_id="mine"), event("ticket.called", public_id="x"),
+                                   event("ticket.transferred", queue="A", public_id="y")],
+     [event("ticket.issued", public_id="x"), event("ticket.called", queue="B", public_id="z"),
+      event("counter.opened", queue=None, public_id=None)]),
 ])
 def test_filters_show_what_they_name(key, shown, hidden):
     assert [key.matches(e) for e in shown] == [True] * len(shown)
     assert [key.matches(e) for e in hidden] == [False] * len(hidden)
+
+
+def test_a_citizen_frame_says_what_changed_and_nothing_about_other_tickets():
+    other = event("ticket.called", public_id="someone-else", event_id=9)
+    assert other.public_frame("mine") == b'id: 9\ndata: {"type": "ticket.called", "mine": false}\n\n'
+    assert b'"mine": true' in event("ticket.done", public_id="mine").public_frame("mine")
 
 
 def test_an_unknown_event_type_in_a_filter_is_refused():
@@ -120,9 +137,9 @@ def test_an_idle_stream_sends_retry_then_keep_alives_with_the_server_time(pipeli
 
 def test_a_summary_stream_gets_queue_counts_once_per_change(pipeline):
     record(pipeline, "ticket.issued")
-    frames = b"".join(pipeline.stream(Filter(zone="1", summary=True), pipeline.last_id, timeout=0.3))
+    frames = b"".join(pipeline.stream(Filter(zones=frozenset({"1"}), summary=True), pipeline.last_id, timeout=0.3))
     assert frames.count(b"event: queue.counts") == 1 and b'"queues": {"A": 1}' in frames
-    assert pipeline.counted == ["1"]
+    assert b'"zone": "1"' in frames and pipeline.counted == [frozenset({"1"})]
 
 
 def test_closing_ends_every_stream_with_a_last_word(pipeline):

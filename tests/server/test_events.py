@@ -134,12 +134,12 @@ def test_counter_filter_gets_only_that_counters_events(floor):
         ("counter.opened", "L01"), ("ticket.called", "L01")]
 
 
-def test_snapshot_has_counters_queues_recent_calls_and_last_event_id(floor):
-    ticket = floor.issue()
-    with floor.login("budi") as budi:
+def test_snapshot_has_counters_queues_recent_calls_and_last_event_id(app_floor):
+    ticket = app_floor.issue()
+    with app_floor.login("budi") as budi:
         budi.post("/api/counters/L01/open")
         budi.post("/api/counters/L01/call-next")
-    with floor.display() as display:
+    with app_floor.display() as display:
         state = display.get("/api/state", params={"zone": "1"}).json()
     assert state["last_event_id"] == 4 and state["service_day"] == "2026-11-23"
     l01 = next(c for c in state["counters"] if c["code"] == "L01")

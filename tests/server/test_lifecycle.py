@@ -1,12 +1,12 @@
-"""The server process: graceful shutdown with open streams, nightly backup, health."""
+"""The server process: graceful shutdown with open streams, nightly backup, health (in process)."""
 
 import time
 from datetime import datetime
 
 import httpx
 
-from server.launcher import ServerProcess, prepare_database
-from tests.conftest import make_floor
+from devtools.launcher import ServerProcess, prepare_database
+from tests.conftest import make_app_floor, make_floor
 
 
 def test_sigterm_ends_open_streams_and_exits_cleanly(floor):
@@ -39,10 +39,11 @@ def test_nightly_backup_is_written_at_the_configured_time(tmp_path):
     assert [p.name for p in backups] == ["antrian-20261123-233000.db"]
 
 
-def test_health_reports_the_site_and_service_day(tmp_path):
-    floor = make_floor(tmp_path, now="2026-11-27T10:00:00+07:00")
+def test_health_reports_the_site_and_service_day(floor_template, tmp_path):
+    floor = make_app_floor(floor_template, tmp_path, now="2026-11-27T10:00:00+07:00")
     try:
-        health = httpx.get(f"{floor.url}/api/health", timeout=5).json()
+        with floor.client() as anonymous:
+            health = anonymous.get("/api/health").json()
     finally:
         floor.server.stop()
     assert health["status"] == "ok" and health["service_day"] == "2026-11-27"

@@ -8,7 +8,7 @@ import pytest
 
 from server.domain.errors import Invalid
 from server.domain.personal import clean_nik, clean_phone, mask
-from server.launcher import ServerProcess
+from devtools.launcher import ServerProcess
 
 NIK = "3201234567890001"
 
@@ -36,8 +36,8 @@ def test_nik_is_kept_apart_masked_for_the_officer_and_never_streamed_or_public(f
     assert counter["ticket"]["personal"]["nik"] == "3201********0001"
 
 
-def test_personal_data_is_refused_where_the_service_does_not_ask(floor):
-    with floor.kiosk() as kiosk:
+def test_personal_data_is_refused_where_the_service_does_not_ask(app_floor):
+    with app_floor.kiosk() as kiosk:
         answer = kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": uuid.uuid4().hex, "nik": NIK})
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "personal_data_not_needed"
 

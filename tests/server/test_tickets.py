@@ -1,10 +1,19 @@
-"""Issuing tickets at a kiosk: numbering, idempotency, availability, two-phase printing."""
+"""Issuing tickets at a kiosk: numbering, idempotency, availability, two-phase printing (server in process)."""
 
+import re
 import uuid
 
 import pytest
 
-from tests.conftest import make_floor
+from server.events import Filter
+from server.serve import housekeeping
+from tests.conftest import make_app_floor
+
+
+@pytest.fixture
+def floor(app_floor):
+    """Issuing's rules need no real process."""
+    return app_floor
 
 
 def issue(kiosk, service="DK-KTP", **extra):
@@ -73,24 +82,23 @@ def test_print_failure_cancels_the_ticket_and_its_number_is_not_reused(floor):
     assert queue["waiting"] == 0
 
 
-def test_ticket_nobody_confirmed_is_cancelled_and_a_late_confirmation_brings_it_back(tmp_path):
-    floor = make_floor(tmp_path, env={"MPP_PRINTING_TIMEOUT_S": "5"})
+def test_ticket_nobody_confirmed_is_cancelled_and_a_late_confirmation_brings_it_back(floor_template, tmp_path):
+    floor = make_app_floor(floor_template, tmp_path, config={"PRINTING_TIMEOUT_S": 5})
     try:
-        with floor.kiosk() as kiosk, floor.display() as display:
+        with floor.kiosk() as kiosk:
             ticket = issue(kiosk).json()
-            from httpx_sse import connect_sse
-
-            with connect_sse(display, "GET", "/api/events", headers={"Last-Event-ID": "0"},
-                             timeout=30) as source:
-                types = []
-                for event in source.iter_sse():
-                    if event.id:
-                        types.append(event.event)
-                    if event.event == "ticket.cancelled":
-                        break
+            floor.clock.advance(seconds=4)
+            housekeeping(floor.server.context)  # the server's background job, run once
+            before = kiosk.get(f"/api/tickets/public/{ticket['public_id']}").json()
+            floor.clock.advance(seconds=2)
+            housekeeping(floor.server.context)
+            # What the event stream sends, read from the pipeline in process (streams: test_events.py).
+            frames = b"".join(floor.server.context.events.stream(Filter(), 0, max_events=3, timeout=0.5))
+            types = [t.decode() for t in re.findall(rb"^event: (\S+)$", frames, flags=re.M)]
             public = kiosk.get(f"/api/tickets/public/{ticket['public_id']}").json()
             assert public["status"] == "cancelled"
             revived = kiosk.post(f"/api/tickets/{ticket['id']}/printed")
+        assert before["status"] == "printing"  # 4 s of 5: the kiosk may still confirm
         assert types == ["ticket.issued", "ticket.cancelled"]
         assert revived.status_code == 200 and revived.json()["status"] == "waiting"
     finally:
@@ -125,8 +133,8 @@ def test_catalog_lists_agencies_services_and_availability(floor):
         ("2026-12-25T10:00:00+07:00", "DK-KTP", "closed"),  # Christmas
     ],
 )
-def test_unavailable_service_refuses_tickets_with_its_reason(tmp_path, now, service, reason):
-    floor = make_floor(tmp_path, now=now)
+def test_unavailable_service_refuses_tickets_with_its_reason(floor_template, tmp_path, now, service, reason):
+    floor = make_app_floor(floor_template, tmp_path, now=now)
     try:
         with floor.kiosk() as kiosk:
             answer = issue(kiosk, service)

@@ -1,13 +1,16 @@
-/* Status page of one ticket (QR code on the printed ticket). Polls the public API; no personal data. */
+/* Status page of one ticket (QR code on the printed ticket); no personal data.
+   It reads the ticket from the public API, then follows the ticket's event stream (the server's
+   one event pipeline) and reads again whenever the ticket or its queue changes. */
 (function () {
   "use strict";
-  var POLL_MS = 5000, TIMEOUT_MS = 8000;
+  var RETRY_MS = 5000, TIMEOUT_MS = 8000, GRACE_MS = 3000;
   var FINAL = { done: 1, no_show: 1, cancelled: 1 };
   var QUEUED = { printing: 1, waiting: 1 };
   var ZONES = { 420: "WIB", 480: "WITA", 540: "WIT" };
   var match = /^\/t\/([A-Za-z0-9_-]+)\/?$/.exec(location.pathname);
   var publicId = match && match[1];
-  var timer = null, busy = false, gone = false, last = null, offset = null;
+  var timer = null, busy = false, again = false, gone = false, last = null, offset = null, stream = null;
+  var dropped = null;  // a reconnecting stream shows the banner only if it stays away
 
   function $(id) { return document.getElementById(id); }
   function text(id, value) {  // only touch the DOM on a change: the live region speaks once
@@ -58,7 +61,7 @@
     switch (t.status) {
       case "printing": return { head: "Sedang dicetak", note: "Ambil tiket Anda di kios." };
       case "waiting": return { head: "Menunggu dipanggil",
-        note: "Halaman ini diperbarui otomatis. Perhatikan juga layar antrian." };
+        note: "Halaman ini diperbarui otomatis. Perhatikan juga layar antrean." };
       case "called": return { head: "Silakan menuju", place: place, note: t.recall_count > 0
         ? "Anda dipanggil ulang. Segera menuju loket." : "Nomor Anda sedang dipanggil." };
       case "serving": return { head: "Sedang dilayani di", place: place, note: "" };
@@ -78,6 +81,7 @@
     last = t;
     offset = offsetOf(t.issued_at);
     document.body.setAttribute("data-state", t.status);
+    if (t.site_name) text("site", t.site_name);
     text("code", t.code);
     text("service", t.service_name || t.service);
     text("agency", t.agency_name || t.agency);
@@ -94,7 +98,7 @@
     text("issued", issuedText(t.issued_at));
     $("issued").setAttribute("datetime", t.issued_at || "");
     show("issued-row", !!t.issued_at);
-    document.title = t.code + " · " + s.head + (s.place ? " " + s.place : "") + " – Antrian MPP";
+    document.title = t.code + " · " + s.head + (s.place ? " " + s.place : "") + " – " + (t.site_name || "Antrian MPP");
     if (t.status === "called" && prev &&
         (prev.status !== "called" || (t.recall_count || 0) > (prev.recall_count || 0))) alertCalled();
   }
@@ -109,6 +113,7 @@
 
   function showMissing() {
     gone = true;
+    follow(false);
     document.body.setAttribute("data-state", "missing");
     show("ticket", false);
     show("missing", true);
@@ -118,13 +123,16 @@
 
   function offline(on) { show("offline", on); document.body.classList.toggle("stale", on); }
 
-  function schedule() { clearTimeout(timer); timer = setTimeout(poll, POLL_MS); }
+  function retryLater() { clearTimeout(timer); timer = setTimeout(read, RETRY_MS); }
 
-  function poll() {
+  // Read the ticket once; a change announced meanwhile reads it once more afterwards.
+  function read() {
     clearTimeout(timer);
     timer = null;
-    if (busy || gone) return;
+    if (gone) return;
+    if (busy) { again = true; return; }
     busy = true;
+    again = false;
     var ctrl = typeof AbortController === "function" ? new AbortController() : null;
     var kill = ctrl && setTimeout(function () { ctrl.abort(); }, TIMEOUT_MS);
     fetch("/api/tickets/public/" + encodeURIComponent(publicId),
@@ -135,22 +143,64 @@
         return r.json();
       })
       .then(function (t) {
-        offline(false);
         if (!t) return showMissing();
+        if (!stream || stream.readyState !== 2) offline(false);
         render(t);
-        text("updated", "Diperbarui " + clock(Date.now(), offset, true));
-        if (!FINAL[t.status]) schedule();
+        // The server's clock, not the phone's.
+        var now = Date.parse(t.now);
+        if (!isNaN(now)) text("updated", "Diperbarui " + clock(now, offsetOf(t.now), true));
+        follow(!FINAL[t.status]);
       })
-      .catch(function () { offline(true); schedule(); })
-      .then(function () { busy = false; clearTimeout(kill); });
+      .catch(function () { offline(true); retryLater(); })
+      .then(function () {
+        busy = false;
+        clearTimeout(kill);
+        if (again) read();
+      });
   }
 
-  function refresh() { if (!document.hidden && !gone) poll(); }
+  // Follow the ticket's event stream while its status can still change; the browser reconnects
+  // by itself (with the last event id) after a dropped connection.
+  function follow(on) {
+    if (!on || typeof EventSource !== "function") {
+      if (stream) { stream.close(); stream = null; clearTimeout(dropped); }
+      if (on) { clearTimeout(timer); timer = setTimeout(read, RETRY_MS); }  // no EventSource: poll
+      return;
+    }
+    if (stream && stream.readyState !== 2) return;
+    stream = new EventSource("/api/tickets/public/" + encodeURIComponent(publicId) + "/events");
+    stream.onopen = function () {
+      clearTimeout(dropped);
+      offline(false);
+      read();  // catch up on what happened while away
+    };
+    stream.onmessage = function (e) {
+      var change = {};
+      try { change = JSON.parse(e.data); } catch (err) { /* read anyway */ }
+      if (change.mine && change.type === "ticket.transferred") {  // another queue now: follow that one
+        stream.close();
+        stream = null;
+      }
+      read();
+    };
+    stream.onerror = function () {
+      if (stream && stream.readyState === 2) {  // refused for good (e.g. the server restarted badly)
+        stream = null;
+        offline(true);
+        retryLater();
+      } else {
+        clearTimeout(dropped);
+        dropped = setTimeout(function () { offline(true); }, GRACE_MS);
+      }
+    };
+  }
+
+  function refresh() { if (!document.hidden && !gone) read(); }
 
   if (!publicId) return showMissing();
-  // Back on screen: refresh at once, even after a final status (a no-show can be requeued).
+  // Back on screen: read at once, even after a final status (a no-show can be requeued).
   document.addEventListener("visibilitychange", refresh);
   window.addEventListener("online", refresh);
   window.addEventListener("pageshow", function (e) { if (e.persisted) refresh(); });
-  poll();
+  read();
 })();

@@ -1,6 +1,6 @@
 """A simulated MPP morning through the real apps, offscreen, at accelerated time.
 
-    python -m simulation.morning [--out var/simulated-morning] [--visitors 300] [--rate 120]
+    python -m devtools.simulation.morning [--out var/simulated-morning] [--visitors 300] [--rate 120]
 
 It starts the real server on the demo site (a fresh database in `--out`, the clock at
 07:50 WIB of a Monday running `--rate` times as fast), two virtual network printers, and
@@ -35,27 +35,26 @@ from datetime import datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
-import httpx  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from counter_client.app import CounterApp, CounterConfig  # noqa: E402
+from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database  # noqa: E402
+from devtools.virtual_printer import VirtualPrinter  # noqa: E402
 from display_board.app import DisplayApp, DisplayConfig  # noqa: E402
 from kiosk.app import Kiosk, KioskConfig  # noqa: E402
 from kiosk.profiles import NetworkConnection, load_profile  # noqa: E402
-from kiosk.virtual_printer import VirtualPrinter  # noqa: E402
 from mpp_client.clock import ServerClock  # noqa: E402
 from server import sites as server_sites  # noqa: E402
-from server.launcher import ServerProcess, add_officer, add_token, prepare_database  # noqa: E402
 from server.site_config import load_site  # noqa: E402
 
 from .plan import Visit, officer_step, plan_day  # noqa: E402
 from .summary import read_tickets, summarise, summary_text  # noqa: E402
 
-log = logging.getLogger("simulation.morning")
+log = logging.getLogger("devtools.simulation.morning")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the clone: var/ is beside tasks.py
 DEMO_SITE = Path(server_sites.__file__).parent / "demo.toml"
 DAY = "2026-11-23"  # a Monday: the demo site is open 08:00–15:00
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -318,7 +317,7 @@ class Morning:
     def _start(self) -> None:
         self.server = ServerProcess(self.db, now=at("07:50").isoformat(), env={"MPP_CLOCK_RATE": str(self.rate)},
                                     log_path=self.out / "server.log").start()
-        health = httpx.get(f"{self.server.url}/api/health", timeout=10).json()
+        health = self.server.health()
         self.clock = ServerClock()
         self.clock.measure(health["now"], health["clock_rate"])
         self.qt = QApplication.instance() or QApplication(sys.argv[:1])
@@ -470,7 +469,7 @@ class Morning:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m simulation.morning", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.simulation.morning", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "simulated-morning",
                         help="folder for what the morning leaves (emptied first)")
     parser.add_argument("--visitors", type=int, default=300, help="citizens arriving 08:00–11:30 (default 300)")

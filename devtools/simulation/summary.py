@@ -6,11 +6,12 @@ what the simulation believes it did. Times are the server's clock: minutes of th
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+
+from devtools.stats import percentile
 
 FINAL = ("done", "no_show", "cancelled")
 
@@ -32,14 +33,6 @@ def minutes(start: str | None, end: str | None) -> float | None:
     if not start or not end:
         return None
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 60
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """Nearest-rank percentile (p in 0–100) of `values`; None for none."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def spread(values: list[float]) -> dict:

@@ -1,6 +1,6 @@
 """The simulated day at the largest MPPs' scale, driven over loopback: part of the benchmark.
 
-    python -m simulation.busy_day [--visitors 3000] [--counters 120] [--rate 600] [--seed 2026] [--json]
+    python -m devtools.simulation.busy_day [--visitors 3000] [--counters 120] [--rate 600] [--seed 2026] [--json]
 
 The demo site's agencies, services, queues and zones, with `--counters` counters spread over
 the agencies by simulation.plan.AGENCY_WEIGHT (one each first, the rest in proportion) and
@@ -17,7 +17,7 @@ the counter app does on a `queue.counts` event; the server sends those every 0.5
 time, which at 600x would leave a counter idle for 5 simulated minutes. The day ends when
 the clock is past closing and every queue is empty, or at `--max-wall` seconds.
 
-Clients run in two processes (the floor, the displays) on the benchmark's epoll engine, so
+Clients run in two processes (the floor, the displays) on the benchmark's epoll engine (loadgen), so
 the cores go to the server. The report gives the wall time (target <= 60 s), what the
 kiosks saw, the server's own figures from its database, latencies per request kind,
 call-to-display, the server's RSS and CPU, and checks that the database agrees with the
@@ -38,12 +38,14 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from server.benchmark import (Engine, Run, answered_ms, delivery, fetch, http_request, now_ns, spread,
-                              stream_worker)
-from server.launcher import DEMO_SITE, ServerProcess, add_officer, add_token, prepare_database
+from devtools.benchmark import Run, answered_ms, delivery
+from devtools.loadgen import Engine, http_request, now_ns, stream_worker
+from devtools.launcher import DEMO_SITE, ServerProcess, add_officer, add_token, prepare_database
+from devtools.simulation.plan import AGENCY_WEIGHT, Visit, officer_step, plan_day
+from devtools.simulation.summary import FINAL, read_tickets, summarise, summary_text
+from devtools.stats import latency_spread
+from mpp_client.api import ApiClient
 from server.site_config import load_site
-from simulation.plan import AGENCY_WEIGHT, Visit, officer_step, plan_day
-from simulation.summary import FINAL, read_tickets, summarise, summary_text
 
 DAY = "2026-11-23"  # a Monday
 OPENING_NOW = f"{DAY}T07:45:00+07:00"  # officers log in at real speed …
@@ -371,9 +373,10 @@ class Day(Run):
         port, proc = self.server.port, psutil.Process(self.server.process.pid)
         cpu0 = proc.cpu_times()
         threading.Thread(target=self._sample_rss, args=(proc,), daemon=True).start()
-        before = now_ns()
-        _, health = fetch(port, "GET", "/api/health")
-        m0 = (before + now_ns()) // 2
+        with ApiClient(self.server.url, timeout=30) as api:  # made first: an httpx client takes ~50 ms to make
+            before = now_ns()
+            health = api.health()
+            m0 = (before + now_ns()) // 2
         displays_q.put({"port": port, "display_zones": zones, "display_tokens": display_tokens, "counters": [],
                         "counter_zone": {}, "officer_token": None, "max_s": a.max_wall + 60})
         if not ready.wait(30):
@@ -388,7 +391,7 @@ class Day(Run):
         time.sleep(0.3)  # the last calls reach the displays
         if self.server.process.poll() is not None:
             raise RuntimeError(f"the server exited (code {self.server.process.returncode}) during the day")
-        _, health = fetch(port, "GET", "/api/health")
+        health = self.server.health()
         cpu1 = proc.cpu_times()
         stop.set()
         streams_result = self._collect(streams, streams_out, 15)
@@ -450,8 +453,8 @@ def judge(raw: dict, total_wall: float) -> dict:
                      "printed_by_agency": dict(Tally(t["agency"] for t in floor["tickets"]
                                                      if t["status"] != "printing"))},
         "summary": summarise(rows, raw["agency_names"]),
-        "latency_ms": {kind: spread(answered_ms(samples[kind])) for kind in KINDS if kind in samples},
-        "opening_latency_ms": {kind: spread(answered_ms(rows_)) for kind, rows_ in raw["morning"].items()},
+        "latency_ms": {kind: latency_spread(answered_ms(samples[kind])) for kind in KINDS if kind in samples},
+        "opening_latency_ms": {kind: latency_spread(answered_ms(rows_)) for kind, rows_ in raw["morning"].items()},
         "call_to_display_ms": display,
         "server": {"rss_peak_mb": round(max(rss, default=0) / 2**20, 1), "cpu_s": round(raw["cpu_s"], 1),
                    "cpu_pct_of_one_core": round(100 * raw["cpu_s"] / raw["day_wall_s"]),
@@ -536,7 +539,8 @@ def run_day(visitors: int = 3000, counters: int = 120, rate: float = 600, seed: 
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m simulation.busy_day", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.simulation.busy_day",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=3000, help="citizens in the day (default 3000)")
     parser.add_argument("--counters", type=int, default=120, help="counters, at least one per agency (default 120)")
     parser.add_argument("--rate", type=float, default=600, help="server clock speed, x real time (default 600)")

@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server import sites
-from server.site_config import load_site
-from simulation.plan import (
+from devtools.simulation.plan import (
     HOURLY_SHARE,
     NO_SHOW_AFTER_MINUTES,
     RECALL_AFTER_MINUTES,
     officer_step,
     plan_day,
 )
+from server import sites
+from server.site_config import load_site
 
 WIB = ZoneInfo("Asia/Jakarta")
 SITE = load_site(Path(sites.__file__).parent / "demo.toml")

@@ -1,18 +1,18 @@
-"""Start a real server process on loopback: for the demo, the tests and the benchmark."""
+"""Start a real server process on loopback: for the tests, the benchmark and the simulated days."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import storage
-from .flows.auth import add_device, hash_pin
-from .site_config import load_site
+from mpp_client.api import ApiClient, ApiError, ServerUnreachable
+from server import storage
+from server.flows.auth import add_device, hash_pin
+from server.site_config import load_site
 
 DEMO_SITE = Path(str(resources.files("server.sites").joinpath("demo.toml")))
 
@@ -79,17 +79,22 @@ class ServerProcess:
         )
         log.close()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {Path(self.log_path).read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.05)
+        with ApiClient(self.url, timeout=1) as api:  # up when it answers as it would answer an app
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"server exited: {Path(self.log_path).read_text(errors='replace')[-2000:]}")
+                try:
+                    api.health()
+                    return self
+                except (ServerUnreachable, ApiError):
+                    time.sleep(0.05)
         self.stop()
         raise RuntimeError("server did not answer /api/health in time")
+
+    def health(self, timeout: float = 30.0) -> dict:
+        """`GET /api/health` through the apps' client: its clock, streams and last event id."""
+        with ApiClient(self.url, timeout=timeout) as api:
+            return api.health()
 
     def stop(self, timeout: float = 10.0) -> int | None:
         if self.process is None or self.process.poll() is not None:

@@ -1,6 +1,6 @@
 """Load benchmark: the real server on loopback, a busy floor, then issuing flat out.
 
-    python -m server.benchmark [--counters 200] [--kiosks 20] [--displays 50] [--duration 15] [--json]
+    python -m devtools.benchmark [--counters 200] [--kiosks 20] [--displays 50] [--duration 15] [--json]
 
 It writes its own site file (20 agencies, 40 queues, 60 services, the counters
 asked for, open around the clock, no quotas) into a temporary directory, starts
@@ -17,31 +17,31 @@ asked for, open around the clock, no quotas) into a temporary directory, starts
   keep-alive), the streams still connected.
 
 The clients are a few processes, each one thread over non-blocking sockets
-(epoll), so that the two cores go to the server. The report lists every target
-with PASS or MISS; the exit code is 0 unless the benchmark itself failed.
+(epoll, `devtools.loadgen`: why not the apps' client is measured there), so that
+the two cores go to the server. The report lists every target with PASS or MISS;
+the exit code is 0 unless the benchmark itself failed.
 """
 
 import argparse
-import heapq
 import json
 import multiprocessing
 import os
 import random
-import re
-import selectors
 import signal
-import socket
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from mpp_client.api import ApiClient
+
+from .loadgen import Engine, http_request, ignore_interrupts, now_ns, run_batch, stream_worker
+from .stats import latency_spread
+
 MPP_NOW = "2026-11-23T08:00:00+07:00"
-HOST = "127.0.0.1"  # traffic goes to loopback only
 TARGETS = {"display_p99_ms": 20.0, "api_p99_ms": 25.0, "issues_per_s": 1000.0, "rss_mb": 120.0}
 PIN = "24680"
-now_ns = time.monotonic_ns
 
 
 # ---------------------------------------------------------------- the site file
@@ -86,204 +86,6 @@ def site_toml(counters: int, agencies: int = 20) -> tuple[str, dict]:
         out += ["[[counters]]", f'code = "{code}"', f'name = "Loket {i + 1}"', f'agency = "G{a + 1:02d}"',
                 f'zone = "{zone_of[a]}"', f"queues = [{listed}]", ""]
     return "\n".join(out), {"services": services, "counter_zone": counter_zone, "queues": 2 * agencies}
-
-
-# ---------------------------------------------------------------- a small HTTP/1.1 client over epoll
-
-
-def http_request(method: str, path: str, token: str | None, body: bytes = b"", port: int = 0,
-                 close: bool = False) -> bytes:
-    head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}"]
-    if close:
-        head.append("Connection: close")
-    if token:
-        head.append(f"Authorization: Bearer {token}")
-    if method == "POST":
-        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
-
-
-def parse_response(buf: bytearray):
-    """(status, body, bytes used, close) of one complete response at the head of `buf`, else None."""
-    end = buf.find(b"\r\n\r\n")
-    if end < 0:
-        return None
-    lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    length, chunked, close = None, False, False
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == "content-length":
-            length = int(value)
-        elif name == "transfer-encoding" and "chunked" in value:
-            chunked = True
-        elif name == "connection" and value == "close":
-            close = True
-    pos = end + 4
-    if chunked:
-        body = bytearray()
-        while True:
-            eol = buf.find(b"\r\n", pos)
-            if eol < 0:
-                return None
-            size = int(bytes(buf[pos:eol]).split(b";")[0], 16)
-            pos = eol + 2
-            if len(buf) < pos + size + 2:
-                return None
-            body += buf[pos:pos + size]
-            pos += size + 2
-            if size == 0:
-                return status, bytes(body), pos, close
-    length = length or 0
-    if len(buf) < pos + length:
-        return None
-    return status, bytes(buf[pos:pos + length]), pos + length, close
-
-
-def open_socket(port: int) -> socket.socket:
-    sock = socket.create_connection((HOST, port), timeout=5)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle stalls on keep-alive requests
-    return sock
-
-
-class Conn:
-    """One keep-alive connection with at most one request in flight."""
-
-    __slots__ = ("buf", "busy", "callback", "kind", "sent_ns", "sock")
-
-    def __init__(self):
-        self.sock, self.buf, self.sent_ns, self.kind, self.callback, self.busy = None, bytearray(), 0, "", None, False
-
-
-class Engine:
-    """Timers plus connections on one selector; every request is timed from send to full answer."""
-
-    def __init__(self, port: int, timeout_s: float = 10.0):
-        self.port, self.timeout_ns = port, int(timeout_s * 1e9)
-        self.sel = selectors.DefaultSelector()
-        self.timers: list = []
-        self.seq = 0
-        self.conns: list[Conn] = []
-        self.in_flight = 0
-        self.stopping = False
-        self.samples: dict[str, list] = {}  # kind -> [(sent_ns, latency_us, status)]
-        self.errors: dict[str, int] = {}  # "kind: reason" -> count
-        self.max_lag_ns = 0
-
-    def connect(self) -> Conn:
-        conn = Conn()
-        self._open(conn)
-        self.conns.append(conn)
-        return conn
-
-    def _open(self, conn: Conn) -> None:
-        conn.sock = open_socket(self.port)
-        conn.sock.setblocking(False)
-        conn.buf = bytearray()
-        self.sel.register(conn.sock, selectors.EVENT_READ, conn)
-
-    def _close(self, conn: Conn) -> None:
-        if conn.sock is not None:
-            self.sel.unregister(conn.sock)
-            conn.sock.close()
-            conn.sock = None
-
-    def at(self, due_ns: int, fn) -> None:
-        self.seq += 1
-        heapq.heappush(self.timers, (due_ns, self.seq, fn))
-
-    def request(self, conn: Conn, kind: str, raw: bytes, callback, finishing: bool = False) -> bool:
-        """Send `raw`; `callback(status, body, answered_ns)` follows (status 0: no answer).
-        Once the run is over only `finishing` requests go out (the second step of a started flow)."""
-        if self.stopping and not finishing:
-            return False
-        conn.kind, conn.callback, conn.busy = kind, callback, True
-        self.in_flight += 1
-        conn.sent_ns = now_ns()
-        try:
-            if conn.sock is None:
-                self._open(conn)
-            conn.sock.sendall(raw)
-        except OSError as exc:
-            self._close(conn)
-            self._finish(conn, 0, f"{type(exc).__name__}".encode(), now_ns())
-        return True
-
-    def _finish(self, conn: Conn, status: int, body: bytes, answered_ns: int) -> None:
-        kind, callback = conn.kind, conn.callback
-        conn.busy, conn.callback = False, None
-        self.in_flight -= 1
-        self.samples.setdefault(kind, []).append((conn.sent_ns, (answered_ns - conn.sent_ns) // 1000, status))
-        if status == 0 or status >= 400:
-            reason = body.decode("utf-8", "replace") if status == 0 else f"HTTP {status}"
-            if status >= 400:
-                try:
-                    reason += " " + json.loads(body)["error"]["code"]
-                except (ValueError, KeyError, TypeError):
-                    pass
-            key = f"{kind}: {reason}"
-            self.errors[key] = self.errors.get(key, 0) + 1
-            if status == 0:  # back off a little instead of spinning on a dead server
-                self.at(answered_ns + 50_000_000, lambda: callback(status, body, answered_ns))
-                return
-        callback(status, body, answered_ns)
-
-    def _readable(self, conn: Conn) -> None:
-        try:
-            data = conn.sock.recv(262144)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        answered = now_ns()
-        if not data:
-            self._close(conn)
-            if conn.busy:
-                self._finish(conn, 0, b"connection closed", answered)
-            return
-        conn.buf += data
-        parsed = parse_response(conn.buf) if conn.busy else None
-        if parsed is None:
-            return
-        status, body, used, close = parsed
-        del conn.buf[:used]
-        if close:
-            self._close(conn)
-        self._finish(conn, status, body, answered)
-
-    def run(self, until_ns: int, drain_s: float = 5.0, stop_when_idle: bool = False) -> None:
-        """Fire timers and read answers until `until_ns`, then wait (≤ drain_s) for the answers in flight."""
-        drain_end = until_ns + int(drain_s * 1e9)
-        next_check = 0
-        while True:
-            now = now_ns()
-            if not self.stopping and now >= until_ns:
-                self.stopping = True
-            if self.stopping and (self.in_flight == 0 or now >= drain_end):
-                break
-            if stop_when_idle and not self.timers and self.in_flight == 0:
-                break
-            while self.timers and self.timers[0][0] <= now and not self.stopping:
-                due, _, fn = heapq.heappop(self.timers)
-                self.max_lag_ns = max(self.max_lag_ns, now - due)
-                fn()
-            wait = 0.05
-            if self.timers and not self.stopping:
-                wait = min(wait, max(0.0, (self.timers[0][0] - now_ns()) / 1e9))
-            for key, _ in self.sel.select(wait):
-                self._readable(key.data)
-            if now >= next_check:
-                next_check = now + 100_000_000
-                for conn in self.conns:
-                    if conn.busy and now - conn.sent_ns > self.timeout_ns:
-                        self._close(conn)
-                        self._finish(conn, 0, b"timeout", now)
-        for conn in self.conns:
-            if conn.busy:
-                self._close(conn)
-                self._finish(conn, 0, b"timeout", now_ns())
-            self._close(conn)
 
 
 class Kiosk:
@@ -360,29 +162,7 @@ class Counter:
         self.engine.at(self.due, self.fire)
 
 
-def run_batch(port: int, raws: list[tuple[str, bytes]], conns: int = 8, timeout_s: float = 30) -> Engine:
-    """Send requests over a few connections, each as soon as the previous on its connection is answered."""
-    engine = Engine(port)
-    pending = list(reversed(raws))
-
-    def worker(conn):
-        def go(*_):
-            if pending:
-                kind, raw = pending.pop()
-                engine.request(conn, kind, raw, go)
-        return go
-
-    for _ in range(min(conns, len(raws))):
-        engine.at(0, worker(engine.connect()))
-    engine.run(now_ns() + int(timeout_s * 1e9), stop_when_idle=True)
-    return engine
-
-
 # ---------------------------------------------------------------- client processes
-
-
-def _child() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
 
 
 def _engine_result(engine: Engine, **extra) -> dict:
@@ -393,7 +173,7 @@ def _engine_result(engine: Engine, **extra) -> dict:
 
 def floor_worker(conf: dict, out: str) -> None:
     """Phase 1: kiosks at a steady rate, counters calling at a steady rate, each on its own connection."""
-    _child()
+    ignore_interrupts()
     engine = Engine(conf["port"])
     rng = random.Random(conf["seed"])
     start, calls, empty = conf["start_ns"], [], [0]
@@ -412,7 +192,7 @@ def floor_worker(conf: dict, out: str) -> None:
 
 def capacity_worker(conf: dict, out: str) -> None:
     """Phase 2: kiosks issuing back to back (no print confirmation), one connection each."""
-    _child()
+    ignore_interrupts()
     engine = Engine(conf["port"])
     rng = random.Random(conf["seed"])
     kiosks = [Kiosk(engine, token, conf["services"], rng, f"c{i}-{conf['seed']}", confirm=False)
@@ -423,140 +203,7 @@ def capacity_worker(conf: dict, out: str) -> None:
     Path(out).write_text(json.dumps(_engine_result(engine)))
 
 
-SIZE_LINE, CRLF = -1, -2  # Stream.chunk_left when not inside a chunk's data
-CALLED_ID = re.compile(rb'"ticket":\{"id":(\d+)')
-
-
-class Stream:
-    """One event stream: de-chunks the HTTP body, splits SSE frames, notes when each call arrived."""
-
-    def __init__(self, name: str, kind: str, zone: str | None, counter: str | None, path: str, token: str, port: int):
-        self.info = {"name": name, "kind": kind, "zone": zone, "counter": counter}
-        self.sock = open_socket(port)
-        self.sock.sendall(http_request("GET", path, token, port=port))
-        self.sock.setblocking(False)
-        self.raw, self.sse = bytearray(), bytearray()
-        self.head_done, self.chunked, self.chunk_left = False, False, SIZE_LINE
-        self.ok, self.error, self.frames = None, None, 0
-        self.called: list = []  # (ticket id, received ns)
-        self.counts_ns: list = []
-
-    def feed(self, data: bytes, at: int) -> None:
-        self.raw += data
-        if not self.head_done:
-            end = self.raw.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            head = bytes(self.raw[:end]).decode("latin-1").lower()
-            self.head_done, self.ok = True, head.split(" ", 2)[1] == "200"
-            if not self.ok:
-                self.error = head.split("\r\n")[0]
-            self.chunked = "transfer-encoding: chunked" in head
-            del self.raw[:end + 4]
-        if not self.chunked:
-            self.sse += self.raw
-            self.raw.clear()
-        while self.chunked and self._dechunk():
-            pass
-        while True:
-            end = self.sse.find(b"\n\n")
-            if end < 0:
-                break
-            frame = bytes(self.sse[:end])
-            del self.sse[:end + 2]
-            self.frames += 1
-            if b"event: ticket.called" in frame:
-                found = CALLED_ID.search(frame)
-                if found:
-                    self.called.append((int(found.group(1)), at))
-            elif b"event: queue.counts" in frame:
-                self.counts_ns.append(at)
-
-
-    def _dechunk(self) -> bool:
-        """Move one piece of the chunked body from `raw` to `sse`; False when more bytes are needed."""
-        raw = self.raw
-        if self.chunk_left == SIZE_LINE:
-            eol = raw.find(b"\r\n")
-            if eol < 0:
-                return False
-            size = int(bytes(raw[:eol]).split(b";")[0] or b"0", 16)
-            del raw[:eol + 2]
-            if size == 0:
-                self.error = self.error or "stream ended"
-                return False
-            self.chunk_left = size
-        elif self.chunk_left == CRLF:
-            if len(raw) < 2:
-                return False
-            del raw[:2]
-            self.chunk_left = SIZE_LINE
-        else:
-            take = min(len(raw), self.chunk_left)
-            if take == 0:
-                return False
-            self.sse += raw[:take]
-            del raw[:take]
-            self.chunk_left -= take
-            if self.chunk_left == 0:
-                self.chunk_left = CRLF
-        return True
-
-
-def stream_worker(conf: dict, out: str, ready, stop) -> None:
-    """Holds every display and counter stream open on one selector until told to stop."""
-    _child()
-    port, sel, streams = conf["port"], selectors.DefaultSelector(), []
-    for i, zone in enumerate(conf["display_zones"]):
-        streams.append(Stream(f"display-{i + 1}", "display", zone, None, f"/api/events?zone={zone}&summary=1",
-                              conf["display_tokens"][i], port))
-    for code in conf["counters"]:
-        streams.append(Stream(code, "counter", conf["counter_zone"][code], code,
-                              f"/api/events?counter={code}&summary=1", conf["officer_token"], port))
-    for stream in streams:
-        sel.register(stream.sock, selectors.EVENT_READ, stream)
-    deadline = now_ns() + int(conf["max_s"] * 1e9)
-    next_check = 0
-    while now_ns() < deadline:
-        for key, _ in sel.select(0.1):
-            stream = key.data
-            try:
-                data = stream.sock.recv(262144)
-            except BlockingIOError:
-                continue
-            except OSError as exc:
-                data, stream.error = b"", stream.error or f"{type(exc).__name__}"
-            at = now_ns()
-            if not data:
-                stream.error = stream.error or "connection closed"
-                sel.unregister(stream.sock)
-                continue
-            stream.feed(data, at)
-        if now_ns() >= next_check:
-            next_check = now_ns() + 100_000_000
-            if not ready.is_set() and all(s.head_done or s.error for s in streams):
-                ready.set()
-            if stop.is_set():
-                break
-    result = [{**s.info, "ok": bool(s.ok), "error": s.error, "frames": s.frames, "called": s.called,
-               "counts_ns": s.counts_ns} for s in streams]
-    cpu = os.times()
-    Path(out).write_text(json.dumps({"streams": result, "cpu_s": cpu.user + cpu.system}))
-
-
 # ---------------------------------------------------------------- numbers
-
-
-def percentile(ordered: list, p: float):
-    if not ordered:
-        return None
-    return ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 100)) - 1))]
-
-
-def spread(values_ms: list[float]) -> dict:
-    ordered = sorted(values_ms)
-    return {"n": len(ordered), **{f"p{p}": percentile(ordered, p) for p in (50, 95, 99)},
-            "max": ordered[-1] if ordered else None}
 
 
 def merge(results: list[dict]) -> tuple[dict, dict]:
@@ -595,29 +242,10 @@ def delivery(calls: list, streams: list[dict], call_key, stream_key) -> dict:
                 continue
             early += at < answered  # the event left before the HTTP answer: latency 0
             latencies.append(max(0, at - answered) / 1e6)
-    return {**spread(latencies), "missing": missing, "before_answer": early}
+    return {**latency_spread(latencies), "missing": missing, "before_answer": early}
 
 
 # ---------------------------------------------------------------- the run
-
-
-def fetch(port: int, method: str, path: str, token: str | None = None, payload: dict | None = None) -> tuple:
-    """One blocking request for the setup steps: (status, decoded JSON or None)."""
-    body = json.dumps(payload).encode() if payload is not None else b""
-    with open_socket(port) as sock:
-        sock.settimeout(30)
-        sock.sendall(http_request(method, path, token, body, port, close=True))
-        buf = bytearray()
-        while (parsed := parse_response(buf)) is None:
-            data = sock.recv(65536)
-            if not data:
-                raise RuntimeError(f"{method} {path}: connection closed without an answer")
-            buf += data
-    status, answer = parsed[0], parsed[1]
-    try:
-        return status, json.loads(answer)
-    except ValueError:
-        return status, None
 
 
 def filesystem_of(path: Path) -> str:
@@ -717,10 +345,8 @@ class Run:
         threading.Thread(target=self._sample_rss, args=(proc,), daemon=True).start()
         log(f"server pid {proc.pid} at {self.server.url}; site: {len(site['services'])} services, "
             f"{site['queues']} queues, {len(counters)} counters")
-        status, answer = fetch(port, "POST", "/api/auth/login", payload={"username": "bench-admin", "pin": PIN})
-        if status != 200:
-            raise RuntimeError(f"admin login failed: HTTP {status} {answer}")
-        officer = answer["token"]
+        with ApiClient(self.server.url, timeout=30) as api:  # as the counter app logs in
+            officer = api.login("bench-admin", PIN)["token"]
 
         opened = run_batch(port, [("open", http_request("POST", f"/api/counters/{c}/open", officer, b"",
                                                                  port)) for c in counters])
@@ -744,7 +370,7 @@ class Run:
         while not ready.wait(0.2):
             if not streams.is_alive() or time.monotonic() > connect_by:
                 raise RuntimeError(f"the event streams did not connect (stream process exit code {streams.exitcode})")
-        _, health = fetch(port, "GET", "/api/health")
+        health = self.server.health()
         log(f"{health['streams']} event streams open on the server; phase 1 (floor) for {a.duration:g} s")
 
         d_ns = int(a.duration * 1e9)
@@ -767,7 +393,7 @@ class Run:
         phase2 = [self._collect(child, out, 30) for child, out in workers]
 
         time.sleep(0.5)  # the last events reach the streams
-        _, health = fetch(port, "GET", "/api/health")
+        health = self.server.health()
         stop.set()
         stream_result = self._collect(streams, streams_out, 15)
         rss_end = proc.memory_info().rss
@@ -806,7 +432,7 @@ def summarise(args, raw: dict) -> dict:
     display = delivery(calls, displays, lambda call: zone_of[call[1]], lambda s: s["zone"])
     at_counter = delivery(calls, counter_streams, lambda call: call[1], lambda s: s["counter"])
     issued1 = ok_count(samples1.get("issue", []), 201)
-    api = spread([ms for rows in samples1.values() for ms in answered_ms(rows)])
+    api = latency_spread([ms for rows in samples1.values() for ms in answered_ms(rows)])
     problems1 = {"broken streams": len(broken), "display deliveries missing": display["missing"],
                  "counter-stream deliveries missing": at_counter["missing"]}
     errors1.update((what, n) for what, n in problems1.items() if n)
@@ -836,7 +462,7 @@ def summarise(args, raw: dict) -> dict:
             "tickets_per_s": issued1 / d, "printed_per_s": ok_count(samples1.get("printed", []), 200) / d,
             "calls_per_s": (len(calls) + p1["empty_calls"]) / d, "calls_with_ticket_per_s": len(calls) / d,
             "empty_calls": p1["empty_calls"],
-            "api_ms": api, "api_by_kind_ms": {k: spread(answered_ms(rows)) for k, rows in samples1.items()},
+            "api_ms": api, "api_by_kind_ms": {k: latency_spread(answered_ms(rows)) for k, rows in samples1.items()},
             "call_to_display_ms": display, "call_to_counter_stream_ms": at_counter,
             "queue_counts_per_display_s": counts_rate(displays, w1),
             "errors": sum(errors1.values()), "error_detail": errors1,
@@ -845,7 +471,7 @@ def summarise(args, raw: dict) -> dict:
         },
         "capacity": {
             "issues_per_s": issued2 / d, "worst_second": min(per_second), "best_second": max(per_second),
-            "issue_ms": spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
+            "issue_ms": latency_spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
             "queue_counts_per_display_s": counts_rate(displays, w2), "server_cpu_pct": cpu2,
             "rss_peak_mb": max(rss2, default=0) / mb,
         },
@@ -957,7 +583,7 @@ def positive(kind):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m server.benchmark", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--counters", type=positive(int), default=200, help="counters calling (default 200)")
     parser.add_argument("--kiosks", type=positive(int), default=20, help="kiosks issuing (default 20)")
     parser.add_argument("--displays", type=positive(int), default=50, help="display streams, half per zone (50)")

@@ -2,10 +2,10 @@
 
 import pytest
 
+from devtools.simulation.busy_day import busy_site, run_day, staffing, toml_text
+from devtools.simulation.plan import AGENCY_WEIGHT
+from devtools.simulation.summary import FINAL, read_tickets, summarise
 from server.site_config import parse_site
-from simulation.busy_day import busy_site, run_day, staffing, toml_text
-from simulation.plan import AGENCY_WEIGHT
-from simulation.summary import FINAL, read_tickets, summarise
 
 KINDS = ("issue", "printed", "call-next", "start", "done")
 

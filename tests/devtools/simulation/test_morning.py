@@ -11,8 +11,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from tests.qt_apps import live_threads  # noqa: E402
 
+from devtools.simulation.morning import Morning  # noqa: E402
 from display_board.speech import wav_stats  # noqa: E402
-from simulation.morning import Morning  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,21 @@
+"""The site changes under a running server (`mpp-server init` again, later the admin pages):
+the server takes the new site from the database and tells every screen."""
+
+from .. import storage
+from ..context import Context, Work, load_site
+
+
+def follow_site(ctx: Context) -> int | None:
+    """Swap in the stored site when its version moved; returns the new version, or None."""
+    with ctx.pool.connection() as conn:
+        if storage.site_version(conn) in (None, ctx.site.version):
+            return None  # the cheap check, several times a second
+        site = load_site(conn)
+    old, ctx.site = ctx.site, site
+    try:
+        with Work(ctx) as work:
+            work.emit("site.changed", None, version=site.version)
+    except Exception:
+        ctx.site = old  # not announced: the next round tries again
+        raise
+    return site.version
