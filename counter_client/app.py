@@ -18,14 +18,12 @@ import logging  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from PySide6.QtCore import QTimer  # noqa: E402
-
-from mpp_client.settings import AppSettings  # noqa: E402
+from mpp_client.settings import AppSettings, app_arguments  # noqa: E402
 
 from .presenter import CounterPresenter  # noqa: E402
 from .window import COMPACT_SIZE, WIDE_SIZE, CounterWindow  # noqa: E402
 from .worker import CounterBridge, CounterWorker  # noqa: E402
-from mpp_client.qt import open_app, quit_on_signals, start_worker, stop_worker  # noqa: E402
+from mpp_client.qt import open_app, run  # noqa: E402
 
 log = logging.getLogger("counter_client")
 
@@ -41,14 +39,11 @@ class CounterConfig:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="mpp-counter", description="Aplikasi loket antrian MPP untuk petugas.")
-    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser = app_arguments("mpp-counter", "Aplikasi loket antrian MPP untuk petugas.", "counter")
     parser.add_argument("--username", help="fill in this officer's username on the login form")
     parser.add_argument("--counter", metavar="CODE", help="preselect this counter (e.g. L01)")
     parser.add_argument("--compact", action="store_true", default=None, help="narrow window beside another app")
     parser.add_argument("--windowed", action="store_true", default=None, help="a window instead of maximised")
-    parser.add_argument("--settings", metavar="PATH", help="settings file (default: counter.json in the config dir)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(sys.argv[1:] if argv is None else argv)
 
 
@@ -69,13 +64,12 @@ class CounterApp:
     def __init__(self, config: CounterConfig):
         self.config = config
         self.window = CounterWindow(compact=config.compact)
-        self.bridge = CounterBridge()
+        self.worker = CounterWorker(config.server_url)
+        self.bridge = CounterBridge(self.worker)
         self.presenter = CounterPresenter(self.window, self.bridge, last_counter=config.counter,
                                           remember=self._remember, username=config.username or "")
-        self.worker = CounterWorker(config.server_url)
-        self.bridge.attach(self.worker, self.presenter)
+        self.bridge.attach(self.presenter)
         self.window.bind(self.presenter)
-        self.thread = None
 
     def _remember(self, code: str) -> None:
         settings = self.config.settings
@@ -88,33 +82,25 @@ class CounterApp:
             log.warning("last counter not remembered: %s", exc)
 
     def start(self) -> CounterApp:
-        self.thread = start_worker(self.worker, "counter-worker")
+        self.bridge.start()
         self.presenter.start()
         return self
 
     def stop(self) -> bool:
         """Stop the event stream and the worker thread, then close the window."""
-        ended = True
         self.window.clock.stop()
-        if self.thread is not None:
-            ended = stop_worker(self.worker, self.thread)
-            self.thread = None
+        ended = self.bridge.stop()
         self.window.close()
         return ended
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    app, config = open_app("mpp-counter", args.log_level, lambda: resolve_config(args))
+    app, config = open_app("mpp-counter", parse_args(argv), resolve_config)
     counter_app = CounterApp(config)
-    app.aboutToQuit.connect(counter_app.stop)
     window = counter_app.window
     if config.windowed or config.compact:
         window.resize(*(COMPACT_SIZE if config.compact else WIDE_SIZE))
         window.show()
     else:
         window.showMaximized()
-    counter_app.start()
-    QTimer.singleShot(0, lambda: log.info("ready for login in %d ms", (time.perf_counter() - _STARTED) * 1000))
-    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
-    return app.exec()
+    return run(app, counter_app, log, "ready for login in %d ms", _STARTED)

@@ -16,25 +16,12 @@ from datetime import UTC, datetime
 from typing import Callable, Protocol
 
 from mpp_client.clock import ServerClock
+from mpp_client.texts import SERVER_MESSAGES as MESSAGES, message_for, text
+from mpp_client.tickets import normalise_code
 
-# Plain Indonesian for the server's error codes; anything else shows the server's own message.
-MESSAGES = {
-    "invalid_credentials": "Nama pengguna atau PIN salah.",
-    "too_many_attempts": "Terlalu banyak percobaan masuk. Tunggu sebentar, lalu coba lagi.",
-    "counter_in_use": "Loket sedang dipakai petugas lain.",
-    "counter_not_open": "Loket belum dibuka atau sedang istirahat.",
-    "no_current_ticket": "Tidak ada tiket yang sedang dipanggil di loket ini.",
-    "nothing_waiting": "Tidak ada antrian menunggu.",
-    "unknown_ticket": "Nomor tiket itu tidak ada hari ini.",
-    "ticket_not_for_counter": "Tiket itu bukan untuk loket ini.",
-    "not_your_agency": "Loket ini milik instansi lain.",
-    "unknown_service": "Layanan itu tidak dikenal.",
-    "same_service": "Tiket sudah berada di layanan itu.",
-    "unknown_counter": "Loket tidak dikenal.",
-}
 SESSION_ENDED = "Sesi Anda berakhir. Silakan masuk lagi."
 MAYBE_APPLIED = "Jawaban server hilang; status loket dibaca ulang. Periksa dulu sebelum melanjutkan."
-CONNECTION_LOST = "Sambungan ke server terputus — menyambung ulang…"
+CONNECTION_LOST = text("id", "connection_lost")
 
 # Actions, their labels and their keys (shown on the buttons; the window binds the same keys).
 ACTIONS = {
@@ -54,10 +41,6 @@ CONFIRM = {
     "no-show": "Tandai {code} tidak hadir?",
     "close": "Tutup loket {counter} untuk hari ini?",
 }
-
-
-def message_for(code: str | None, fallback: str | None = None) -> str:
-    return MESSAGES.get(code or "", fallback or "Permintaan ditolak server.")
 
 
 def minutes_since(iso: str | None, now: datetime) -> int | None:
@@ -382,12 +365,3 @@ class CounterPresenter:
                               ticket_lines=ticket_lines, queue_lines=queue_lines, today=today)
         self.view.show(self.screen)
 
-
-def normalise_code(text: str) -> str:
-    """What an officer types on a numpad or keyboard ("a7", "A 007", "a-7") as a ticket code ("A-007")."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    letters = "".join(ch for ch in cleaned if ch.isalpha())
-    digits = cleaned[len(letters):] if cleaned.startswith(letters) else ""
-    if not letters or not digits.isdigit():
-        return text.strip().upper()
-    return f"{letters}-{int(digits):03d}"

@@ -12,6 +12,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
+from mpp_client.indonesian import decimal
+
 from .presenter import ACTIONS, CounterPresenter, Screen
 from .style import stylesheet
 
@@ -407,7 +409,7 @@ class CounterWindow(QMainWindow):
         today = screen.today
         mean = today.get("mean_service_min")
         page.today.setText(f"Dilayani: {today.get('served', 0)}\nTidak hadir: {today.get('no_show', 0)}\n"
-                           f"Rata-rata layanan: {f'{mean:.1f} menit' if mean is not None else '—'}")
+                           f"Rata-rata layanan: {f'{decimal(mean, 1)} menit' if mean is not None else '—'}")
         paused = status == "paused"
         for action, button in page.buttons.items():
             shown = ("resume" if paused else "pause") if action == "pause-toggle" else action

@@ -2,8 +2,9 @@
 
 `CounterWorker` lives in its own QThread and owns the ApiClient (one keep-alive
 connection for actions) and the EventFollower (the event stream, on a connection
-and thread of its own). It reports by signals only; `CounterBridge` is the
-presenter's Worker on the UI side and turns each request into a queued signal.
+and thread of its own). It reports by signals only; the apps' `Bridge` (here
+`CounterBridge`, which also times the officer's actions) is the presenter's Worker
+on the UI side: calls are queued to these slots, these signals reach the presenter.
 
 Officer actions are never retried: after an answer that may have been lost the
 worker re-reads the counter, and after the stream reconnects it re-reads it too
@@ -20,7 +21,8 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
-from mpp_client.events import CONNECTED, EventFollower
+from mpp_client.events import CONNECTED, SITE_CHANGED, EventFollower
+from mpp_client.qt import Bridge
 
 log = logging.getLogger("counter_client.worker")
 COUNTS_REREAD_S = 0.5  # moved queue counts re-read the counter at most twice a second
@@ -35,6 +37,7 @@ class CounterWorker(QObject):
     stream_status = Signal(str, str)
     stream_event = Signal(str, dict)
     _resync_needed = Signal()  # from the follower's thread into this one
+    _site_changed = Signal()  # likewise: the site was edited (names, services, queues)
 
     def __init__(self, server_url: str, timeout: float = 5.0, read_timeout: float = 45.0):
         super().__init__()
@@ -46,6 +49,7 @@ class CounterWorker(QObject):
         self._was_lost = False
         self._lock = threading.Lock()
         self._resync_needed.connect(self._resync)
+        self._site_changed.connect(self._reread_site)
         self._last_read = 0.0  # monotonic time of the last read of the counter
         self._counts_code: str | None = None
         self._counts_timer = QTimer(self)  # a child: it moves to the worker's thread with it
@@ -187,10 +191,18 @@ class CounterWorker(QObject):
         if self.code is not None:
             self.refresh(self.code)
 
+    @Slot()
+    def _reread_site(self) -> None:
+        """The counter's queues and the transfer list may have changed: read both again."""
+        self.load_counters()
+        self._resync()
+
     # ------------------------------------------------------------ the follower's thread
 
     def _on_event(self, type_: str, data: dict, event_id) -> None:
         self.stream_event.emit(type_, data)
+        if type_ == SITE_CHANGED:
+            self._site_changed.emit()
 
     def _on_status(self, status: str, message: str | None) -> None:
         self.stream_status.emit(status, message or "")
@@ -202,106 +214,38 @@ class CounterWorker(QObject):
             self._was_lost = True
 
 
-class CounterBridge(QObject):
-    """The presenter's Worker on the UI side; the worker's reports come back here, queued."""
+class CounterBridge(Bridge):
+    """The apps' Bridge, plus what only the counter app measures: how long an officer waits
+    from pressing a key to the server's answer on screen (`confirmed`: action, seconds)."""
 
-    login_requested = Signal(str, str)
-    logout_requested = Signal()
-    counters_requested = Signal()
-    select_requested = Signal(str)
-    act_requested = Signal(str, str)
-    call_requested = Signal(str, str)
-    transfer_requested = Signal(str, str)
-    refresh_requested = Signal(str)
-    counts_refresh_requested = Signal(str)
-    confirmed = Signal(str, float)  # action, seconds from request to the server's answer shown
+    confirmed = Signal(str, float)
 
-    def __init__(self):
-        super().__init__()
-        self.presenter = None
+    def __init__(self, worker: CounterWorker, thread_name: str = "counter-worker"):
+        super().__init__(worker, thread_name)
         self._sent: dict[str, float] = {}
 
-    def attach(self, worker: CounterWorker, presenter) -> None:
-        self.presenter = presenter
-        self.login_requested.connect(worker.login)
-        self.logout_requested.connect(worker.logout)
-        self.counters_requested.connect(worker.load_counters)
-        self.select_requested.connect(worker.select_counter)
-        self.act_requested.connect(worker.act)
-        self.call_requested.connect(worker.call_ticket)
-        self.transfer_requested.connect(worker.transfer)
-        self.refresh_requested.connect(worker.refresh)
-        self.counts_refresh_requested.connect(worker.refresh_counts)
-        worker.logged_in.connect(self._logged_in)
-        worker.counters_loaded.connect(self._counters_loaded)
-        worker.counter_loaded.connect(self._counter_loaded)
-        worker.action_done.connect(self._action_done)
-        worker.action_failed.connect(self._action_failed)
-        worker.stream_status.connect(self._stream_status)
-        worker.stream_event.connect(self._stream_event)
-
-    # -- the presenter's Worker protocol
-
-    def login(self, username: str, pin: str) -> None:
-        self.login_requested.emit(username, pin)
-
-    def logout(self) -> None:
-        self.logout_requested.emit()
-
-    def load_counters(self) -> None:
-        self.counters_requested.emit()
-
-    def select_counter(self, code: str) -> None:
-        self.select_requested.emit(code)
+    def attach(self, presenter, reports=None) -> CounterBridge:
+        return super().attach(presenter, {"stream_event": "event", "action_done": self._action_done,
+                                          "action_failed": self._action_failed, **(reports or {})})
 
     def act(self, code: str, action: str) -> None:
         self._sent[action] = time.perf_counter()
-        self.act_requested.emit(code, action)
+        self.ask("act", code, action)
 
     def call_ticket(self, code: str, ticket: str) -> None:
         self._sent["call"] = time.perf_counter()
-        self.call_requested.emit(code, ticket)
+        self.ask("call_ticket", code, ticket)
 
     def transfer(self, code: str, service: str) -> None:
         self._sent["transfer"] = time.perf_counter()
-        self.transfer_requested.emit(code, service)
+        self.ask("transfer", code, service)
 
-    def refresh(self, code: str) -> None:
-        self.refresh_requested.emit(code)
-
-    def refresh_counts(self, code: str) -> None:
-        self.counts_refresh_requested.emit(code)
-
-    # -- reports (UI thread)
-
-    @Slot(dict)
-    def _logged_in(self, officer: dict) -> None:
-        self.presenter.logged_in(officer)
-
-    @Slot(dict)
-    def _counters_loaded(self, state: dict) -> None:
-        self.presenter.counters_loaded(state)
-
-    @Slot(dict)
-    def _counter_loaded(self, counter: dict) -> None:
-        self.presenter.counter_loaded(counter)
-
-    @Slot(str, dict)
     def _action_done(self, action: str, answer: dict) -> None:
         self.presenter.action_done(action, answer)
         sent = self._sent.pop(action, None)
         if sent is not None:
             self.confirmed.emit(action, time.perf_counter() - sent)
 
-    @Slot(str, str, str, bool)
     def _action_failed(self, action: str, code: str, message: str, maybe_applied: bool) -> None:
         self._sent.pop(action, None)
         self.presenter.action_failed(action, code, message, maybe_applied)
-
-    @Slot(str, str)
-    def _stream_status(self, status: str, message: str) -> None:
-        self.presenter.stream_status(status, message or None)
-
-    @Slot(str, dict)
-    def _stream_event(self, type_: str, data: dict) -> None:
-        self.presenter.event(type_, data)

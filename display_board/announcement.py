@@ -9,14 +9,18 @@ espeak-ng then reads them as ordinary Indonesian syllables; a bare capital ("D")
 go through espeak's own letter rules instead, which differ between voices and versions
 (and SAPI5 voices on Windows read "Q" or "X" the English way). The commas give the
 pause a listener needs between the letters, the number and the counter.
-Numbers are words (num2words, lang "id"), leading zeros dropped: A-004 → "a, empat".
+Numbers are words (`mpp_client.indonesian.number_words`), leading zeros dropped: A-004 → "a, empat";
+the code is read by the apps' one parser (`mpp_client.tickets`).
 """
 
 from __future__ import annotations
 
 import re
 
-from num2words import num2words
+from mpp_client.indonesian import number_words
+from mpp_client.tickets import BadTicketCode, parse_code
+
+__all__ = ["BadTicketCode", "letter_names", "number_words", "sentence", "spoken_code", "spoken_counter"]
 
 LETTER_NAMES = {
     "A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "ef", "G": "ge", "H": "ha", "I": "i",
@@ -24,17 +28,7 @@ LETTER_NAMES = {
     "S": "es", "T": "te", "U": "u", "V": "ve", "W": "we", "X": "eks", "Y": "ye", "Z": "zet",
 }
 
-_CODE = re.compile(r"^\s*([A-Za-z]*)\s*-?\s*(\d+)\s*$")
 _DIGITS = re.compile(r"\d+")
-
-
-class BadTicketCode(ValueError):
-    """A code the board cannot say (not letters, an optional dash, digits)."""
-
-
-def number_words(number: int | str) -> str:
-    """123 → "seratus dua puluh tiga"; "007" → "tujuh"; 0 → "nol"."""
-    return num2words(int(number), lang="id")
 
 
 def letter_names(prefix: str) -> list[str]:
@@ -43,11 +37,8 @@ def letter_names(prefix: str) -> list[str]:
 
 def spoken_code(code: str) -> str:
     """"DK-1000" → "de, ka, seribu"."""
-    match = _CODE.match(code or "")
-    if not match:
-        raise BadTicketCode(f"nomor antrian tidak dikenal: {code!r}")
-    prefix, digits = match.groups()
-    return ", ".join([*letter_names(prefix), number_words(digits)])
+    parsed = parse_code(code)  # BadTicketCode for a code the board cannot say
+    return ", ".join([*letter_names(parsed.prefix), number_words(parsed.number)])
 
 
 def spoken_counter(name: str) -> str:

@@ -21,10 +21,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-
-from mpp_client.qt import open_app, quit_on_signals
-from mpp_client.settings import AppSettings, SettingsError
+from mpp_client.qt import Bridge, open_app, run
+from mpp_client.settings import AppSettings, SettingsError, app_arguments
 
 from .player import AnnouncementPlayer
 from .presenter import Announcement, BoardPresenter
@@ -61,11 +59,9 @@ class DisplayApp:
         self.presenter = BoardPresenter(BoardView(self.window), self, server_now=self.worker.server_now,
                                         repeat=config.repeat)
         self.window.on_tick = self.presenter.tick
-        self.worker.snapshot.connect(self.presenter.snapshot)
-        self.worker.event.connect(self._event)
-        self.worker.status.connect(self.presenter.status)
-        if self.player is not None:
-            self.worker.spoken.connect(lambda result: self.player.set_speech(result.job, result.wav))
+        # snapshot and status go to the presenter's methods of those names, in the UI thread.
+        spoken = None if self.player is None else (lambda result: self.player.set_speech(result.job, result.wav))
+        self.bridge = Bridge(self.worker).attach(self.presenter, {"event": self._event, "spoken": spoken})
         self.received_at = 0.0  # perf_counter of the event being handled (for the latency figures)
         self.shown: dict[int, float] = {}  # event id → perf_counter after the window took the board
         self.latency: list[tuple[float, float]] = []  # (event→screen, event→player asked) per call event
@@ -85,7 +81,7 @@ class DisplayApp:
 
     def start(self) -> DisplayApp:
         self.presenter.status("disconnected", None)
-        self.worker.start()
+        self.bridge.start()
         return self
 
     def stop(self) -> bool:
@@ -94,14 +90,13 @@ class DisplayApp:
         self.window.marquee.timer.stop()
         if self.player is not None:
             self.player.stop()
-        ended = self.worker.stop()
+        ended = self.bridge.stop()
         self.window.close()
         return ended
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="mpp-display", description="Layar antrian MPP dengan suara panggilan.")
-    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser = app_arguments("mpp-display", "Layar antrian MPP dengan suara panggilan.", "display")
     parser.add_argument("--token", help="this display's device token (mpp-server device add --kind display)")
     parser.add_argument("--zone", help="show this zone only (default: the display token's zone)")
     parser.add_argument("--rate", type=int, help=f"speech rate in words per minute (default {DEFAULT_RATE})")
@@ -110,8 +105,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--silent", action="store_true", default=None,
                         help="no chime and no speech: another board in the same hall announces")
     parser.add_argument("--windowed", action="store_true", default=None, help="a window instead of full screen")
-    parser.add_argument("--settings", metavar="PATH", help="settings file (default: display.json in the config dir)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(sys.argv[1:] if argv is None else argv)
 
 
@@ -131,16 +124,11 @@ def resolve_config(args: argparse.Namespace) -> DisplayConfig:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    app, config = open_app("mpp-display", args.log_level, lambda: resolve_config(args))
+    app, config = open_app("mpp-display", parse_args(argv), resolve_config)
     display = DisplayApp(config)
-    app.aboutToQuit.connect(display.stop)
     if config.windowed:
         display.window.resize(1280, 720)
         display.window.show()
     else:
         display.window.showFullScreen()
-    display.start()
-    QTimer.singleShot(0, lambda: log.info("board up in %d ms", (time.perf_counter() - _STARTED) * 1000))
-    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
-    return app.exec()
+    return run(app, display, log, "board up in %d ms", _STARTED)

@@ -17,11 +17,12 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from mpp_client.clock import is_stale
+from mpp_client.texts import text
 
 from .announcement import BadTicketCode, sentence
 
 T = TypeVar("T")
-CONNECTION_LOST = "Koneksi ke server terputus — menyambung ulang…"
+CONNECTION_LOST = text("id", "connection_lost")
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled")
 

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QVBoxLayout, QWidget
+
+from mpp_client.indonesian import clock_time, in_zone, long_date
+from mpp_client.texts import text
 
 from .fit_label import fit_label
 from .panel import PagedPanel
 from .presenter import Board
 
 PAGE_MS = 8000
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+NUMBER_TITLE = text("id", "number_label").upper()
 STYLE = """
 QWidget#board { background: #0b2545; }
 QLabel { color: #ffffff; }
@@ -32,15 +33,6 @@ QFrame#now[highlight="true"] { background: #c1121f; }
 QLabel#banner { background: #ffb703; color: #000000; }
 QLabel#dim { color: #8da9c4; }
 """
-
-
-def indonesian_date(moment: datetime) -> str:
-    """"Senin, 23 November 2026"."""
-    return format_date(moment.date(), "EEEE, d MMMM y", locale="id")
-
-
-def clock_text(moment: datetime, timezone: str) -> str:
-    return f"{moment:%H.%M} {ZONE_NAMES.get(timezone, '')}".strip()
 
 
 class Marquee(QWidget):
@@ -106,7 +98,7 @@ class BoardWindow(QWidget):
 
         self.now_panel = QFrame()
         self.now_panel.setObjectName("now")
-        self.now_title = fit_label("NOMOR ANTRIAN")
+        self.now_title = fit_label(NUMBER_TITLE)
         self.now_code = fit_label("—", shrink=True)  # a ticket code is never elided
         self.now_counter = fit_label("", rows=2)  # where to go: the whole counter name if it can
         self.now_service = fit_label("", "dim", rows=2)
@@ -236,7 +228,7 @@ class BoardWindow(QWidget):
         call = board.now_calling
         self.now_code.setText(call.code if call else "—")
         self.now_counter.setText(f"menuju {call.counter_name.upper()}" if call else "Menunggu panggilan")
-        self.now_title.setText("PANGGILAN ULANG" if call and call.recall else "NOMOR ANTRIAN")
+        self.now_title.setText("PANGGILAN ULANG" if call and call.recall else NUMBER_TITLE)
         self.now_service.setText(call.service if call else "")
         if self.now_panel.property("highlight") != board.highlight:
             self.now_panel.setProperty("highlight", board.highlight)
@@ -261,9 +253,9 @@ class BoardWindow(QWidget):
         self.on_tick()
 
     def _update_clock(self) -> None:
-        moment = self.now().astimezone(ZoneInfo(self.board.timezone or "Asia/Jakarta"))
-        self.date.setText(indonesian_date(moment))
-        self.clock.setText(clock_text(moment, self.board.timezone))
+        moment = in_zone(self.now(), self.board.timezone)
+        self.date.setText(long_date(moment))
+        self.clock.setText(clock_time(moment))
 
 
 class BoardView:

@@ -3,7 +3,7 @@
 The EventFollower reads the stream in its own thread; the Speaker owns the one TTS engine in
 its own thread (none on a silent board: pyttsx3 keeps one engine per driver per process, and
 a second board must not share, nor even start, the first one's). `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
-which Qt queues into the UI thread. No widget is touched outside it.
+which the apps' `mpp_client.qt.Bridge` delivers to the presenter in the UI thread. No widget is touched outside it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from mpp_client.events import EventFollower
+from mpp_client.events import SITE_CHANGED, EventFollower
 
 from .speech import DEFAULT_RATE, Speaker
 
@@ -27,7 +27,8 @@ class BoardWorker(QObject):
     def __init__(self, server_url: str, token: str, zone: str | None, audio_dir: Path, *,
                  voice: str = "id", rate: int = DEFAULT_RATE, read_timeout: float = 45.0, speak: bool = True):
         super().__init__()
-        self.follower = EventFollower(server_url, token, zone=zone, summary=True,
+        # After `site.changed` (names, counters, queues edited) the follower reads a fresh snapshot.
+        self.follower = EventFollower(server_url, token, zone=zone, summary=True, snapshot_on=(SITE_CHANGED,),
                                       on_snapshot=self.snapshot.emit, on_event=self._on_event,
                                       on_status=lambda s, m: self.status.emit(s, m or ""),
                                       read_timeout=read_timeout)

@@ -19,15 +19,15 @@ import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
-from mpp_client.settings import AppSettings  # noqa: E402
+from mpp_client.settings import AppSettings, app_arguments  # noqa: E402
 
 from .presenter import KioskPresenter  # noqa: E402
 from .profiles import ProfileError, load_profile  # noqa: E402
 from .window import KioskWindow  # noqa: E402
-from .worker import KioskBridge, KioskWorker  # noqa: E402
-from mpp_client.qt import open_app, quit_on_signals, start_worker, stop_worker  # noqa: E402
+from .worker import KioskWorker  # noqa: E402
+from mpp_client.qt import Bridge, open_app, run  # noqa: E402
 
 log = logging.getLogger("kiosk")
 
@@ -45,15 +45,12 @@ class KioskConfig:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="mpp-kiosk", description="Kios antrian MPP: layar sentuh dan printer tiket.")
-    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser = app_arguments("mpp-kiosk", "Kios antrian MPP: layar sentuh dan printer tiket.", "kiosk")
     parser.add_argument("--token", help="this kiosk's device token (mpp-server device add --kind kiosk)")
     parser.add_argument("--profile", metavar="NAME|PATH", help='printer profile name or TOML file (default "virtual")')
     parser.add_argument("--windowed", action="store_true", default=None,
                         help="a portrait window instead of full screen (on a small screen: QT_SCALE_FACTOR=0.5)")
     parser.add_argument("--staff-pin", metavar="PIN", help="PIN of the staff menu (hold the MPP's name for 3 s)")
-    parser.add_argument("--settings", metavar="PATH", help="settings file (default: kiosk.json in the config dir)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser.parse_args(_glued(sys.argv[1:] if argv is None else argv))
 
 
@@ -99,38 +96,36 @@ class Kiosk:
         self.window = KioskWindow(staff_pin=config.staff_pin, server_url=config.server_url,
                                   profile_name=f"{self.profile.name} ({self.profile.connection.type})",
                                   idle_timeouts=idle_timeouts)
-        self.bridge = KioskBridge()
-        self.presenter = KioskPresenter(self.window, self.bridge)
         self.worker = KioskWorker(config.server_url, config.token, self.profile)
-        self.bridge.attach(self.worker, self.presenter)
+        self.bridge = Bridge(self.worker, "kiosk-worker")
+        self.presenter = KioskPresenter(self.window, self.bridge)
+        self.bridge.attach(self.presenter)
         self.window.bind(self.presenter, self.bridge)
-        self.thread = None
+
+    @property
+    def thread(self):
+        return self.bridge.thread
 
     def start(self) -> Kiosk:
-        self.thread = start_worker(self.worker, "kiosk-worker", self.worker.start)
+        self.bridge.start()
         self.presenter.start()
         return self
 
     def stop(self) -> bool:
         """Stop the worker thread (waiting for a print in progress) and close the window."""
-        ended = True
-        if self.thread is not None:
-            ended = stop_worker(self.worker, self.thread)
-            self.thread = None
+        ended = self.bridge.stop()
         self.window.close()
         return ended
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    app, config = open_app("mpp-kiosk", args.log_level, lambda: resolve_config(args))
+    app, config = open_app("mpp-kiosk", parse_args(argv), resolve_config)
     try:
         kiosk = Kiosk(config)
     except ProfileError as exc:
         print(f"Profil printer tidak dapat dipakai: {exc}", file=sys.stderr)
         return 2
     kiosk.window.quit_requested.connect(app.quit)
-    app.aboutToQuit.connect(kiosk.stop)
     if config.windowed:
         room = app.primaryScreen().availableGeometry()
         kiosk.window.resize(min(KIOSK_SIZE[0], room.width()), min(KIOSK_SIZE[1], room.height()))
@@ -138,9 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a finger needs no arrow
         kiosk.window.showFullScreen()
-    kiosk.start()
     log.info("kiosk for %s, printer profile %s", config.server_url, kiosk.profile.name)
-    QTimer.singleShot(0, lambda: log.info("started in %d ms", (time.perf_counter() - _STARTED) * 1000))
     first_home = []
 
     def on_screen(name: str) -> None:
@@ -149,6 +142,5 @@ def main(argv: list[str] | None = None) -> int:
             log.info("ready for citizens in %d ms", (time.perf_counter() - _STARTED) * 1000)
 
     kiosk.window.screen_shown.connect(on_screen)
-    # Ctrl+C and a service manager's SIGTERM end the app cleanly; the timer lets Python see the signal.
-    wake = quit_on_signals(app)  # noqa: F841 (kept alive while the app runs)
-    return app.exec()
+    # Ctrl+C and a service manager's SIGTERM end the app cleanly.
+    return run(app, kiosk, log, "started in %d ms", _STARTED)

@@ -34,7 +34,7 @@ class Worker(Protocol):
     """Blocking work the presenter asks for; results come back as presenter calls."""
 
     def load_catalog(self) -> None: ...
-    def take_ticket(self, service: str, priority: str | None) -> None: ...
+    def take_ticket(self, service: str, priority: str | None, language: str) -> None: ...
 
 
 # Seconds a screen stays before the kiosk goes home by itself.
@@ -82,7 +82,7 @@ class KioskPresenter:
             return  # a double touch, or a service that closed meanwhile
         self._show(Screen("printing", self.language, agency=screen.agency, service=screen.service,
                           priority=screen.priority, message=text(self.language, "printing")))
-        self.worker.take_ticket(screen.service["code"], screen.priority)
+        self.worker.take_ticket(screen.service["code"], screen.priority, self.language)  # printed in it
 
     def back(self) -> None:
         if self.screen.name == "service":

@@ -1,4 +1,7 @@
-"""What the kiosk says, in Bahasa Indonesia first and English second."""
+"""What the kiosk says, in Bahasa Indonesia first and English second: the presenter's words and
+the screens'. Words other apps show too (people ahead, the number label …) are in `mpp_client.texts`."""
+
+from mpp_client.texts import lookup
 
 TEXTS = {
     "id": {
@@ -19,7 +22,6 @@ TEXTS = {
         "printing": "Sedang mencetak tiket Anda…",
         "take_your_ticket": "Silakan ambil tiket Anda",
         "your_number": "Nomor antrian Anda",
-        "ahead": "{n} orang di depan Anda",
         "print_failed": "Maaf, tiket tidak dapat dicetak.",
         "print_failed_hint": "Nomor ini dibatalkan. Silakan hubungi petugas informasi.",
         "out_of_service": "Mohon maaf, kios ini sedang tidak dapat digunakan",
@@ -34,6 +36,28 @@ TEXTS = {
         "reason.quota_full": "Kuota hari ini habis",
         "reason.cut_off": "Pengambilan nomor sudah ditutup",
         "reason.break": "Istirahat",
+        "open": "Buka",
+        "finish": "Selesai",
+        "to_home": "Kembali ke beranda",
+        "est_wait": "Perkiraan tunggu",
+        "priority_of": "Prioritas: {name}",
+        "printer_ok": "Printer siap",
+        "test_print": "Cetak tes",
+        "printer_check": "Cek status printer",
+        "reload_catalog": "Muat ulang daftar layanan",
+        "server_address": "Alamat server",
+        "printer_profile": "Profil printer",
+        "leave_staff": "Keluar",
+        "quit_app": "Tutup aplikasi kios",
+        "staff_menu": "Menu petugas",
+        "cancel": "Batal",
+        "clear": "Hapus",
+        "ok": "OK",
+        "take_below": "Tiket keluar di bawah layar ini",
+        "unavailable_take": "Tidak tersedia — {reason}",
+        "staff_hint": "Menu ini hanya untuk petugas.",
+        "last_status": "Status terakhir",
+        "unknown": "belum diketahui",
     },
     "en": {
         "welcome": "Welcome",
@@ -53,7 +77,6 @@ TEXTS = {
         "printing": "Printing your ticket…",
         "take_your_ticket": "Please take your ticket",
         "your_number": "Your queue number",
-        "ahead": "{n} people ahead of you",
         "print_failed": "Sorry, the ticket could not be printed.",
         "print_failed_hint": "This number was cancelled. Please ask the information desk.",
         "out_of_service": "Sorry, this kiosk is out of service",
@@ -68,10 +91,18 @@ TEXTS = {
         "reason.quota_full": "Today's quota is full",
         "reason.cut_off": "No more numbers today",
         "reason.break": "Break",
+        "open": "Open",
+        "finish": "Done",
+        "to_home": "Back to home",
+        "est_wait": "Estimated wait",
+        "priority_of": "Priority: {name}",
+        "take_below": "The ticket comes out below this screen",
+        "unavailable_take": "Unavailable — {reason}",
+        "cancel": "Cancel",
     },
 }
 
 
 def text(language: str, key: str, **values) -> str:
-    template = TEXTS.get(language, TEXTS["id"]).get(key) or TEXTS["id"][key]
-    return template.format(**values)
+    """The kiosk's word for `key` in `language` (else Indonesian, else the apps' shared words)."""
+    return lookup((TEXTS,), language, key, **values)

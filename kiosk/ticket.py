@@ -8,22 +8,15 @@ ticket carries it (UU 27/2022 PDP).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
-from babel.dates import format_date
+from mpp_client.indonesian import clock_time, in_zone, long_date
+from mpp_client.texts import count_text, text
 
-# Indonesia's three time zones by their UTC offset, as printed after a time.
-ZONE_ABBREVIATIONS = {timedelta(hours=7): "WIB", timedelta(hours=8): "WITA", timedelta(hours=9): "WIT"}
-
+# What only a printed ticket says; the counts of people ahead are the apps' shared words.
 WORDS = {
     "id": {
-        "number_label": "NOMOR ANTRIAN",
         "priority": "PRIORITAS - {name}",
-        "time": "%H.%M",
-        "ahead_none": "Tidak ada antrian di depan Anda",
-        "ahead": "{n} orang di depan Anda",
-        "ahead_one": "1 orang di depan Anda",
         "wait": "Perkiraan tunggu: ± {n} menit",
         "wait_one": "Perkiraan tunggu: ± 1 menit",
         "wait_none": "Segera dilayani",
@@ -31,12 +24,7 @@ WORDS = {
                    "Harap menunggu sampai nomor Anda dipanggil."),
     },
     "en": {
-        "number_label": "QUEUE NUMBER",
         "priority": "PRIORITY - {name}",
-        "time": "%H:%M",
-        "ahead_none": "No one ahead of you",
-        "ahead": "{n} people ahead of you",
-        "ahead_one": "1 person ahead of you",
         "wait": "Estimated wait: ± {n} minutes",
         "wait_one": "Estimated wait: ± 1 minute",
         "wait_none": "You will be served shortly",
@@ -87,13 +75,13 @@ def build_ticket(ticket: dict, site: dict, language: str = "id") -> TicketLayout
         site_name=_required(site, "name"),
         agency=ticket.get("agency_name") or _required(ticket, "agency"),
         service=ticket.get("service_name") or _required(ticket, "service"),
-        number_label=words["number_label"],
+        number_label=text(language, "number_label").upper(),
         code=_required(ticket, "code"),
         priority_mark=_priority_mark(ticket, site, language),
-        issued_date=format_date(moment.date(), "EEEE, d MMMM y", locale=language),
-        issued_time=f"{moment.strftime(words['time'])} {_zone_abbreviation(moment)}",
-        ahead=_count_text(ticket.get("ahead"), words, "ahead"),
-        wait=_count_text(ticket.get("est_wait_min"), words, "wait"),
+        issued_date=long_date(moment, language),
+        issued_time=clock_time(moment, language),
+        ahead=count_text((WORDS,), language, "ahead", ticket.get("ahead")),
+        wait=count_text((WORDS,), language, "wait", ticket.get("est_wait_min")),
         qr_payload=ticket.get("status_url") or None,
         footer=words["footer"],
     )
@@ -110,20 +98,8 @@ def _issued_moment(issued_at: str, timezone: str | None) -> datetime:
     moment = datetime.fromisoformat(issued_at)
     if moment.tzinfo is None:
         raise ValueError(f"issued_at needs a UTC offset (like +07:00): {issued_at!r}")
-    if timezone:
-        try:
-            moment = moment.astimezone(ZoneInfo(timezone))
-        except ZoneInfoNotFoundError:
-            pass  # keep the server's own offset, which is the site's anyway
-    return moment
-
-
-def _zone_abbreviation(moment: datetime) -> str:
-    offset = moment.utcoffset()
-    if offset in ZONE_ABBREVIATIONS:
-        return ZONE_ABBREVIATIONS[offset]
-    hours, rest = divmod(int(offset.total_seconds()) // 60, 60)
-    return f"UTC{hours:+03d}:{rest:02d}"
+    # Without a zone name (or with an unknown one) the server's own offset stands: it is the site's.
+    return in_zone(moment, timezone) if timezone else moment
 
 
 def _priority_mark(ticket: dict, site: dict, language: str) -> str | None:
@@ -137,13 +113,3 @@ def _priority_mark(ticket: dict, site: dict, language: str) -> str | None:
         name = ticket.get("priority_name") or category.get("name")
     return WORDS[language]["priority"].format(name=name or code)
 
-
-def _count_text(value, words: dict, kind: str) -> str | None:
-    if value is None:
-        return None
-    count = max(0, round(value))
-    if count == 0:
-        return words[f"{kind}_none"]
-    if count == 1:
-        return words[f"{kind}_one"]
-    return words[kind].format(n=count)

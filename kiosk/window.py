@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_timezone_name
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from mpp_client.clock import ServerClock
+from mpp_client.indonesian import clock_time, long_date
 
 from .presenter import IDLE_TIMEOUT_S, KioskPresenter, Screen
 from .screens import (STYLESHEET, AgencyPage, DonePage, HomePage, MessagePage, PrintingPage, ServicePage,
@@ -28,14 +27,6 @@ CORNER_TAPS = 5
 CORNER_TAPS_WITHIN_S = 3.0
 CORNER_SIZE = 140
 TOUCHED = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
-
-
-def clock_text(now: datetime, language: str = "id") -> tuple[str, str]:
-    """("Senin, 23 November 2026", "09.15 WIB"): the date and the time as the hall reads them."""
-    locale = "id" if language == "id" else "en_GB"
-    zone = get_timezone_name(now, "short", locale="id")  # WIB / WITA / WIT, in English too
-    pattern = "HH.mm" if language == "id" else "HH:mm"
-    return format_date(now, "EEEE, d MMMM y", locale=locale), f"{format_time(now, pattern, locale=locale)} {zone}"
 
 
 class HoldArea(QWidget):
@@ -212,8 +203,14 @@ class KioskWindow(QMainWindow):
         staff.printer_check_requested.connect(bridge.check_printer)
         staff.reload_requested.connect(bridge.load_catalog)
         staff.reload_requested.connect(lambda: staff.set_result("Daftar layanan dimuat ulang dari server."))
-        bridge.printer_reported.connect(staff.set_printer_status)
-        bridge.test_print_reported.connect(lambda ok, text: staff.set_result(text))
+        bridge.reported.connect(self._worker_reported)
+
+    def _worker_reported(self, name: str, args: tuple) -> None:
+        """The staff screen hears the printer and the test print straight from the worker."""
+        if name == "printer_status":
+            self.pages["staff"].set_printer_status(*args)
+        elif name == "test_print_done":
+            self.pages["staff"].set_result(args[1])
 
     # ------------------------------------------------------------ the View
 
@@ -281,9 +278,9 @@ class KioskWindow(QMainWindow):
 
     def _tick(self) -> None:
         now = self.clock.now().astimezone(self._zone)
-        date, clock = clock_text(now, self.last_screen.language if self.last_screen else "id")
-        self.header.date.setText(date)
-        self.header.time.setText(clock)
+        language = self.last_screen.language if self.last_screen else "id"
+        self.header.date.setText(long_date(now, language))
+        self.header.time.setText(clock_time(now, language))  # WIB / WITA / WIT, in English too
 
     def _take_site(self, catalog: dict) -> None:
         """The MPP's name, its timezone, and the server's clock (the building's clock, even in a demo)."""

@@ -3,8 +3,8 @@
 `KioskWorker` lives in its own QThread: every HTTP call and every printer call
 happens there, one at a time, so a dead printer or a dead server never freezes
 the touch screen. It reports back by signals only; the UI side talks to it
-through `KioskBridge`, which emits signals (queued across the threads) for what
-the presenter asks.
+through the apps' one `mpp_client.qt.Bridge`: the presenter's calls are queued
+to these slots, these signals reach the presenter's methods of the same name.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized
+from mpp_client.events import CONNECTED, SITE_CHANGED, UNAUTHORIZED, EventFollower
 
 from .escpos_render import render
 from .printers import PrinterError, open_printer
@@ -57,9 +58,15 @@ class KioskWorker(QObject):
     ticket_refused = Signal(str)
     print_failed = Signal(str)
     test_print_done = Signal(bool, str)  # staff menu
+    _site_changed = Signal()  # from the event follower's thread into this one
 
-    def __init__(self, server_url: str, token: str | None, profile, printer=None, timeout: float = 5.0):
+    def __init__(self, server_url: str, token: str | None, profile, printer=None, timeout: float = 5.0,
+                 read_timeout: float = 45.0):
         super().__init__()
+        self.server_url, self.token, self.read_timeout = server_url, token, read_timeout
+        self.follower: EventFollower | None = None
+        self._stream_lost = False
+        self._site_changed.connect(self.load_catalog)
         self._stopping = threading.Event()
         # Retries wait on the stop event, so a shutdown never sits out a backoff.
         self.api = ApiClient(server_url, token, timeout=timeout, sleep=self._stopping.wait)
@@ -85,10 +92,17 @@ class KioskWorker(QObject):
         # comes next: the presenter asks for it as it starts, queued behind this slot.)
         self.check_printer()
         self.send_heartbeat()
+        # The catalog follows the site within a second of an edit, not at the next poll.
+        self.follower = EventFollower(self.server_url, self.token, types=(SITE_CHANGED,), snapshot=False,
+                                      on_event=self._on_event, on_status=self._on_stream_status,
+                                      read_timeout=self.read_timeout, max_backoff_s=10.0).start()
 
     @Slot()
     def shutdown(self) -> None:
         """Stop the timers from their own thread; `stop_worker` calls this, then quits the thread."""
+        if self.follower is not None:
+            self.follower.stop()
+            self.follower = None
         for timer in self._timers:
             timer.stop()
             timer.deleteLater()
@@ -189,6 +203,20 @@ class KioskWorker(QObject):
                 self._printer_up()
             self.test_print_done.emit(True, "Cetak tes terkirim ke printer.")
 
+    # ------------------------------------------------------------ the follower's thread
+
+    def _on_event(self, type_: str, data: dict, event_id) -> None:
+        if type_ == SITE_CHANGED:
+            self._site_changed.emit()
+
+    def _on_stream_status(self, status: str, message: str | None) -> None:
+        if status == CONNECTED and self._stream_lost:
+            self._site_changed.emit()  # an edit made while the stream was down may not be replayed
+        elif status == UNAUTHORIZED:
+            # An older server without kiosk streams: the catalog poll still brings the change.
+            log.warning("site changes not followed live: %s", message)
+        self._stream_lost = status != CONNECTED
+
     # ------------------------------------------------------------ helpers
 
     def printer_health(self) -> dict:
@@ -286,76 +314,3 @@ class KioskWorker(QObject):
             if timer is not None and timer.interval() != wanted:
                 timer.start(wanted)
 
-
-class KioskBridge(QObject):
-    """The UI side of the worker. For the presenter it is the `Worker`: each call becomes a
-    signal, queued to the worker thread. The worker's reports come back through its slots,
-    in the UI thread, and go on to the presenter (plain Python, so it must not be called
-    from the worker thread) and to the staff screen."""
-
-    catalog_requested = Signal()
-    ticket_requested = Signal(str, object, str)
-    printer_check_requested = Signal()
-    test_print_requested = Signal()
-    printer_reported = Signal(bool, str)
-    test_print_reported = Signal(bool, str)
-
-    def __init__(self):
-        super().__init__()
-        self.presenter = None
-
-    def attach(self, worker: KioskWorker, presenter) -> None:
-        self.presenter = presenter
-        self.catalog_requested.connect(worker.load_catalog)
-        self.ticket_requested.connect(worker.take_ticket)
-        self.printer_check_requested.connect(worker.check_printer)
-        self.test_print_requested.connect(worker.test_print)
-        worker.catalog_loaded.connect(self._catalog_loaded)
-        worker.server_unreachable.connect(self._server_unreachable)
-        worker.printer_status.connect(self._printer_status)
-        worker.ticket_printed.connect(self._ticket_printed)
-        worker.ticket_refused.connect(self._ticket_refused)
-        worker.print_failed.connect(self._print_failed)
-        worker.test_print_done.connect(self.test_print_reported)
-
-    # -- the presenter's Worker protocol (UI thread → worker thread)
-
-    def load_catalog(self) -> None:
-        self.catalog_requested.emit()
-
-    def take_ticket(self, service: str, priority: str | None) -> None:
-        # The ticket is printed in the citizen's language.
-        self.ticket_requested.emit(service, priority, self.presenter.language if self.presenter else "id")
-
-    def check_printer(self) -> None:
-        self.printer_check_requested.emit()
-
-    def test_print(self) -> None:
-        self.test_print_requested.emit()
-
-    # -- the worker's reports (arrive queued, in the UI thread)
-
-    @Slot(dict)
-    def _catalog_loaded(self, catalog: dict) -> None:
-        self.presenter.catalog_loaded(catalog)
-
-    @Slot(str)
-    def _server_unreachable(self, message: str) -> None:
-        self.presenter.server_unreachable(message)
-
-    @Slot(bool, str)
-    def _printer_status(self, ok: bool, reason: str) -> None:
-        self.presenter.printer_status(ok, reason or None)
-        self.printer_reported.emit(ok, reason)
-
-    @Slot(dict)
-    def _ticket_printed(self, ticket: dict) -> None:
-        self.presenter.ticket_printed(ticket)
-
-    @Slot(str)
-    def _ticket_refused(self, message: str) -> None:
-        self.presenter.ticket_refused(message)
-
-    @Slot(str)
-    def _print_failed(self, message: str) -> None:
-        self.presenter.print_failed(message)

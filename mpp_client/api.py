@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Self
 from urllib.parse import quote
@@ -232,12 +232,16 @@ class ApiClient:
 
     @contextmanager
     def open_events(self, last_event_id: int | None = None, zone: str | None = None, counter: str | None = None,
-                    summary: bool = False, read_timeout: float = 45.0) -> Iterator[EventSource]:
+                    summary: bool = False, read_timeout: float = 45.0,
+                    types: Sequence[str] | None = None) -> Iterator[EventSource]:
         """The event stream as an httpx-sse EventSource (EventFollower drives this; apps use the follower).
 
         `read_timeout` must exceed the server's 15 s keep-alive so that silence means a dead server.
+        `types` keeps only those event types (a kiosk needs `site.changed` alone).
         """
         params = {k: v for k, v in (("zone", zone), ("counter", counter)) if v}
+        if types:
+            params["types"] = ",".join(types)
         if summary:
             params["summary"] = "1"
         headers = {**self._auth(), "Accept": "text/event-stream", "Cache-Control": "no-store"}

@@ -18,7 +18,7 @@ import logging
 import random
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import httpx
@@ -30,6 +30,7 @@ from .clock import ServerClock, is_stale  # noqa: F401 - is_stale lives in clock
 log = logging.getLogger("mpp_client.events")
 
 CONNECTED, DISCONNECTED, UNAUTHORIZED = "connected", "disconnected", "unauthorized"
+SITE_CHANGED = "site.changed"  # the site was edited; it reaches every stream, whatever its filter
 DEFAULT_RETRY_MS = 3000  # until the server's own `retry:` arrives
 
 
@@ -54,6 +55,10 @@ class EventFollower:
     on_event(type, data, event_id)   every event in order; event_id is None for `queue.counts`
     on_status(status, message)       "connected" (message None), "disconnected" (why, in Indonesian),
                                      "unauthorized" (the token is no good: the follower stops by itself)
+
+    `types` keeps only those event types; `snapshot=False` never reads `GET /api/state` (a kiosk
+    follows `site.changed` alone and has no use for it); after an event whose type is in
+    `snapshot_on` (e.g. `site.changed`: names, counters, services) a fresh snapshot follows it.
     """
 
     def __init__(self, base_url: str, token: str | None, zone: str | None = None, counter: str | None = None,
@@ -61,9 +66,12 @@ class EventFollower:
                  on_event: Callable[[str, dict, int | None], None] | None = None,
                  on_status: Callable[[str, str | None], None] | None = None,
                  last_event_id: int | None = None, timeout: float = 5.0, read_timeout: float = 45.0,
-                 max_backoff_s: float = 30.0):
+                 max_backoff_s: float = 30.0, types: Sequence[str] | None = None, snapshot: bool = True,
+                 snapshot_on: Sequence[str] = ()):
         self.base_url, self.token = base_url, token
         self.zone, self.counter, self.summary = zone, counter, summary
+        self.types, self.snapshot, self.snapshot_on = tuple(types or ()), snapshot, frozenset(snapshot_on)
+        self._snapshot_due = False  # an event asked for a snapshot that has not arrived yet
         self.on_snapshot = on_snapshot or _noop
         self.on_event = on_event or _noop
         self.on_status = on_status or _noop
@@ -123,7 +131,8 @@ class EventFollower:
         with ApiClient(self.base_url, self.token, timeout=self._timeout) as api:
             while not self._stopping.is_set():
                 try:
-                    self._resync(api)
+                    if self.snapshot:
+                        self._resync(api)
                     failures = self._follow(api, failures)
                     why = "Server menutup aliran peristiwa."
                 except ApiError as exc:
@@ -152,18 +161,19 @@ class EventFollower:
         snapshot = api.state(self.zone)
         self._measure_clock(snapshot)
         newest = snapshot.get("last_event_id", 0)
-        if self._last_event_id is None or newest < self._last_event_id:
-            if self._last_event_id is not None:
+        if self._last_event_id is None or newest < self._last_event_id or self._snapshot_due:
+            if self._last_event_id is not None and newest < self._last_event_id:
                 log.warning("server event log went back from %s to %s: starting over from a snapshot",
                             self._last_event_id, newest)
             self._last_event_id = newest
+            self._snapshot_due = False
             self._deliver(self.on_snapshot, snapshot)
 
     def _follow(self, api: ApiClient, failures: int) -> int:
         """Read the stream until it ends; returns the failure count (reset once connected)."""
         try:
             with api.open_events(self._last_event_id, self.zone, self.counter, self.summary,
-                                 read_timeout=self.read_timeout) as source:
+                                 read_timeout=self.read_timeout, types=self.types) as source:
                 with self._lock:
                     self._response = source.response
                 if self._stopping.is_set():  # stop() came before the response was there to abort
@@ -175,6 +185,9 @@ class EventFollower:
                         self._retry_ms = sse.retry
                     if sse.data:
                         self._dispatch(sse.event, sse.id, json.loads(sse.data))
+                        if sse.event in self.snapshot_on and self.snapshot:
+                            self._snapshot_due = True
+                            self._resync(api)
                     if self._stopping.is_set():
                         break
         except ServerUnreachable:

@@ -8,6 +8,7 @@ Officer PINs are never written: an officer types the PIN at every login.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import tempfile
@@ -31,6 +32,15 @@ class SettingsError(Exception):
         super().__init__(message)
         self.message = message
         self.path = path
+
+
+def app_arguments(prog: str, description: str, app: str) -> argparse.ArgumentParser:
+    """The command line every app starts from: --server, --settings (`APP.json`) and --log-level."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--server", metavar="URL", help="the queue server, e.g. http://192.168.1.10:8080")
+    parser.add_argument("--settings", metavar="PATH", help=f"settings file (default: {app}.json in the config dir)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
 
 
 def config_dir() -> Path:

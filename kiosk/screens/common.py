@@ -1,4 +1,4 @@
-"""What every kiosk screen shares: the one stylesheet, words missing from texts.py,
+"""What every kiosk screen shares: the one stylesheet, the word lookup (`t`),
 touch scrolling and the tile button (a big button with a title and a smaller line)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QFrame, QLabel, QPushButton, QScrollArea, QScroller, QScrollerProperties,
                                QSizePolicy, QVBoxLayout, QWidget)
 
-from ..texts import TEXTS
+from ..texts import TEXTS, text
 
 TEAL = "#00695C"
 TEAL_DARK = "#004D40"
@@ -16,33 +16,8 @@ AMBER = "#FFB300"
 RED = "#B71C1C"
 GREEN = "#1B5E20"
 
-# Words the screens need beyond texts.py (kept here so texts.py stays the presenter's).
-MORE_TEXTS = {
-    "id": {
-        "open": "Buka", "finish": "Selesai", "to_home": "Kembali ke beranda", "est_wait": "Perkiraan tunggu",
-        "priority_of": "Prioritas: {name}", "printer_ok": "Printer siap", "test_print": "Cetak tes",
-        "printer_check": "Cek status printer", "reload_catalog": "Muat ulang daftar layanan",
-        "server_address": "Alamat server", "printer_profile": "Profil printer", "leave_staff": "Keluar",
-        "quit_app": "Tutup aplikasi kios", "staff_menu": "Menu petugas", "cancel": "Batal", "clear": "Hapus",
-        "ok": "OK", "take_below": "Tiket keluar di bawah layar ini",
-        "unavailable_take": "Tidak tersedia — {reason}", "staff_hint": "Menu ini hanya untuk petugas.",
-        "last_status": "Status terakhir", "unknown": "belum diketahui",
-        "ahead_none": "Tidak ada antrian di depan Anda",
-    },
-    "en": {
-        "open": "Open", "finish": "Done", "to_home": "Back to home", "est_wait": "Estimated wait",
-        "priority_of": "Priority: {name}", "take_below": "The ticket comes out below this screen",
-        "unavailable_take": "Unavailable — {reason}", "cancel": "Cancel",
-        "ahead_none": "No one ahead of you",
-    },
-}
-
-
-def t(language: str, key: str, **values) -> str:
-    for table in (TEXTS.get(language, {}), MORE_TEXTS.get(language, {}), TEXTS["id"], MORE_TEXTS["id"]):
-        if key in table:
-            return table[key].format(**values)
-    raise KeyError(key)
+# The screens' words are in texts.py with the presenter's: one table, one lookup.
+t = text
 
 
 def local_name(item: dict, language: str) -> str:

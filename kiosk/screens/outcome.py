@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from mpp_client.texts import count_text
+
 from ..presenter import Screen
+from ..texts import TEXTS
 from .common import Spinner, label, local_name, page_widget, t
 
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -86,8 +89,7 @@ class DonePage(QWidget):
         self.priority.setText(t(language, "priority_of", name=ticket["priority_name"])
                               if ticket.get("priority_name") else "")
         self.priority.setVisible(bool(ticket.get("priority_name")))
-        people = ticket.get("ahead") or 0
-        ahead = [t(language, "ahead", n=people) if people else t(language, "ahead_none")]
+        ahead = [count_text((TEXTS,), language, "ahead", ticket.get("ahead") or 0)]
         if ticket.get("est_wait_min"):
             ahead.append(f"{t(language, 'est_wait')} {t(language, 'wait_estimate', n=ticket['est_wait_min'])}")
         self.ahead.setText("   ·   ".join(ahead))

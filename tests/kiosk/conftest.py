@@ -234,8 +234,7 @@ def start_the_app(floor, printer, tmp_path) -> tuple[int, int, int]:
 class FakeBridge(QObject):
     """The worker side of the window, recording what the presenter and the staff asked for."""
 
-    printer_reported = Signal(bool, str)
-    test_print_reported = Signal(bool, str)
+    reported = Signal(str, tuple)  # (worker signal's name, its arguments), as the real Bridge
 
     def __init__(self):
         super().__init__()
@@ -244,7 +243,7 @@ class FakeBridge(QObject):
     def load_catalog(self):
         self.asked.append(("catalog",))
 
-    def take_ticket(self, service, priority):
+    def take_ticket(self, service, priority, language="id"):
         self.asked.append(("ticket", service, priority))
 
     def check_printer(self):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScroller
 
 from devtools.escpos_preview import preview
 from devtools.virtual_printer import VirtualPrinter
+from mpp_client.indonesian import clock_time, long_date
 
 from .conftest import (LANDSCAPE, LEFT, PORTRAIT, SCREENSHOTS, ServerDiesMidPrint, kiosk_health, on_screen,
                        profile_at, public_status, qr_stored, save_screenshot, start_the_app, take_ticket,
@@ -323,15 +324,13 @@ def test_service_list_scrolls_by_dragging_and_a_drag_chooses_nothing(qtbot, wind
 
 
 def test_header_shows_the_site_and_its_clock_in_indonesian(window_alone):
-    from kiosk.window import clock_text
-
     window = window_alone[0]
     assert window.header.name.text() == "MPP Harapan Jaya"
     assert window.header.time.text().endswith(" WITA")  # the site's zone, and the server's clock
     assert window.header.date.text() == "Senin, 23 November 2026"
     moment = datetime(2026, 11, 23, 9, 15, tzinfo=ZoneInfo("Asia/Jakarta"))
-    assert " · ".join(clock_text(moment)) == "Senin, 23 November 2026 · 09.15 WIB"
-    assert " · ".join(clock_text(moment, "en")) == "Monday, 23 November 2026 · 09:15 WIB"
+    assert (long_date(moment), clock_time(moment)) == ("Senin, 23 November 2026", "09.15 WIB")
+    assert (long_date(moment, "en"), clock_time(moment, "en")) == ("Monday, 23 November 2026", "09:15 WIB")
 
 
 def test_idle_timeout_and_language_switch(qtbot, window_alone):

@@ -36,8 +36,9 @@ class FakeWorker:
     def load_catalog(self):
         self.asked.append(("catalog",))
 
-    def take_ticket(self, service, priority):
+    def take_ticket(self, service, priority, language):
         self.asked.append(("ticket", service, priority))
+        self.language = language
 
 
 @pytest.fixture
@@ -74,6 +75,15 @@ def test_the_whole_path_asks_for_one_ticket_and_shows_it(kiosk):
     assert view.current.name == "done" and view.current.ticket["code"] == "A-004"
     presenter.idle()
     assert view.current.name == "home"
+
+
+def test_the_ticket_is_asked_in_the_citizens_language(kiosk):
+    presenter, _, worker = kiosk
+    presenter.toggle_language()
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    presenter.take_ticket()
+    assert worker.language == "en"
 
 
 def test_unavailable_service_cannot_be_taken(kiosk):

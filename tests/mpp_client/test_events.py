@@ -245,3 +245,26 @@ def test_a_server_whose_event_log_went_back_gets_a_fresh_snapshot(floor, follow)
     floor.issue()
     assert [i for _, _, i in seen.numbered_until(2)] == [1, 2]
     assert follower.last_event_id == 2
+
+
+def test_an_event_named_in_snapshot_on_is_followed_by_a_fresh_snapshot(floor, follow, budi):
+    # site.changed in the apps; a real counter event stands in until the server emits one.
+    follower, seen = follow(zone="1", snapshot_on=("counter.paused",))
+    first = seen.snapshots.get(timeout=WAIT_S)
+    budi.counter_action("L01", "pause")
+    _, _, event_id = seen.event("counter.paused")
+    fresh = seen.snapshots.get(timeout=5)
+    assert fresh["last_event_id"] >= event_id > first["last_event_id"]
+    assert next(c for c in fresh["counters"] if c["code"] == "L01")["status"] == "paused"
+    assert follower.last_event_id >= fresh["last_event_id"]
+    budi.counter_action("L01", "resume")
+    seen.event("counter.resumed")  # a later event still arrives, once
+    assert seen.snapshots.empty()
+
+
+def test_a_kiosk_follows_only_the_types_it_names_without_a_snapshot(floor, follow):
+    follower, seen = follow(token=floor.kiosk_token, types=("site.changed",), snapshot=False)
+    seen.status("connected")
+    floor.issue()
+    time.sleep(0.5)
+    assert seen.snapshots.empty() and seen.all_events == []  # neither /api/state nor ticket events
