@@ -16,6 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
+from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
+
 # The session's own temp folder, for this process and every server and app it starts: whatever is
 # left in it when the tests end is litter a test or the product forgot, and fails the session.
 # pytest's tmp_path folders stay where they were (pytest keeps the last three runs itself).
@@ -35,8 +38,6 @@ def pytest_sessionfinish(session):
             f"\nThe tests left {len(left)} entries in the temp folder: {', '.join(left[:20])}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
-from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
 
 MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
 
