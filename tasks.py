@@ -186,7 +186,8 @@ def test(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
-    """The load benchmark, then the simulated busy day of the largest MPPs (3,000 visitors)."""
+    """The load benchmark, then the simulated busy day of the largest MPPs (3,000 visitors).
+    Exits non-zero when either one misses a target or fails to run (the benchmark's code first)."""
     setup()
     load = subprocess.run([str(PYTHON), "-m", "devtools.benchmark", *args], cwd=ROOT).returncode
     day = subprocess.run([str(PYTHON), "-m", "devtools.simulation.busy_day"], cwd=ROOT).returncode

@@ -18,8 +18,11 @@ asked for, open around the clock, no quotas) into a temporary directory, starts
 
 The clients are a few processes, each one thread over non-blocking sockets
 (epoll, `devtools.loadgen`: why not the apps' client is measured there), so that
-the two cores go to the server. The report lists every target with PASS or MISS;
-the exit code is 0 unless the benchmark itself failed.
+the two cores go to the server. The report lists every target with PASS or MISS.
+
+Exit codes: 0 every target passed; 1 at least one target missed (MISS); 2 the run
+itself failed (the server or a client process died, a phase could not start), so
+there is no verdict; 3 the run overran its hard deadline; 130 interrupted.
 """
 
 import argparse
@@ -484,18 +487,28 @@ def summarise(args, raw: dict) -> dict:
     }
 
 
-def judge(summary: dict) -> dict:
+# Exit codes (see the module's docstring): a CI job or `tasks.py bench` fails on a miss.
+EXIT_PASS, EXIT_MISS, EXIT_FAILED, EXIT_OVERDUE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def judge(summary: dict, targets: dict = TARGETS) -> dict:
+    """PASS or MISS per target; a figure that was never measured (no samples) is a MISS."""
     floor, capacity = summary["floor"], summary["capacity"]
     checks = {
-        "api_p99": floor["api_ms"]["p99"] is not None and floor["api_ms"]["p99"] <= TARGETS["api_p99_ms"],
+        "api_p99": floor["api_ms"]["p99"] is not None and floor["api_ms"]["p99"] <= targets["api_p99_ms"],
         "display_p99": floor["call_to_display_ms"]["p99"] is not None
-        and floor["call_to_display_ms"]["p99"] <= TARGETS["display_p99_ms"],
+        and floor["call_to_display_ms"]["p99"] <= targets["display_p99_ms"],
         "floor_errors": floor["errors"] == 0,
-        "issues_per_s": capacity["issues_per_s"] >= TARGETS["issues_per_s"],
+        "issues_per_s": capacity["issues_per_s"] >= targets["issues_per_s"],
         "capacity_errors": capacity["errors"] == 0,
-        "rss": summary["server"]["rss_peak_mb"] <= TARGETS["rss_mb"],
+        "rss": summary["server"]["rss_peak_mb"] <= targets["rss_mb"],
     }
     return {name: "PASS" if ok else "MISS" for name, ok in checks.items()}
+
+
+def verdict(summary: dict, targets: dict = TARGETS) -> int:
+    """The exit code of a finished run: EXIT_PASS when every target holds, else EXIT_MISS."""
+    return EXIT_MISS if "MISS" in judge(summary, targets).values() else EXIT_PASS
 
 
 def _ms(s: dict) -> str:
@@ -583,7 +596,8 @@ def positive(kind):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m devtools.benchmark", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.benchmark", description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n")[-1].strip())
     parser.add_argument("--counters", type=positive(int), default=200, help="counters calling (default 200)")
     parser.add_argument("--kiosks", type=positive(int), default=20, help="kiosks issuing (default 20)")
     parser.add_argument("--displays", type=positive(int), default=50, help="display streams, half per zone (50)")
@@ -619,34 +633,37 @@ def main(argv=None) -> int:
     def overdue():
         log(f"hard deadline of {limit:.0f} s passed: stopping everything")
         run.cleanup()
-        os._exit(3)
+        os._exit(EXIT_OVERDUE)
 
     watchdog = threading.Timer(limit, overdue)
     watchdog.daemon = True
     watchdog.start()
     signal.signal(signal.SIGTERM, _interrupt)
-    code = 0
+    code = EXIT_PASS
     try:
         raw = run.execute()
         run.cleanup()
         summary = summarise(args, raw)
-        verdict = judge(summary)
-        print(report(summary, verdict), flush=True)
+        results = judge(summary)
+        print(report(summary, results), flush=True)
         if args.json:
-            print(json.dumps({**summary, "targets": TARGETS, "verdict": verdict}, indent=2))
+            print(json.dumps({**summary, "targets": TARGETS, "verdict": results}, indent=2))
+        code = verdict(summary)
+        if code == EXIT_MISS:
+            log(f"missed: {', '.join(name for name, result in results.items() if result == 'MISS')}")
     except KeyboardInterrupt:
         log("interrupted")
-        code = 130
+        code = EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the benchmark itself failed: say why, with the server's last words
         log(f"benchmark failed: {type(exc).__name__}: {exc}")
         server_log = tmp / "bench.log"
         if server_log.exists():
             log("server log (end):\n" + server_log.read_text(errors="replace")[-3000:])
-        code = 1
+        code = EXIT_FAILED
     finally:
         watchdog.cancel()
         run.cleanup()
-        if args.keep or code == 1:
+        if args.keep or code == EXIT_FAILED:
             log(f"kept {tmp}")
         else:
             import shutil

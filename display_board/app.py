@@ -17,9 +17,10 @@ _STARTED = time.perf_counter()  # before Qt is imported: the start time counts i
 import argparse
 import logging
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import platformdirs
 
 from mpp_client.qt import Bridge, open_app, run
 from mpp_client.settings import AppSettings, SettingsError, app_arguments
@@ -43,7 +44,9 @@ class DisplayConfig:
     voice: str = "id"
     windowed: bool = False
     silent: bool = False  # no chime, no speech: another board in the hall announces
-    audio_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mpp-display-audio")
+    # The chime and a ring of spoken sentences: a cache of this user, not litter in the temp folder.
+    audio_dir: Path = field(default_factory=lambda: platformdirs.user_cache_path("antrian-mpp", appauthor=False)
+                            / "display-audio")
 
 
 class DisplayApp:

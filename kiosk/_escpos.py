@@ -5,10 +5,14 @@ pickle in `ESCPOS_CAPABILITIES_PICKLE_DIR`; without that variable every import
 makes a fresh temporary directory (left behind) and parses the YAML again
 (~0.17 s). So the variable is set to a per-user cache directory *before* the
 import, and every kiosk module gets escpos from here, never directly.
+It calls `mkdtemp()` even when the variable is set (the default argument of
+`environ.get` is evaluated first), so during the import `mkdtemp` answers the cache
+directory instead of leaving an empty folder in the temp dir of every process.
 """
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -21,7 +25,12 @@ os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(_cache))
 # turn the app's own later basicConfig() into a no-op. Undo the handler it adds.
 _root_handlers = list(logging.root.handlers)
 
-from escpos import capabilities  # noqa: E402
+_mkdtemp = tempfile.mkdtemp
+tempfile.mkdtemp = lambda *args, **kwargs: str(_cache)  # what `from tempfile import mkdtemp` binds
+try:
+    from escpos import capabilities  # noqa: E402
+finally:
+    tempfile.mkdtemp = _mkdtemp
 from escpos.constants import QR_ECLEVEL_M, RT_STATUS_ONLINE, RT_STATUS_PAPER  # noqa: E402
 from escpos.exceptions import DeviceNotFoundError  # noqa: E402
 from escpos.printer import Dummy, File, Serial, Usb, Win32Raw  # noqa: E402

@@ -184,6 +184,7 @@ class EventPipeline:
         self._major: deque[Event] = deque(maxlen=keep)
         self._major_floor = self.last_id  # every major event after this id is in _major
         self._channels: dict[Filter, _Channel] = {}
+        self._issuance: list[Filter] | None = None  # the channels that may show issuance; None: to work out
         self._counts_version = 0  # moves whenever a waiting count may have changed
         self._ticked_version = 0
         self._counts_cache: dict = {}  # zones -> (version, counts)
@@ -211,7 +212,9 @@ class EventPipeline:
                 self._major.append(event)
             if event.type.startswith("ticket."):
                 self._counts_version += 1
-            woken.update(key for key in self._channels if key not in woken and key.matches(event))
+            # Issuance is most of the events at a busy kiosk, and no summary stream shows it.
+            candidates = self._issuance_keys() if event.type in SUMMARISED else self._channels
+            woken.update(key for key in candidates if key not in woken and key.matches(event))
         for key in woken:
             self._wake(key)
 
@@ -313,6 +316,8 @@ class EventPipeline:
         return Frame(data=json.dumps(body), event="queue.counts").encode()
 
     def _subscribe(self, key: Filter) -> None:
+        if key not in self._channels:
+            self._issuance = None
         self._channels.setdefault(key, _Channel()).listeners += 1
 
     def _unsubscribe(self, key: Filter) -> None:
@@ -321,6 +326,14 @@ class EventPipeline:
             channel.listeners -= 1
             if channel.listeners <= 0:
                 del self._channels[key]
+                self._issuance = None
+
+    def _issuance_keys(self) -> list[Filter]:
+        """The channels a summarised event can wake: all but the summary streams (a citizen's own
+        ticket is shown to its page even when summarised)."""
+        if self._issuance is None:
+            self._issuance = [key for key in self._channels if not key.summary or key.ticket is not None]
+        return self._issuance
 
     def _wake(self, key: Filter) -> None:
         channel = self._channels[key]

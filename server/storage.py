@@ -331,6 +331,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE zones ADD COLUMN hall TEXT;
     """,
+    # 8: indexes for what every issue and every counter screen reads: an officer's figures of the day
+    # (scanned the whole day before), and a queue's latest finished tickets, newest first (sorted
+    # the queue's whole day before taking 20).
+    """
+    CREATE INDEX tickets_by_officer ON tickets (service_day, officer_id);
+    CREATE INDEX tickets_by_finish ON tickets (service_day, queue, status, finished_at);
+    """,
 ]
 
 
@@ -767,7 +774,10 @@ def update_counter(conn, code: str, **values) -> None:
 
 
 def open_counter_codes(conn) -> set[str]:
-    return {row[0] for row in conn.execute("SELECT code FROM counters WHERE status = 'open' AND active = 1")}
+    # One row of JSON, not a Row object per counter: every issued ticket asks (~140 µs → ~40 µs at 200).
+    (codes,) = conn.execute(
+        "SELECT json_group_array(code) FROM counters WHERE status = 'open' AND active = 1").fetchone()
+    return set(json.loads(codes))
 
 
 # ---------------------------------------------------------------- events

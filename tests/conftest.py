@@ -6,14 +6,38 @@ Flask's test client; for the rules and the error paths. `floor` / `shared_floor`
 own handling of HTTP). Both are a `Floor` with the same helpers.
 """
 
+import os
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
 from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
 from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
+
+# The session's own temp folder, for this process and every server and app it starts: whatever is
+# left in it when the tests end is litter a test or the product forgot, and fails the session.
+# pytest's tmp_path folders stay where they were (pytest keeps the last three runs itself).
+os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+SESSION_TEMP = Path(tempfile.mkdtemp(prefix="mpp-tests-"))
+for _name in ("TMPDIR", "TEMP", "TMP"):
+    os.environ[_name] = str(SESSION_TEMP)
+tempfile.tempdir = None  # gettempdir() reads the variables again
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    left = sorted(path.name for path in SESSION_TEMP.iterdir())
+    shutil.rmtree(SESSION_TEMP, ignore_errors=True)
+    if left:
+        session.config.get_terminal_writer().line(
+            f"\nThe tests left {len(left)} entries in the temp folder: {', '.join(left[:20])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
 

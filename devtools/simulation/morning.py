@@ -50,7 +50,7 @@ from server import sites as server_sites  # noqa: E402
 from server.site_config import load_site  # noqa: E402
 
 from .plan import Visit, officer_step, plan_day  # noqa: E402
-from .summary import read_tickets, summarise, summary_text  # noqa: E402
+from .summary import morning_report, read_tickets, summarise  # noqa: E402
 
 log = logging.getLogger("devtools.simulation.morning")
 
@@ -431,11 +431,15 @@ class Morning:
         machine = Counter(o.refused.split(".")[0] for o in outcomes if o.machine)
         jobs = {k.name: len(k.printer.jobs) for k in self.kiosks}
         report = {
+            "site": self.site.site.name,
+            "day": DAY,
+            "period": {"from": "08:00", "to": self.clock.now().astimezone(ZONE).strftime("%H:%M"), "zone": "WIB"},
             "visitors": len(self.visits),
             "tickets_taken": sum(bool(o.code) for o in outcomes),
             "turned_away": dict(refused),
             "kiosk_failures": dict(machine),  # those citizens went on to the other kiosk
             "printed_jobs": jobs,
+            "paper_out": {"kiosk": self.kiosks[1].name, "from": self.paper_out[0], "to": self.paper_out[1]},
             "announcements": len(self.announcements),
             "officer_actions": dict(sum((o.actions for o in self.officer_robots), Counter())),
             "rate": self.rate,
@@ -447,12 +451,7 @@ class Morning:
         (self.out / "announcements" / "kalimat.txt").write_text(
             "".join(f"{moment}  {text}{'  → ' + wav if wav else ''}\n" for moment, text, wav in self.announcements),
             encoding="utf-8")
-        text = summary_text(summary, f"Simulasi pagi di {self.site.site.name}, {DAY}")
-        text += (f"\nWarga datang: {report['visitors']} · dapat tiket: {report['tickets_taken']} · "
-                 f"pulang tanpa tiket: {sum(refused.values())} {dict(refused) or ''}\n"
-                 f"Tiket tercetak per kios: {jobs} · pengumuman suara: {len(self.announcements)}\n"
-                 f"Kertas habis di Kios 2 {self.paper_out[0]}–{self.paper_out[1]}. Waktu nyata: {report['wall_s']} s "
-                 f"pada {self.rate:g}× kecepatan.\n")
+        text = morning_report(report)
         (self.out / "summary.txt").write_text(text, encoding="utf-8")
         return report
 

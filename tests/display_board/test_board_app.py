@@ -127,3 +127,16 @@ def test_silent_from_the_command_line_or_the_settings_file(tmp_path, argv, setti
     path.write_text(json.dumps(settings))
     config = resolve_config(parse_args(["--settings", str(path), "--token", "cli-token", *argv]))
     assert config.silent is silent
+
+
+def test_the_boards_sounds_go_to_the_users_cache_not_the_temp_folder():
+    """The chime and the spoken sentences outlived the board in /tmp/mpp-display-audio."""
+    import tempfile
+
+    import platformdirs
+
+    from display_board.app import DisplayConfig
+
+    folder = DisplayConfig(server_url="http://127.0.0.1:1", token="t").audio_dir
+    assert folder.is_relative_to(platformdirs.user_cache_path("antrian-mpp", appauthor=False))
+    assert not folder.is_relative_to(tempfile.gettempdir())

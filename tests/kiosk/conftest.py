@@ -1,18 +1,14 @@
 """Fixtures for the kiosk app: a virtual network printer, printer profiles pointing at it,
 and the whole kiosk (window, presenter, worker thread) against a real server."""
 
-import json
 import os
-import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is first imported
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     # The offscreen screen is 800×600 by default; a kiosk's is 1080×1920. A touch on a scrolling
     # list is replayed by Qt at a screen position, so a button off that small screen never gets it.
-    _screen = os.path.join(tempfile.gettempdir(), "mpp-kiosk-offscreen-screen.json")
-    with open(_screen, "w", encoding="utf-8") as file:
-        json.dump({"screens": [{"name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1920,
-                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}, file)
+    # The screen is a file beside this one (written to the temp folder, it was left there).
+    _screen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offscreen-screen.json")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 import queue  # noqa: E402

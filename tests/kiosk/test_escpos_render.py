@@ -184,3 +184,12 @@ def test_escpos_caches_its_capabilities_in_the_user_cache_not_a_new_temp_dir():
     same, folder = result.stdout.split(maxsplit=1)
     assert same == "True"
     assert Path(folder.strip()).is_relative_to(platformdirs.user_cache_path("antrian-mpp", appauthor=False))
+
+
+def test_importing_escpos_leaves_no_empty_folder_in_the_temp_dir(tmp_path):
+    """python-escpos calls mkdtemp() at import even when its cache variable is set: one folder per process."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    subprocess.run([sys.executable, "-c", "import kiosk.escpos_render, tempfile; tempfile.mkdtemp"], check=True,
+                   timeout=60, env={**os.environ, "TMPDIR": str(temp), "TEMP": str(temp), "TMP": str(temp)})
+    assert not list(temp.iterdir())

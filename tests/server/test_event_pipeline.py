@@ -156,3 +156,24 @@ def test_events_are_recorded_in_the_callers_transaction(pipeline):
             raise RuntimeError("the change failed")
     conn.close()
     assert sqlite3.connect(pipeline._pool.path).execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
+
+
+def test_issuance_wakes_only_the_streams_that_show_it_and_never_walks_the_summary_streams(pipeline, monkeypatch):
+    """Each issued ticket looked at every open stream: with 250 screens that was a large part of an issue."""
+    summaries = [Filter(zones=frozenset({str(z)}), counter=f"L{c:03d}", summary=True) for z in (1, 2) for c in range(100)]
+    full, citizen, other_citizen = Filter(zones=frozenset({"1"})), Filter.citizen("mine", "A"), Filter.citizen("theirs", "A")
+    for key in [*summaries, full, citizen, other_citizen]:
+        pipeline._subscribe(key)
+    signals = {key: channel.signal for key, channel in pipeline._channels.items()}
+    looked = []
+    real = Filter.matches
+    monkeypatch.setattr(Filter, "matches", lambda self, e: looked.append(self) or real(self, e))
+    pipeline.publish([event("ticket.issued", zone="1", public_id="mine", event_id=pipeline.last_id + 1)])
+    assert not [key for key in looked if key in summaries]
+    assert {key for key, signal in signals.items() if signal.is_set()} == {full, citizen}
+    # a call still reaches a summary stream of its counter; a stream that left is forgotten
+    pipeline._unsubscribe(full)
+    pipeline.publish([event("ticket.called", zone="1", counter="L007", event_id=pipeline.last_id + 1)])
+    assert pipeline._channels[Filter(zones=frozenset({"1"}), counter="L007", summary=True)].listeners == 1
+    assert signals[Filter(zones=frozenset({"1"}), counter="L007", summary=True)].is_set()
+    assert full not in pipeline._issuance_keys()

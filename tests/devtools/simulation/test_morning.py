@@ -92,6 +92,7 @@ def test_it_leaves_screenshots_wavs_and_a_summary(morning):
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["tickets_taken"] == report["tickets_taken"]
     text = (out / "summary.txt").read_text(encoding="utf-8")
     assert "Disdukcapil" in text and "SEMUA" in text
+    assert "Senin, 23 November 2026" in text and "{" not in text  # a report, not a Python dict
 
 
 def test_every_app_thread_ended(morning):
