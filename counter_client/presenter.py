@@ -283,6 +283,9 @@ class CounterPresenter:
         does not include yet: read the counter again (the server computes counts and estimates)."""
         if not self.counter:
             return
+        if type_ == "queue.counts" and "est_wait_min" in data:
+            self._take_counts(data)  # the server's counts and estimates, as they are: nothing to re-read
+            return
         if type_ == "queue.counts":
             self.unseen_counts = data.get("queues") or {}
         elif data.get("counter") == self.counter.get("code"):
@@ -293,6 +296,14 @@ class CounterPresenter:
             self._catch_up()
 
     # ------------------------------------------------------------ helpers
+
+    def _take_counts(self, data: dict) -> None:
+        counts, waits = data.get("queues") or {}, data.get("est_wait_min") or {}
+        queues = [{**q, "waiting": counts[q["code"]], "est_wait_min": waits.get(q["code"], q.get("est_wait_min"))}
+                  if q["code"] in counts else q for q in self.counter.get("queues", [])]
+        if queues != self.counter.get("queues"):
+            self.counter = {**self.counter, "queues": queues}
+            self._render()
 
     def _catch_up(self) -> None:
         """Ask for a re-read if an event or count seen is newer than the counter state held."""

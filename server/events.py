@@ -166,8 +166,9 @@ class _Channel:
 
 
 class EventPipeline:
-    """`now_text()` gives the server's local time as text; `counts(zones)` the waiting count per
-    queue of some zones (None: every zone), read from the database."""
+    """`now_text()` gives the server's local time as text; `counts(zones)` what a `queue.counts`
+    event of some zones (None: every zone) says besides its type, time and zone: `queues`, the
+    waiting count per queue, and `est_wait_min`, read from the database."""
 
     def __init__(self, pool: storage.Pool, now_text: Callable[[], str], counts: Callable[[object], dict],
                  *, keepalive_s: float = 15.0, retry_ms: int = 3000, keep: int = 10_000):
@@ -312,7 +313,7 @@ class EventPipeline:
             hit = (self._counts_version, self._counts(zones))
             self._counts_cache[zones] = hit
         zone = ",".join(sorted(zones)) if zones else None
-        body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, "queues": hit[1]}
+        body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, **hit[1]}
         return Frame(data=json.dumps(body), event="queue.counts").encode()
 
     def _subscribe(self, key: Filter) -> None:

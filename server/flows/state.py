@@ -5,6 +5,7 @@ import json
 from .. import storage
 from ..context import Context, ticket_view
 from ..domain.errors import NotFound
+from . import waits
 
 
 def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -> dict:
@@ -68,8 +69,14 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
     }
 
 
-def queue_counts(ctx: Context, conn, zones) -> dict[str, int]:
-    """Waiting per queue of some zones (None: every zone)."""
-    day = ctx.site.service_day(ctx.now())
-    waiting = storage.waiting_counts(conn, day)
-    return {q: waiting.get(q, 0) for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones}
+def queue_counts(ctx: Context, conn, zones) -> dict:
+    """The `queue.counts` of some zones (None: every zone): waiting per queue, and the wait of a
+    ticket joining each now by the server's one rule, so a counter app shows both without asking."""
+    moment = ctx.now()
+    day = ctx.site.service_day(moment)
+    with storage.read(conn):
+        waiting = storage.waiting_counts(conn, day)
+        shown = [q for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones]
+        estimates = {q: waits.new_ticket_waits(ctx, conn, day, q, moment, waits.gather(ctx, conn, day, q, moment))[False]
+                     for q in shown}
+    return {"queues": {q: waiting.get(q, 0) for q in shown}, "est_wait_min": estimates}

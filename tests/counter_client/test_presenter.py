@@ -164,6 +164,14 @@ def test_connection_banner_and_live_counts(working):
     assert presenter.screen.queue_lines == (("KTP", "A", 7, 21),)
 
 
+def test_counts_with_the_servers_estimates_are_shown_without_a_read(working):
+    presenter, view, worker = working
+    presenter.event("queue.counts", {"queues": {"DUKCAPIL-KTP": 7, "DUKCAPIL-SIPIL": 5},
+                                     "est_wait_min": {"DUKCAPIL-KTP": 23, "DUKCAPIL-SIPIL": 11}})
+    assert presenter.screen.queue_lines == (("KTP", "A", 7, 23),)  # the server's numbers, as they came
+    assert worker.asked == []
+
+
 def test_our_counters_newer_event_rereads_it_and_others_do_not(working):
     presenter, view, worker = working
     presenter.event("ticket.called", {"id": 11, "counter": "L02"})

@@ -94,7 +94,7 @@ def pipeline(tmp_path):
 
     def counts(zone):
         counted.append(zone)
-        return {"A": len(counted)}
+        return {"queues": {"A": len(counted)}, "est_wait_min": {"A": 7}}
 
     pipeline = EventPipeline(pool, lambda: "2026-11-23T09:00:00.000+07:00", counts, keepalive_s=0.2)
     pipeline.counted = counted
@@ -138,7 +138,7 @@ def test_an_idle_stream_sends_retry_then_keep_alives_with_the_server_time(pipeli
 def test_a_summary_stream_gets_queue_counts_once_per_change(pipeline):
     record(pipeline, "ticket.issued")
     frames = b"".join(pipeline.stream(Filter(zones=frozenset({"1"}), summary=True), pipeline.last_id, timeout=0.3))
-    assert frames.count(b"event: queue.counts") == 1 and b'"queues": {"A": 1}' in frames
+    assert frames.count(b"event: queue.counts") == 1 and b'"queues": {"A": 1}, "est_wait_min": {"A": 7}' in frames
     assert b'"zone": "1"' in frames and pipeline.counted == [frozenset({"1"})]
 
 
