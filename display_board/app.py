@@ -96,7 +96,7 @@ class DisplayApp:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = app_arguments("mpp-display", "Layar antrian MPP dengan suara panggilan.", "display")
+    parser = app_arguments("mpp-display", "Layar antrean MPP dengan suara panggilan.", "display")
     parser.add_argument("--token", help="this display's device token (mpp-server device add --kind display)")
     parser.add_argument("--zone", help="show this zone only (default: the display token's zone)")
     parser.add_argument("--rate", type=int, help=f"speech rate in words per minute (default {DEFAULT_RATE})")

@@ -191,7 +191,7 @@ class KioskWorker(QObject):
         """Staff menu: a sample ticket, not from the server (no number is spent)."""
         site = {"name": "Antrian MPP", **self.site}
         now = datetime.now(ZoneInfo(site.get("timezone") or "Asia/Jakarta"))
-        sample = {"code": "TES-000", "service_name": "Cetak tes printer", "agency_name": "Bukan nomor antrian",
+        sample = {"code": "TES-000", "service_name": "Cetak tes printer", "agency_name": "Bukan nomor antrean",
                   "ahead": None, "est_wait_min": None, "status_url": None, "issued_at": now.isoformat()}
         try:
             self.printer.print_job(render(build_ticket(sample, site), self.profile))

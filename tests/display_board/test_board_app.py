@@ -44,9 +44,9 @@ def test_calls_appear_and_are_announced_in_order_without_overlap(qtbot, floor, m
     save_screenshot(app.window, "landscape-calling")
 
     assert [a.text for a in app.presenter.announced] == [
-        "Nomor antrian, a, satu, silakan menuju loket satu.",
-        "Nomor antrian, a, dua, silakan menuju loket satu.",
-        "Nomor antrian, a, dua, silakan menuju loket satu.",
+        "Nomor antrean, a, satu, silakan menuju loket satu.",
+        "Nomor antrean, a, dua, silakan menuju loket satu.",
+        "Nomor antrean, a, dua, silakan menuju loket satu.",
     ]
     qtbot.waitUntil(lambda: not app.player.busy, timeout=60_000)
     log = app.player.log
