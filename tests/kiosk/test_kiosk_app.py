@@ -228,14 +228,19 @@ def test_screenshots_of_every_screen(qtbot, floor, printer, make_kiosk):
     take_ticket(qtbot, kiosk)
     qtbot.waitUntil(on_screen(kiosk, "printing"))
     saved.append(save_screenshot(window, "printing"))
-    qtbot.waitUntil(on_screen(kiosk, "failed"), timeout=5000)
-    saved.append(save_screenshot(window, "failed"))
-
-    printer.silent = False
-    qtbot.mouseClick(window.pages["failed"].home, LEFT)  # the printer failed: out of service until it answers
-    qtbot.waitUntil(on_screen(kiosk, "out_of_service"))
+    # The printer is asked before a number is reserved: silent, so out of service until it answers.
+    qtbot.waitUntil(on_screen(kiosk, "out_of_service"), timeout=5000)
     saved.append(save_screenshot(window, "out_of_service"))
+    printer.silent = False
     qtbot.waitUntil(on_screen(kiosk, "home"), timeout=8000)
+
+    # What a ticket that fails mid-print shows (the roll ran out during it): as the worker reports it.
+    kiosk.presenter.print_failed("Tiket A-001 tidak tercetak (kertas habis) dan sudah dibatalkan. "
+                                 "Silakan hubungi petugas informasi.")
+    qtbot.waitUntil(on_screen(kiosk, "failed"))
+    saved.append(save_screenshot(window, "failed"))
+    qtbot.mouseClick(window.pages["failed"].home, LEFT)
+    qtbot.waitUntil(on_screen(kiosk, "home"))
 
     walk_to_service(qtbot, kiosk, agency="SAMSAT", service="SM-PKB")
     take_ticket(qtbot, kiosk)
