@@ -118,7 +118,7 @@ def test_a_silent_board_shows_calls_but_makes_no_sound(qtbot, floor, make_displa
 @pytest.mark.parametrize(("argv", "settings", "silent"), [
     ([], {}, False),
     (["--silent"], {}, True),
-    ([], {"options": {"token": "file-token", "silent": True}}, True),
+    ([], {"token": "file-token", "options": {"silent": True}}, True),
 ])
 def test_silent_from_the_command_line_or_the_settings_file(tmp_path, argv, settings, silent):
     from display_board.app import parse_args, resolve_config
