@@ -13,8 +13,10 @@ Setup makes `.venv` beside this file and installs into it the product (antrian-m
 it, the development tools (devtools/: antrian-mpp-devtools), both editable.
 """
 
+import ipaddress
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import venv
@@ -98,6 +100,7 @@ def demo(args: list[str]) -> int:
     print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi and sari (Dukcapil) and admin, PIN 1234.")
     print("Server: http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json")
     print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
+    args = with_public_url(args, host_addresses())
     children = [
         subprocess.Popen([python, "-m", "server", "run", "--db", str(db), "--port", "8080", *args], env=env),
         subprocess.Popen([python, "-m", "devtools.virtual_printer", "--port", "9100", "--jobs-dir",
@@ -136,6 +139,41 @@ def demo(args: list[str]) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
     return 0
+
+
+def host_addresses() -> list[str]:
+    """This PC's IPv4 addresses as its own name resolves (hosts file, local resolver): no packet
+    is sent to any other machine to learn them."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def with_public_url(args: list[str], addresses: list[str], port: int = 8080) -> list[str]:
+    """The server's arguments with `--public-url http://<LAN address>:port` (unless given), so
+    ticket QR codes open on a phone; with only loopback known, 127.0.0.1 and a note saying so."""
+    if any(a == "--public-url" or a.startswith("--public-url=") for a in args):
+        return args
+    address = lan_address(addresses)
+    if address is None:
+        address = "127.0.0.1"
+        print(f"Only a loopback address is known for this PC: ticket QR codes point at 127.0.0.1, which a phone "
+              f"can't open. Pass --public-url http://ADDRESS-OF-THIS-PC:{port} to fix that.")
+    return ["--public-url", f"http://{address}:{port}", *args]
+
+
+def lan_address(addresses: list[str]) -> str | None:
+    """The first address a phone on the LAN could reach: not loopback, link-local or unspecified."""
+    for text in addresses:
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            continue
+        if address.version == 4 and not (address.is_loopback or address.is_link_local or address.is_unspecified):
+            return text
+    return None
 
 
 def demo_tokens(db: Path, path: Path) -> dict:

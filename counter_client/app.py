@@ -39,7 +39,7 @@ class CounterConfig:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = app_arguments("mpp-counter", "Aplikasi loket antrian MPP untuk petugas.", "counter")
+    parser = app_arguments("mpp-counter", "Aplikasi loket antrean MPP untuk petugas.", "counter")
     parser.add_argument("--username", help="fill in this officer's username on the login form")
     parser.add_argument("--counter", metavar="CODE", help="preselect this counter (e.g. L01)")
     parser.add_argument("--compact", action="store_true", default=None, help="narrow window beside another app")

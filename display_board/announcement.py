@@ -1,7 +1,7 @@
 """The spoken announcement as text: pure, no TTS, no Qt (STYLE 1, 8).
 
     sentence("A-123", "loket tiga")
-    → "Nomor antrian, a, seratus dua puluh tiga, silakan menuju loket tiga."
+    → "Nomor antrean, a, seratus dua puluh tiga, silakan menuju loket tiga."
 
 How letters are written: each letter of the prefix becomes its Indonesian name as a
 plain lowercase word ("a", "be", "ce", "de", "ka", "eks", "zet"), separated by commas.
@@ -50,4 +50,4 @@ def spoken_counter(name: str) -> str:
 
 def sentence(code: str, counter_spoken_name: str) -> str:
     """The whole announcement for one call (or recall) of a ticket to a counter."""
-    return f"Nomor antrian, {spoken_code(code)}, silakan menuju {spoken_counter(counter_spoken_name)}."
+    return f"Nomor antrean, {spoken_code(code)}, silakan menuju {spoken_counter(counter_spoken_name)}."

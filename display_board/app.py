@@ -4,7 +4,7 @@
                 [--silent] [--windowed]
 
 Options not given come from the settings file (`display.json` in the user's config directory,
-or `--settings PATH`), e.g. `{"options": {"token": "…", "silent": true}}`. `--silent`: a second
+or `--settings PATH`), e.g. `{"token": "…", "options": {"silent": true}}`. `--silent`: a second
 board in the same hall shows the calls but neither chimes nor speaks (the first one does).
 """
 
@@ -99,7 +99,7 @@ class DisplayApp:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = app_arguments("mpp-display", "Layar antrian MPP dengan suara panggilan.", "display")
+    parser = app_arguments("mpp-display", "Layar antrean MPP dengan suara panggilan.", "display")
     parser.add_argument("--token", help="this display's device token (mpp-server device add --kind display)")
     parser.add_argument("--zone", help="show this zone only (default: the display token's zone)")
     parser.add_argument("--rate", type=int, help=f"speech rate in words per minute (default {DEFAULT_RATE})")
@@ -113,14 +113,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def resolve_config(args: argparse.Namespace) -> DisplayConfig:
     settings = AppSettings.load("display", args.settings)
-    merged = settings.with_overrides({"server_url": args.server, "options": {
-        "token": args.token, "zone": args.zone, "rate": args.rate, "repeat": args.repeat, "voice": args.voice,
+    merged = settings.with_overrides({"server_url": args.server, "token": args.token, "options": {
+        "zone": args.zone, "rate": args.rate, "repeat": args.repeat, "voice": args.voice,
         "windowed": args.windowed, "silent": args.silent}})
     o = merged.options
-    if not o.get("token"):
+    if not merged.token:
         raise SettingsError("Token layar belum diisi: --token TOKEN (mpp-server device add --kind display).",
                             Path(args.settings or "display.json"))
-    return DisplayConfig(server_url=merged.server_url, token=o["token"], zone=o.get("zone"),
+    return DisplayConfig(server_url=merged.server_url, token=merged.token, zone=o.get("zone"),
                          rate=int(o.get("rate") or DEFAULT_RATE), repeat=int(o.get("repeat") or 1),
                          voice=o.get("voice") or "id", windowed=bool(o.get("windowed")),
                          silent=bool(o.get("silent")))

@@ -45,7 +45,7 @@ class KioskConfig:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = app_arguments("mpp-kiosk", "Kios antrian MPP: layar sentuh dan printer tiket.", "kiosk")
+    parser = app_arguments("mpp-kiosk", "Kios antrean MPP: layar sentuh dan printer tiket.", "kiosk")
     parser.add_argument("--token", help="this kiosk's device token (mpp-server device add --kind kiosk)")
     parser.add_argument("--profile", metavar="NAME|PATH", help='printer profile name or TOML file (default "virtual")')
     parser.add_argument("--windowed", action="store_true", default=None,

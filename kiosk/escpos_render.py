@@ -127,7 +127,8 @@ def _number_image(code: str, height_px: int, width_px: int) -> Image.Image:
 
 @lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    # Pillow's bundled font: the same on every kiosk, no system font needed.
+    # Pillow's bundled font (Aileron, CC0): the same on every kiosk, no system font needed, and
+    # its "0" is an open oval; printers' ROM fonts slash the zero, which reads as θ on a ticket.
     return ImageFont.load_default(size=size)
 
 
@@ -165,7 +166,9 @@ def _finish(printer, profile: PrinterProfile) -> None:
     if profile.cut == "none":
         printer.print_and_feed(5)  # past the tear bar
         return
-    printer.cut(mode="PART" if profile.cut == "partial" else "FULL")  # feeds, then GS V
+    # GS V 66/65 0 (function B): the printer itself feeds the last line just past its cutter
+    # and cuts there; escpos' cut() feeds six blank lines first, ~180 dots of empty paper.
+    printer._raw(b"\x1dV" + bytes([66 if profile.cut == "partial" else 65, 0]))
 
 
 class _Plain:

@@ -134,6 +134,11 @@ class KioskPresenter:
         if self.screen.name in ("home", "out_of_service"):
             self.go_home()
 
+    def printer_not_ready(self, reason: str) -> None:
+        """The printer was asked before a number was reserved and can't print: out of service."""
+        self.printer_problem = reason or "?"
+        self._out_of_service()
+
     def ticket_printed(self, ticket: dict) -> None:
         self._show(Screen("done", self.language, ticket=ticket, message=text(self.language, "take_your_ticket"),
                           catalog=self.catalog))

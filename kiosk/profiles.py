@@ -73,10 +73,10 @@ Connection = Annotated[
 
 
 class BigNumber(_Strict):
-    """How the ticket number is drawn: the printer's own font magnified, or a Pillow image
-    for printers whose large text is ugly or missing."""
+    """How the ticket number is drawn: a Pillow image in a face with an open zero (the default),
+    or the printer's own font magnified, whose zero is often slashed and reads as θ."""
 
-    mode: Literal["text", "image"] = "text"
+    mode: Literal["text", "image"] = "image"
     width: int = Field(4, ge=1, le=8, description="text: character width multiplier (GS !)")
     height: int = Field(4, ge=1, le=8, description="text: character height multiplier (GS !)")
     height_px: int = Field(160, ge=24, le=480, description="image: height of the digits in dots")

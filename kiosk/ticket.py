@@ -20,7 +20,7 @@ WORDS = {
         "wait": "Perkiraan tunggu: ± {n} menit",
         "wait_one": "Perkiraan tunggu: ± 1 menit",
         "wait_none": "Segera dilayani",
-        "footer": ("Simpan tiket ini. Pindai kode QR untuk melihat status antrian.",
+        "footer": ("Simpan tiket ini. Pindai kode QR untuk melihat status antrean.",
                    "Harap menunggu sampai nomor Anda dipanggil."),
     },
     "en": {

@@ -57,6 +57,7 @@ class KioskWorker(QObject):
     ticket_printed = Signal(dict)
     ticket_refused = Signal(str)
     print_failed = Signal(str)
+    printer_not_ready = Signal(str)  # asked before reserving: no number was spent
     test_print_done = Signal(bool, str)  # staff menu
     _site_changed = Signal()  # from the event follower's thread into this one
 
@@ -161,6 +162,11 @@ class KioskWorker(QObject):
     @Slot(str, object, str)
     def take_ticket(self, service: str, priority: str | None, language: str = "id") -> None:
         """Two-phase printing: reserve the number, print it, then confirm or report the failure."""
+        # The printer first (DLE EOT answers in milliseconds): no paper, no number spent.
+        problem = self._printer_problem_now()
+        if problem is not None:
+            self.printer_not_ready.emit(problem)
+            return
         try:
             ticket = self.api.issue_ticket(service, priority)
         except ServerUnreachable as exc:
@@ -191,7 +197,7 @@ class KioskWorker(QObject):
         """Staff menu: a sample ticket, not from the server (no number is spent)."""
         site = {"name": "Antrian MPP", **self.site}
         now = datetime.now(ZoneInfo(site.get("timezone") or "Asia/Jakarta"))
-        sample = {"code": "TES-000", "service_name": "Cetak tes printer", "agency_name": "Bukan nomor antrian",
+        sample = {"code": "TES-000", "service_name": "Cetak tes printer", "agency_name": "Bukan nomor antrean",
                   "ahead": None, "est_wait_min": None, "status_url": None, "issued_at": now.isoformat()}
         try:
             self.printer.print_job(render(build_ticket(sample, site), self.profile))
@@ -223,6 +229,21 @@ class KioskWorker(QObject):
         """For the heartbeat: what the last status query or print said (a printer that can't
         be asked counts as online until a print fails)."""
         return {"online": self.printer_ok is not False, "paper": self.paper}
+
+    def _printer_problem_now(self) -> str | None:
+        """Ask the printer now; what is wrong with it, or None when it can print (or can't be asked)."""
+        kind = self.profile.connection.type
+        if kind != "network" and (kind not in STATUS_CONNECTIONS or not self.profile.status_query):
+            return None  # a file or the spooler: the print itself tells
+        status = self.printer.status()  # never raises; bounded by the profile's timeout
+        if status.paper == "out":
+            self._printer_down("paper_out", status.message)
+            return printer_problem("paper_out")
+        if status.online is False:
+            self._printer_down("offline", status.message)
+            return printer_problem("offline", status.message)
+        self.paper = status.paper
+        return None
 
     def _can_ask_status(self) -> bool:
         kind = self.profile.connection.type

@@ -110,8 +110,11 @@ class AppSettings:
     @classmethod
     def from_dict(cls, app: str, values: dict, path: Path | None = None) -> AppSettings:
         options = values.get("options") or {}
-        return cls(app, server_url=values.get("server_url") or DEFAULT_SERVER_URL, token=values.get("token"),
-                   options=dict(options) if isinstance(options, dict) else {}, path=path)
+        options = dict(options) if isinstance(options, dict) else {}
+        # Displays once kept their token as `options.token`: read it once, keep it as `token`.
+        legacy_token = options.pop("token", None)
+        return cls(app, server_url=values.get("server_url") or DEFAULT_SERVER_URL,
+                   token=values.get("token") or legacy_token, options=options, path=path)
 
     def to_dict(self) -> dict:
         return {"version": FORMAT_VERSION, "app": self.app, "server_url": self.server_url, "token": self.token,

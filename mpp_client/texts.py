@@ -13,10 +13,10 @@ Table = Mapping[str, Mapping[str, str]]  # language → key → template
 
 TEXTS: Table = {
     "id": {
-        "number_label": "Nomor antrian",
+        "number_label": "Nomor antrean",
         "ahead": "{n} orang di depan Anda",
         "ahead_one": "1 orang di depan Anda",
-        "ahead_none": "Tidak ada antrian di depan Anda",
+        "ahead_none": "Tidak ada antrean di depan Anda",
         "connection_lost": "Sambungan ke server terputus — menyambung ulang…",
         "server_unreachable": "Server tidak dapat dihubungi.",
         "refused": "Permintaan ditolak server.",
@@ -39,7 +39,7 @@ SERVER_MESSAGES = {
     "counter_in_use": "Loket sedang dipakai petugas lain.",
     "counter_not_open": "Loket belum dibuka atau sedang istirahat.",
     "no_current_ticket": "Tidak ada tiket yang sedang dipanggil di loket ini.",
-    "nothing_waiting": "Tidak ada antrian menunggu.",
+    "nothing_waiting": "Tidak ada antrean menunggu.",
     "unknown_ticket": "Nomor tiket itu tidak ada hari ini.",
     "ticket_not_for_counter": "Tiket itu bukan untuk loket ini.",
     "not_your_agency": "Loket ini milik instansi lain.",

@@ -32,7 +32,7 @@ def parse_code(text: str | None) -> TicketCode:
     """"a-7", "A 007", "DK1000" → TicketCode; anything else raises BadTicketCode."""
     match = _CODE.match(text or "")
     if not match:
-        raise BadTicketCode(f"nomor antrian tidak dikenal: {text!r}")
+        raise BadTicketCode(f"nomor antrean tidak dikenal: {text!r}")
     prefix, digits = match.groups()
     return TicketCode(prefix.upper(), int(digits))
 

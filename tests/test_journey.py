@@ -205,7 +205,7 @@ def test_one_citizen_from_kiosk_touch_to_done(qtbot, floor, printer_process, app
     [job_file] = printer_process.jobs("bin")
     job = job_file.read_bytes()
     assert job.startswith(b"\x1b@"), job[:16]  # ESC @: initialise
-    assert code.encode() in job
+    assert ticket["status_url"].encode() in job  # this ticket's QR (the number itself is an image)
     qtbot.waitUntil(lambda: status_of(floor, code) == "waiting", timeout=5000)  # printed → waiting
     [row] = tickets_on_server(floor)  # one number, not two
     assert (row["code"], row["public_id"], row["status"]) == (code, ticket["public_id"], "waiting")

@@ -17,7 +17,7 @@ from ..domain.tickets import (
 REASON_MESSAGES = {
     "closed": "Layanan sedang tutup.",
     "quota_full": "Kuota harian layanan ini sudah habis.",
-    "cut_off": "Pengambilan nomor antrian untuk hari ini sudah ditutup.",
+    "cut_off": "Pengambilan nomor antrean untuk hari ini sudah ditutup.",
 }
 DETAIL_MESSAGES = {
     "holiday": "Hari ini libur",

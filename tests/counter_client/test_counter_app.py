@@ -160,7 +160,7 @@ def test_a_working_day_by_keyboard(qtbot, floor, make_counter):
 
         # nothing waiting, then close with confirmation
         qtbot.mouseClick(button(app, "call-next"), LEFT)
-        qtbot.waitUntil(lambda: app.presenter.screen.info == "Tidak ada antrian menunggu.", timeout=5000)
+        qtbot.waitUntil(lambda: app.presenter.screen.info == "Tidak ada antrean menunggu.", timeout=5000)
         press(qtbot, app, Qt.Key.Key_F10)
         assert app.presenter.screen.panel == "confirm"
         qtbot.mouseClick(app.window.pages["working"].yes, LEFT)

@@ -121,7 +121,7 @@ def test_nothing_waiting_is_told(working):
     presenter, view, worker = working
     presenter.act("call-next")
     presenter.action_done("call-next", {"ticket": None, "counter": counter(waiting=0, est=0)})
-    assert presenter.screen.info == "Tidak ada antrian menunggu."
+    assert presenter.screen.info == "Tidak ada antrean menunggu."
 
 
 def test_no_show_and_close_ask_first(working):

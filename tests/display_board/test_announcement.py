@@ -11,18 +11,18 @@ from display_board.announcement import (
 
 
 @pytest.mark.parametrize(("code", "counter", "expected"), [
-    ("A-001", "loket satu", "Nomor antrian, a, satu, silakan menuju loket satu."),
-    ("A-004", "loket satu", "Nomor antrian, a, empat, silakan menuju loket satu."),
-    ("A-010", "loket dua", "Nomor antrian, a, sepuluh, silakan menuju loket dua."),
-    ("A-011", "loket tiga", "Nomor antrian, a, sebelas, silakan menuju loket tiga."),
-    ("A-100", "loket tiga", "Nomor antrian, a, seratus, silakan menuju loket tiga."),
-    ("A-123", "loket tiga", "Nomor antrian, a, seratus dua puluh tiga, silakan menuju loket tiga."),
-    ("A-999", "loket empat", "Nomor antrian, a, sembilan ratus sembilan puluh sembilan, silakan menuju loket empat."),
-    ("DK-1000", "loket lima", "Nomor antrian, de, ka, seribu, silakan menuju loket lima."),
-    ("Q-007", "Loket 12", "Nomor antrian, ki, tujuh, silakan menuju loket dua belas."),
-    ("XZ-021", "Loket 3", "Nomor antrian, eks, zet, dua puluh satu, silakan menuju loket tiga."),
-    ("B-002", "Loket 21 Samsat", "Nomor antrian, be, dua, silakan menuju loket dua puluh satu Samsat."),
-    ("C-105", "Loket 100", "Nomor antrian, ce, seratus lima, silakan menuju loket seratus."),
+    ("A-001", "loket satu", "Nomor antrean, a, satu, silakan menuju loket satu."),
+    ("A-004", "loket satu", "Nomor antrean, a, empat, silakan menuju loket satu."),
+    ("A-010", "loket dua", "Nomor antrean, a, sepuluh, silakan menuju loket dua."),
+    ("A-011", "loket tiga", "Nomor antrean, a, sebelas, silakan menuju loket tiga."),
+    ("A-100", "loket tiga", "Nomor antrean, a, seratus, silakan menuju loket tiga."),
+    ("A-123", "loket tiga", "Nomor antrean, a, seratus dua puluh tiga, silakan menuju loket tiga."),
+    ("A-999", "loket empat", "Nomor antrean, a, sembilan ratus sembilan puluh sembilan, silakan menuju loket empat."),
+    ("DK-1000", "loket lima", "Nomor antrean, de, ka, seribu, silakan menuju loket lima."),
+    ("Q-007", "Loket 12", "Nomor antrean, ki, tujuh, silakan menuju loket dua belas."),
+    ("XZ-021", "Loket 3", "Nomor antrean, eks, zet, dua puluh satu, silakan menuju loket tiga."),
+    ("B-002", "Loket 21 Samsat", "Nomor antrean, be, dua, silakan menuju loket dua puluh satu Samsat."),
+    ("C-105", "Loket 100", "Nomor antrean, ce, seratus lima, silakan menuju loket seratus."),
 ])
 def test_sentence(code, counter, expected):
     assert sentence(code, counter) == expected

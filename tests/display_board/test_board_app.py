@@ -44,9 +44,9 @@ def test_calls_appear_and_are_announced_in_order_without_overlap(qtbot, floor, m
     save_screenshot(app.window, "landscape-calling")
 
     assert [a.text for a in app.presenter.announced] == [
-        "Nomor antrian, a, satu, silakan menuju loket satu.",
-        "Nomor antrian, a, dua, silakan menuju loket satu.",
-        "Nomor antrian, a, dua, silakan menuju loket satu.",
+        "Nomor antrean, a, satu, silakan menuju loket satu.",
+        "Nomor antrean, a, dua, silakan menuju loket satu.",
+        "Nomor antrean, a, dua, silakan menuju loket satu.",
     ]
     qtbot.waitUntil(lambda: not app.player.busy, timeout=60_000)
     log = app.player.log
@@ -118,7 +118,7 @@ def test_a_silent_board_shows_calls_but_makes_no_sound(qtbot, floor, make_displa
 @pytest.mark.parametrize(("argv", "settings", "silent"), [
     ([], {}, False),
     (["--silent"], {}, True),
-    ([], {"options": {"token": "file-token", "silent": True}}, True),
+    ([], {"token": "file-token", "options": {"silent": True}}, True),
 ])
 def test_silent_from_the_command_line_or_the_settings_file(tmp_path, argv, settings, silent):
     from display_board.app import parse_args, resolve_config

@@ -64,9 +64,9 @@ def test_calls_and_recalls_are_announced_in_order_and_highlighted(board):
     presenter.event(*call("ticket.called", "B-002", "L02", "loket dua", id_=11))
     presenter.event(*call("ticket.recalled", "A-001", id_=12))
     assert [a.text for a in fake.said] == [
-        "Nomor antrian, a, satu, silakan menuju loket satu.",
-        "Nomor antrian, be, dua, silakan menuju loket dua.",
-        "Nomor antrian, a, satu, silakan menuju loket satu.",
+        "Nomor antrean, a, satu, silakan menuju loket satu.",
+        "Nomor antrean, be, dua, silakan menuju loket dua.",
+        "Nomor antrean, a, satu, silakan menuju loket satu.",
     ]
     shown = fake.boards[-1]
     assert shown.now_calling.code == "A-001" and shown.now_calling.recall and shown.highlight

@@ -75,7 +75,7 @@ class NoIndonesian:
 def test_without_an_indonesian_voice_the_board_falls_back_to_the_chime(tmp_path, caplog):
     box = queue.Queue()
     speaker = Speaker(tmp_path, box.put, engine_factory=NoIndonesian).start()
-    speaker.say("Nomor antrian, a, satu, silakan menuju loket satu.")
+    speaker.say("Nomor antrean, a, satu, silakan menuju loket satu.")
     result = box.get(timeout=5)
     assert speaker.stop()
     assert result.wav is None and speaker.available is False
@@ -140,7 +140,7 @@ def test_an_empty_wav_is_synthesised_once_more_before_the_chime_stands_alone(tmp
     engine = FlakyEngine(empty_writes)
     box = queue.Queue()
     speaker = Speaker(tmp_path, box.put, engine_factory=lambda: engine).start()
-    speaker.say("Nomor antrian, a, dua, silakan menuju loket satu.")
+    speaker.say("Nomor antrean, a, dua, silakan menuju loket satu.")
     result = box.get(timeout=5)
     assert speaker.stop()
     assert (result.wav is not None) is spoken

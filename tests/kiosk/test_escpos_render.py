@@ -18,7 +18,7 @@ from kiosk.ticket import build_ticket
 from .samples import SITE, STATUS_URL, ticket
 
 ESC_INIT = b"\x1b@"
-PARTIAL_CUT, FULL_CUT = b"\x1dV\x01", b"\x1dV\x00"
+PARTIAL_CUT, FULL_CUT = b"\x1dVB\x00", b"\x1dVA\x00"  # GS V 66/65 0: feed to the cutter, cut
 
 # A ticket that pushes every line to its limits: long names, long code, long priority.
 LONG = ticket(code="DK-1234", agency_name="Badan Pelayanan Pajak dan Retribusi Daerah Provinsi Jawa Barat",
@@ -27,9 +27,9 @@ LONG = ticket(code="DK-1234", agency_name="Badan Pelayanan Pajak dan Retribusi D
 LONG_SITE = {**SITE, "name": "Mal Pelayanan Publik Kabupaten Kepulauan Seribu Utara Bagian Barat"}
 
 
-def with_big_number_image(name: str):
+def with_big_number_text(name: str):
     profile = load_profile(name)
-    big = {**profile.big_number.model_dump(), "mode": "image"}
+    big = {**profile.big_number.model_dump(), "mode": "text"}
     return profile.model_validate({**profile.model_dump(), "big_number": big})
 
 
@@ -37,8 +37,8 @@ PROFILES = {
     "virtual": load_profile("virtual"),  # 80 mm, native QR, partial cut
     "epson-tm-t82-network": load_profile("epson-tm-t82-network"),
     "pos58-usb": load_profile("pos58-usb"),  # 58 mm, QR as image, no cutter
-    "pos58-big-number-image": with_big_number_image("pos58-usb"),
-    "virtual-big-number-image": with_big_number_image("virtual"),
+    "pos58-big-number-text": with_big_number_text("pos58-usb"),
+    "virtual-big-number-text": with_big_number_text("virtual"),
 }
 
 
@@ -123,7 +123,7 @@ def test_every_line_fits_the_paper(profile, ticket_data, site, language):
 
 
 def test_a_long_code_shrinks_instead_of_wrapping():
-    profile = PROFILES["pos58-usb"]
+    profile = PROFILES["pos58-big-number-text"]
     paper = preview(render(build_ticket(LONG, LONG_SITE), profile), profile.width_px)
     big = [line for line in paper.lines if line.height > 24]
     assert [line.text for line in big] == ["DK-1234"]

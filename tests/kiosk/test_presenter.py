@@ -129,6 +129,19 @@ def test_printer_out_of_paper_takes_the_kiosk_out_of_service(kiosk):
     assert view.current.name == "home"
 
 
+def test_printer_not_ready_at_the_touch_goes_out_of_service_from_printing(kiosk):
+    """The worker asked the printer before reserving: no number, and the screen says why."""
+    presenter, view, _ = kiosk
+    presenter.choose_agency("DUKCAPIL")
+    presenter.choose_service("DK-KTP")
+    presenter.take_ticket()
+    assert view.current.name == "printing"
+    presenter.printer_not_ready("kertas habis")
+    assert view.current.name == "out_of_service" and "kertas habis" in view.current.detail
+    presenter.printer_status(True)  # a new roll
+    assert view.current.name == "home"
+
+
 def test_back_and_idle_return_home_and_reset_the_language(kiosk):
     presenter, view, _ = kiosk
     presenter.toggle_language()

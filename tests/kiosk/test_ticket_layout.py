@@ -14,14 +14,14 @@ def test_layout_holds_everything_the_ticket_says():
     assert layout.site_name == "Mal Pelayanan Publik Kota Harapan Jaya"
     assert layout.agency == "Dinas Kependudukan dan Pencatatan Sipil"
     assert layout.service == "Perekaman KTP-el"
-    assert layout.number_label == "NOMOR ANTRIAN"
+    assert layout.number_label == "NOMOR ANTREAN"
     assert layout.code == "A-007"
     assert layout.priority_mark == "PRIORITAS - Lanjut usia"
     assert layout.issued == "Senin, 23 November 2026 09.00 WIB"
     assert layout.ahead == "3 orang di depan Anda"
     assert layout.wait == "Perkiraan tunggu: ± 12 menit"
     assert layout.qr_payload == STATUS_URL
-    assert layout.footer == ("Simpan tiket ini. Pindai kode QR untuk melihat status antrian.",
+    assert layout.footer == ("Simpan tiket ini. Pindai kode QR untuk melihat status antrean.",
                              "Harap menunggu sampai nomor Anda dipanggil.")
 
 
@@ -41,7 +41,7 @@ def test_date_and_time_in_indonesian_with_the_zone_name(issued_at, timezone, dat
 
 
 @pytest.mark.parametrize("ahead, wait, ahead_text, wait_text", [
-    (0, 0, "Tidak ada antrian di depan Anda", "Segera dilayani"),
+    (0, 0, "Tidak ada antrean di depan Anda", "Segera dilayani"),
     (1, 1, "1 orang di depan Anda", "Perkiraan tunggu: ± 1 menit"),
     (3, 12, "3 orang di depan Anda", "Perkiraan tunggu: ± 12 menit"),
     (40, 95, "40 orang di depan Anda", "Perkiraan tunggu: ± 95 menit"),

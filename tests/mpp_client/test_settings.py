@@ -92,3 +92,36 @@ def test_with_overrides_leaves_the_file_alone(tmp_path):
                                                                  "options": {"zone": "2"}})
     assert (running.server_url, running.token, running.options) == ("http://b:8080", "t", {"zone": "2"})
     assert AppSettings.load("display", path).server_url == "http://a:8080"
+
+
+# ---------------------------------------------------------------- one shape for every app
+
+def test_kiosk_and_display_keep_the_device_token_under_the_same_name(tmp_path):
+    from display_board.app import parse_args as display_args, resolve_config as display_config
+    from kiosk.app import parse_args as kiosk_args, resolve_config as kiosk_config
+
+    for app in ("kiosk", "display"):
+        (tmp_path / f"{app}.json").write_text(json.dumps(
+            {"server_url": "http://10.0.0.2:8080", "token": f"{app}-token", "options": {}}), encoding="utf-8")
+    kiosk = kiosk_config(kiosk_args(["--settings", str(tmp_path / "kiosk.json")]))
+    display = display_config(display_args(["--settings", str(tmp_path / "display.json")]))
+    assert (kiosk.token, display.token) == ("kiosk-token", "display-token")
+    assert (kiosk.server_url, display.server_url) == ("http://10.0.0.2:8080", "http://10.0.0.2:8080")
+
+
+def test_a_display_file_with_the_old_options_token_keeps_working(tmp_path):
+    """A board on the wall has `{"options": {"token": …}}` from before: it still starts, and the
+    next save writes the one shape."""
+    from display_board.app import parse_args, resolve_config
+
+    path = tmp_path / "display.json"
+    path.write_text(json.dumps({"server_url": "http://10.0.0.2:8080",
+                                "options": {"token": "old-token", "zone": "2"}}), encoding="utf-8")
+    assert resolve_config(parse_args(["--settings", str(path)])).token == "old-token"
+    settings = AppSettings.load("display", path)
+    assert (settings.token, settings.options) == ("old-token", {"zone": "2"})
+    settings.save()
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["token"] == "old-token" and "token" not in saved["options"]
+    # The command line still wins over the old shape.
+    assert resolve_config(parse_args(["--settings", str(path), "--token", "new"])).token == "new"

@@ -28,7 +28,7 @@ def test_an_unknown_word_is_a_bug_not_an_empty_label():
 
 
 @pytest.mark.parametrize(("count", "language", "expected"), [
-    (0, "id", "Tidak ada antrian di depan Anda"),
+    (0, "id", "Tidak ada antrean di depan Anda"),
     (1, "id", "1 orang di depan Anda"),
     (4, "id", "4 orang di depan Anda"),
     (1, "en", "1 person ahead of you"),
