@@ -29,6 +29,7 @@ class BoardWorker(QObject):
         super().__init__()
         # After `site.changed` (names, counters, queues edited) the follower reads a fresh snapshot.
         self.follower = EventFollower(server_url, token, zone=zone, summary=True, snapshot_on=(SITE_CHANGED,),
+                                      follow_hall=True,
                                       on_snapshot=self.snapshot.emit, on_event=self._on_event,
                                       on_status=lambda s, m: self.status.emit(s, m or ""),
                                       read_timeout=read_timeout)
