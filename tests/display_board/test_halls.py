@@ -10,6 +10,8 @@ import pytest
 from devtools.launcher import DEMO_SITE, ServerProcess, add_officer, add_token, prepare_database
 from tests.conftest import MONDAY_MORNING, OFFICERS, Floor
 
+from tests.qt_apps import show_and_start
+
 from .test_board_app import open_counter
 
 HALL = "Hall Bersama Lantai 1-2"
@@ -45,11 +47,11 @@ def floor(tmp_path):
     prepare_database(db, site_path)
     tokens = [add_token(db, kind, name, "1") for kind, name in
               [("kiosk", "Kios 1"), ("display", "Layar Hall 1"), ("counter", "PC Loket 1")]]
-    kiosk_2 = add_token(db, "kiosk", "Kios 2", "2")
+    kiosk_2, display_2 = add_token(db, "kiosk", "Kios 2", "2"), add_token(db, "display", "Layar Hall 2", "2")
     for username, role, agency in [*OFFICERS, ("dewi", "officer", "DPMPTSP")]:
         add_officer(db, username, "1234", role, agency)
     floor = Floor(ServerProcess(db, now=MONDAY_MORNING).start(), *tokens, db)
-    floor.kiosk_2 = kiosk_2
+    floor.kiosk_2, floor.display_2 = kiosk_2, display_2
     yield floor
     floor.server.stop()
 
@@ -68,3 +70,31 @@ def test_a_board_announces_every_call_of_its_hall_and_lists_its_own_zone(qtbot, 
     assert app.window.now_code.text() == upstairs["code"]  # the hall heard it: the headline says it too
     names = [c.name for c in app.presenter.board.counters]
     assert "Loket 1" in names and "Loket 24" not in names  # zone 1's counters only
+
+
+def test_two_speaking_boards_in_one_process_both_play_their_announcements(qtbot, floor, make_display, tmp_path):
+    """Regression: zone 2's board had to run silent (one pyttsx3 engine per process)."""
+    from display_board.app import DisplayApp, DisplayConfig
+
+    first = make_display()
+    second = DisplayApp(DisplayConfig(server_url=floor.url, token=floor.display_2, zone="2", rate=190,
+                                      audio_dir=tmp_path / "audio-zone-2"))
+    try:
+        show_and_start(qtbot, second, (1920, 1080))
+        for app in (first, second):
+            qtbot.waitUntil(lambda app=app: app.presenter.board.ready and app.presenter.board.connected,
+                            timeout=10_000)
+        assert second.presenter.board.hall_name == HALL
+        floor.kiosk_token = floor.kiosk_2
+        upstairs = floor.issue("PT-NIB")
+        with open_counter(floor, "dewi", "L24") as dewi:
+            assert dewi.post("/api/counters/L24/call-next").status_code == 200
+        for app in (first, second):
+            qtbot.waitUntil(lambda app=app: (upstairs["code"], "speech") in
+                            [(s.code, s.part) for s in app.player.log if s.ended], timeout=30_000)
+            speech = [s for s in app.player.log if s.part == "speech"]
+            assert speech and all(s.error is None for s in speech)
+        assert {first.config.audio_dir, second.config.audio_dir} == {
+            s.path.parent for app in (first, second) for s in app.player.log if s.part == "speech"}
+    finally:
+        assert second.stop(), "the second board's threads did not end"
