@@ -59,7 +59,8 @@ class EventFollower:
     `types` keeps only those event types; `snapshot=False` never reads `GET /api/state` (a kiosk
     follows `site.changed` alone and has no use for it); after an event whose type is in
     `snapshot_on` (e.g. `site.changed`: names, counters, services) a fresh snapshot follows it.
-    `follow_hall`: the stream covers every zone of the snapshot's `hall` (from the next connection on).
+    `follow_hall`: the stream covers every zone of the snapshot's `hall`; when a fresh snapshot names
+    other zones (the site changed its halls) the follower reconnects at once, from its last event.
     """
 
     def __init__(self, base_url: str, token: str | None, zone: str | None = None, counter: str | None = None,
@@ -72,6 +73,7 @@ class EventFollower:
         self.base_url, self.token = base_url, token
         # A board reads its own zone's snapshot but follows every zone of its hall (the snapshot says which).
         self.follow_hall, self.stream_zone = follow_hall, zone
+        self._rezoned = False  # the stream's zones no longer match the hall: reconnect without a pause
         self.zone, self.counter, self.summary = zone, counter, summary
         self.types, self.snapshot, self.snapshot_on = tuple(types or ()), snapshot, frozenset(snapshot_on)
         self._snapshot_due = False  # an event asked for a snapshot that has not arrived yet
@@ -137,6 +139,9 @@ class EventFollower:
                     if self.snapshot:
                         self._resync(api)
                     failures = self._follow(api, failures)
+                    if self._rezoned:
+                        self._rezoned = False
+                        continue  # the hall's zones changed: the same stream again, on the new zones
                     why = "Server menutup aliran peristiwa."
                 except ApiError as exc:
                     if exc.status in (401, 403):
@@ -192,7 +197,11 @@ class EventFollower:
                         self._dispatch(sse.event, sse.id, json.loads(sse.data))
                         if sse.event in self.snapshot_on and self.snapshot:
                             self._snapshot_due = True
+                            zones = self.stream_zone
                             self._resync(api)
+                            if self.stream_zone != zones:
+                                self._rezoned = True
+                                break
                     if self._stopping.is_set():
                         break
         except ServerUnreachable:

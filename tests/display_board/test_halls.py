@@ -43,6 +43,7 @@ def floor(tmp_path):
         site = site.replace(name, f'{name}hall = "{HALL}"\n')
     site_path = tmp_path / "shared-hall.toml"
     site_path.write_text(site, encoding="utf-8")
+    (tmp_path / "own-halls.toml").write_text(DEMO_SITE.read_text(encoding="utf-8"), encoding="utf-8")
     db = tmp_path / "antrian.db"
     prepare_database(db, site_path)
     tokens = [add_token(db, kind, name, "1") for kind, name in
@@ -51,7 +52,7 @@ def floor(tmp_path):
     for username, role, agency in [*OFFICERS, ("dewi", "officer", "DPMPTSP")]:
         add_officer(db, username, "1234", role, agency)
     floor = Floor(ServerProcess(db, now=MONDAY_MORNING).start(), *tokens, db)
-    floor.kiosk_2, floor.display_2 = kiosk_2, display_2
+    floor.kiosk_2, floor.display_2, floor.own_halls = kiosk_2, display_2, tmp_path / "own-halls.toml"
     yield floor
     floor.server.stop()
 
@@ -70,6 +71,26 @@ def test_a_board_announces_every_call_of_its_hall_and_lists_its_own_zone(qtbot, 
     assert app.window.now_code.text() == upstairs["code"]  # the hall heard it: the headline says it too
     names = [c.name for c in app.presenter.board.counters]
     assert "Loket 1" in names and "Loket 24" not in names  # zone 1's counters only
+
+
+def test_when_the_site_gives_each_zone_its_own_hall_the_board_follows_its_zone_only(qtbot, floor, make_display):
+    app = make_display(silent=True)
+    qtbot.waitUntil(lambda: app.presenter.board.connected and app.worker.follower.stream_zone == "1,2",
+                    timeout=10_000)
+    prepare_database(floor.db_path, floor.own_halls)  # `mpp-server init` again, under the running server
+    qtbot.waitUntil(lambda: app.presenter.board.hall_name == "Lantai 1 - Hall Utama", timeout=5000)
+    assert app.window.hall.text() == "Lantai 1 - Hall Utama"
+    qtbot.waitUntil(lambda: app.worker.follower.stream_zone == "1", timeout=2000)
+    downstairs = floor.issue("DK-KTP")
+    floor.kiosk_token = floor.kiosk_2
+    upstairs = floor.issue("PT-NIB")
+    with open_counter(floor, "dewi", "L24") as dewi:
+        assert dewi.post("/api/counters/L24/call-next").status_code == 200
+    with open_counter(floor) as budi:
+        assert budi.post("/api/counters/L01/call-next").status_code == 200
+        qtbot.waitUntil(lambda: app.window.now_code.text() == downstairs["code"], timeout=5000)
+    assert [a.code for a in app.presenter.announced] == [downstairs["code"]]  # zone 2 is another hall now
+    assert upstairs["code"] not in [c.code for c in app.presenter.board.recent]
 
 
 def test_two_speaking_boards_in_one_process_both_play_their_announcements(qtbot, floor, make_display, tmp_path):
