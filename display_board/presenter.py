@@ -6,6 +6,11 @@ full), in the order the events came, none dropped; the player queues them and ne
 one off. An event older than `stale_s` by the *server's* clock is shown but not announced:
 after a reconnect the follower replays what was missed, and a call from minutes ago would
 send a citizen to a counter that has moved on.
+
+Halls: the board follows every zone of its hall (the snapshot's `hall.zones`) and announces
+every call of the hall, but lists only its own zone's counters and queues. The headline shows
+a call only while it is current: a done, no-show, transferred or re-queued ticket leaves it at
+once (the last calls keep it: they are history).
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from .announcement import BadTicketCode, sentence
 T = TypeVar("T")
 CONNECTION_LOST = text("id", "connection_lost")
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
-CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled")
+CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled", "ticket.waiting")
+# What a counter's row says when it holds no ticket: "—" did not tell idle from closed.
+COUNTER_WORDS = {"open": "Siap", "paused": "Istirahat", "closed": "Tutup"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,11 @@ class CounterLine:
     status: str
     ticket: str | None
 
+    @property
+    def shown(self) -> str:
+        """The right side of the counter's row: its ticket, else whether it is idle, paused or closed."""
+        return self.ticket or COUNTER_WORDS.get(self.status, COUNTER_WORDS["closed"])
+
 
 @dataclass(frozen=True)
 class Announcement:
@@ -57,12 +69,13 @@ class Announcement:
 @dataclass(frozen=True)
 class Board:
     site_name: str = ""
+    hall_name: str = ""  # the hall whose calls this board announces (its title says it)
     running_text: str = ""
     timezone: str = "Asia/Jakarta"
-    now_calling: Call | None = None
+    now_calling: Call | None = None  # the newest call, only while its ticket is at the counter
     highlight: bool = False  # the now-calling panel flashes for a while after a call
     counters: tuple[CounterLine, ...] = ()
-    recent: tuple[Call, ...] = ()  # newest first, the now-calling one excluded
+    recent: tuple[Call, ...] = ()  # newest first, the now-calling one excluded; finished ones stay
     waiting: tuple[tuple[str, int], ...] = ()  # (agency name, tickets waiting), zone's agencies
     connected: bool = False
     banner: str | None = CONNECTION_LOST
@@ -91,6 +104,7 @@ class _State:
     agency_names: dict = field(default_factory=dict)
     waiting: dict = field(default_factory=dict)  # queue code → count
     calls: list = field(default_factory=list)  # newest first
+    current: set = field(default_factory=set)  # (code, counter) of the calls still at their counter
 
 
 class BoardPresenter:
@@ -125,10 +139,15 @@ class BoardPresenter:
             call = self._call_from(item, s)
             if call is not None:
                 s.calls.append(call)
+                line = s.counters.get(call.counter)
+                if line is not None and line.ticket == call.code:
+                    s.current.add((call.code, call.counter))
         self.state = s
         site = state.get("site") or {}
+        hall = state.get("hall") or {}
         self.called_at = None
-        self._render(site_name=site.get("name", ""), running_text=site.get("running_text", ""),
+        self._render(site_name=site.get("name", ""), hall_name=hall.get("name") or "",
+                     running_text=site.get("running_text", ""),
                      timezone=site.get("timezone", "Asia/Jakarta"), ready=True)
 
     def event(self, type_: str, data: dict, event_id: int | None = None) -> None:
@@ -144,21 +163,28 @@ class BoardPresenter:
             call = self._call_from(data, s, recall=type_ == "ticket.recalled")
             if call is None:
                 return
-            if line is not None:
+            if line is not None:  # None: a counter of another zone of the hall, announced, not listed
                 s.counters[code] = replace(line, ticket=call.code, status="open")
             s.calls = [c for c in s.calls if (c.code, c.counter) != (call.code, call.counter)]
             s.calls.insert(0, call)
             del s.calls[self.recent_n + 1:]
+            # A counter serves one ticket: a new call there ends the previous one's headline.
+            s.current = {(c, k) for c, k in s.current if k != call.counter} | {(call.code, call.counter)}
             self.called_at = self.monotonic()
             self._render()
             self._announce(call, data, event_id)
-        elif type_ in CLEARING_EVENTS and line is not None and line.ticket == ticket.get("code"):
-            s.counters[code] = replace(line, ticket=None)
+        elif type_ in CLEARING_EVENTS:
+            s.current.discard((ticket.get("code"), code))
+            if line is not None and line.ticket == ticket.get("code"):
+                s.counters[code] = replace(line, ticket=None)
             self._render()
-        elif type_.startswith("counter.") and line is not None:
-            status = {"counter.opened": "open", "counter.resumed": "open", "counter.paused": "paused",
-                      "counter.closed": "closed"}.get(type_, line.status)
-            s.counters[code] = replace(line, status=status, ticket=None if status == "closed" else line.ticket)
+        elif type_.startswith("counter."):
+            if type_ == "counter.closed":
+                s.current = {(c, k) for c, k in s.current if k != code}
+            if line is not None:
+                status = {"counter.opened": "open", "counter.resumed": "open", "counter.paused": "paused",
+                          "counter.closed": "closed"}.get(type_, line.status)
+                s.counters[code] = replace(line, status=status, ticket=None if status == "closed" else line.ticket)
             self._render()
 
     def status(self, status: str, message: str | None = None) -> None:
@@ -209,7 +235,9 @@ class BoardPresenter:
 
     def _render(self, **changes) -> None:
         calls = self.state.calls
-        self.board = replace(self.board, **changes, now_calling=calls[0] if calls else None,
-                             highlight=self._highlight(), recent=tuple(calls[1:self.recent_n + 1]),
+        now = calls[0] if calls and (calls[0].code, calls[0].counter) in self.state.current else None
+        history = calls[1:] if now is not None else calls
+        self.board = replace(self.board, **changes, now_calling=now,
+                             highlight=self._highlight() and now is not None, recent=tuple(history[:self.recent_n]),
                              counters=tuple(self.state.counters.values()), waiting=self._waiting_by_agency())
         self.view.show(self.board)

@@ -2,8 +2,9 @@
 
 pyttsx3 with espeak-ng has three bugs that shape this (DESIGN, hard-won facts): two `say()`
 before one `runAndWait()` keep only the last; `runAndWait()` with nothing queued hangs; the
-engine must stay in the thread that made it. So `Speaker` owns one engine in one daemon
-thread, fed by a queue, and does exactly one `save_to_file` + `runAndWait` per announcement.
+engine must stay in the thread that made it. So `SpeechEngine` owns one engine in one daemon
+thread, fed by a queue, and does exactly one `save_to_file` + `runAndWait` per announcement;
+every board of a process speaks through it (a `Speaker` each), and gets its own WAVs back.
 Playback is not done here: the board plays chime + WAV itself (QtMultimedia). No Qt here:
 results go back through a plain callback, called in the speaker's thread.
 
@@ -134,50 +135,75 @@ def _driver_print(*values, sep=" ", end="\n", file=None, flush=False) -> None:
     log.debug("pyttsx3: %s", (sep or " ").join(map(str, values)))
 
 
-class Speaker:
-    """`start()`; `say(text) -> job id`; results arrive at `on_result(SpeechResult)`; `stop()`."""
+class SpeechEngine:
+    """The one TTS engine of a process, in one thread, fed by one queue: pyttsx3 keeps one engine
+    per driver per process, so every board of the process (the simulated morning runs two) shares
+    it. Each job carries its board's folder, voice, rate and callback: the WAV goes back to the
+    board that asked. The thread runs while some `Speaker` uses it (`acquire`/`release`)."""
 
-    def __init__(self, out_dir: Path, on_result: Callable[[SpeechResult], None], *, voice: str = "id",
-                 rate: int = DEFAULT_RATE, engine_factory: Callable[[], object] = _default_engine):
-        self.out_dir = Path(out_dir)
-        self.on_result = on_result
-        self.voice, self.rate = voice, rate
+    def __init__(self, engine_factory: Callable[[], object] = _default_engine):
         self.engine_factory = engine_factory
         self.available: bool | None = None  # known once the thread has made the engine
-        self._jobs: queue.Queue = queue.Queue()
         self._next = 0
+        self._users = 0
         self._lock = threading.Lock()
+        self._jobs: queue.Queue | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> Speaker:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._thread = threading.Thread(target=self._run, name="mpp-speech", daemon=True)
-        self._thread.start()
-        return self
+    def acquire(self) -> None:
+        with self._lock:
+            self._users += 1
+            if self._thread is None:
+                self._jobs = queue.Queue()
+                self._thread = threading.Thread(target=self._run, args=(self._jobs,), name="mpp-speech", daemon=True)
+                self._thread.start()
 
-    def say(self, text: str) -> int:
+    def release(self, timeout: float = 5.0) -> bool:
+        """The last user ends the thread (after the jobs already queued); True once it has ended."""
+        with self._lock:
+            self._users = max(0, self._users - 1)
+            if self._users or self._thread is None:
+                return True
+            thread, self._thread = self._thread, None
+            self._jobs.put(None)
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def submit(self, text: str, out_dir: Path, on_result: Callable[[SpeechResult], None], *,
+               voice: str = "id", rate: int = DEFAULT_RATE) -> int:
         with self._lock:
             self._next += 1
             job = self._next
-        self._jobs.put((job, text))
+            jobs = self._jobs
+        if jobs is None:
+            raise RuntimeError("the speech engine is not started")
+        jobs.put((job, text, Path(out_dir), on_result, voice, rate))
         return job
 
-    def stop(self, timeout: float = 5.0) -> bool:
-        self._jobs.put(None)
-        if self._thread is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
+    def _run(self, jobs: queue.Queue) -> None:
         engine = self._make_engine()
+        voices: dict[str, object] = {}  # language → voice (None: none installed)
+        setting: tuple | None = None  # (voice id, rate) the engine has now
         while True:
-            item = self._jobs.get()
+            item = jobs.get()
             if item is None:
                 break
-            job, text = item
-            self._emit(self._synthesise(engine, job, text) if engine is not None
-                       else SpeechResult(job, text, None, 0.0, "no voice"))
+            job, text, out_dir, on_result, language, rate = item
+            voice = None
+            if engine is not None:
+                if language not in voices:
+                    voices[language] = self._pick(engine, language)
+                voice = voices[language]
+            if voice is None:
+                result = SpeechResult(job, text, None, 0.0, "no voice")
+            else:
+                if setting != (voice.id, rate):
+                    engine.setProperty("voice", voice.id)
+                    engine.setProperty("rate", rate)
+                    setting = (voice.id, rate)
+                    log.info("text-to-speech voice %s at %d words/min", voice.id, rate)
+                result = self._synthesise(engine, out_dir, job, text)
+            _emit(on_result, result)
         if engine is not None:
             try:
                 engine.stop()
@@ -187,23 +213,28 @@ class Speaker:
     def _make_engine(self):
         try:
             engine = self.engine_factory()
-            voice = pick_voice(engine.getProperty("voices") or [], self.voice)
-            if voice is None:
-                log.warning("no %r voice for text-to-speech: announcements will be the chime only", self.voice)
-                self.available = False
-                return None
-            engine.setProperty("voice", voice.id)
-            engine.setProperty("rate", self.rate)
         except Exception as exc:  # no espeak-ng / SAPI5 at all
             log.warning("text-to-speech unavailable (%s): announcements will be the chime only", exc)
             self.available = False
             return None
-        self.available = True
-        log.info("text-to-speech voice %s at %d words/min", voice.id, self.rate)
         return engine
 
-    def _synthesise(self, engine, job: int, text: str) -> SpeechResult:
-        path = self.out_dir / f"announcement-{job % 50:02d}.wav"  # a ring of files: no growth, no clash
+    def _pick(self, engine, language: str):
+        try:
+            voice = pick_voice(engine.getProperty("voices") or [], language)
+        except Exception as exc:
+            log.warning("text-to-speech unavailable (%s): announcements will be the chime only", exc)
+            voice = None
+        else:
+            if voice is None:
+                log.warning("no %r voice for text-to-speech: announcements will be the chime only", language)
+        self.available = voice is not None
+        return voice
+
+    @staticmethod
+    def _synthesise(engine, out_dir: Path, job: int, text: str) -> SpeechResult:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"announcement-{job % 50:02d}.wav"  # a ring of files: no growth, no clash
         started = time.perf_counter()
         try:
             # pyttsx3 2.99's espeak driver writes the file from espeak's callback and now and
@@ -223,8 +254,57 @@ class Speaker:
             return SpeechResult(job, text, None, time.perf_counter() - started, str(exc))
         return SpeechResult(job, text, path, time.perf_counter() - started)
 
-    def _emit(self, result: SpeechResult) -> None:
-        try:
-            self.on_result(result)
-        except Exception:
-            log.exception("speech result callback failed")
+
+def _emit(on_result: Callable[[SpeechResult], None], result: SpeechResult) -> None:
+    try:
+        on_result(result)
+    except Exception:
+        log.exception("speech result callback failed")
+
+
+_shared: SpeechEngine | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_engine() -> SpeechEngine:
+    """The process's one engine, made on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = SpeechEngine()
+        return _shared
+
+
+class Speaker:
+    """One board's voice: `start()`; `say(text) -> job id`; results arrive at `on_result(SpeechResult)`
+    (in the engine's thread); `stop()`. By default every Speaker of the process shares `shared_engine()`;
+    an `engine_factory` (tests) gives this Speaker an engine of its own."""
+
+    def __init__(self, out_dir: Path, on_result: Callable[[SpeechResult], None], *, voice: str = "id",
+                 rate: int = DEFAULT_RATE, engine_factory: Callable[[], object] | None = None,
+                 engine: SpeechEngine | None = None):
+        self.out_dir = Path(out_dir)
+        self.on_result = on_result
+        self.voice, self.rate = voice, rate
+        self.engine = engine or (SpeechEngine(engine_factory) if engine_factory else shared_engine())
+        self._started = False
+
+    @property
+    def available(self) -> bool | None:
+        return self.engine.available
+
+    def start(self) -> Speaker:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if not self._started:
+            self._started = True
+            self.engine.acquire()
+        return self
+
+    def say(self, text: str) -> int:
+        return self.engine.submit(text, self.out_dir, self.on_result, voice=self.voice, rate=self.rate)
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        if not self._started:
+            return True
+        self._started = False
+        return self.engine.release(timeout)

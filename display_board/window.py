@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLayout, QVBoxLayout, QWidget
 
-from mpp_client.indonesian import clock_time, in_zone, long_date
+from mpp_client.indonesian import clock_time, decimal, in_zone, long_date
 from mpp_client.texts import text
 
 from .fit_label import fit_label
@@ -90,6 +90,8 @@ class BoardWindow(QWidget):
         self.site = fit_label(align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.date = fit_label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hug=True)
         self.clock = fit_label(align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, hug=True)
+        self.hall = fit_label(name="dim", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.hall.hide()  # until the snapshot names the hall
         self.header = QWidget()
         self.header_grid = QGridLayout(self.header)
         self.header_grid.setContentsMargins(0, 0, 0, 0)
@@ -147,15 +149,20 @@ class BoardWindow(QWidget):
         for col in range(3):
             self.grid.setColumnStretch(col, 0)
         h = self.header_grid
+        # Portrait: the site's name wraps onto a second row rather than lose its end ("Harapan Ja…").
+        self.site.rows = 2 if portrait else 1
+        self.site.setText(self.site.full_text)
         if portrait:  # a third of 1080 px is too narrow for a site name: it gets the full width
             h.addWidget(self.site, 0, 0, 1, 2)
-            h.addWidget(self.date, 1, 0)
-            h.addWidget(self.clock, 1, 1)
+            h.addWidget(self.hall, 1, 0, 1, 2)
+            h.addWidget(self.date, 2, 0)
+            h.addWidget(self.clock, 2, 1)
             self.date.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         else:
             h.addWidget(self.site, 0, 0)
             h.addWidget(self.date, 0, 1)
             h.addWidget(self.clock, 0, 2)
+            h.addWidget(self.hall, 1, 0, 1, 3)
             self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         h.setColumnStretch(0, 1)
         h.setHorizontalSpacing(28)
@@ -199,6 +206,7 @@ class BoardWindow(QWidget):
 
         font(self.site, unit * 2.2, True)
         font(self.date, unit * 1.8)
+        font(self.hall, unit * 1.6, True)
         font(self.clock, unit * 2.6, True)
         font(self.banner, unit * 2, True)
         font(self.now_title, unit * 3, True)
@@ -222,7 +230,11 @@ class BoardWindow(QWidget):
 
     def show_board(self, board: Board) -> None:
         self.board = board
+        # The hall it serves: a board per hall, and one voice each, so the header says which.
         self.site.setText(board.site_name)
+        self.hall.setText(board.hall_name)
+        self.hall.setVisible(bool(board.hall_name))
+        self.setWindowTitle(" — ".join(part for part in ("Antrian MPP", "Layar", board.hall_name) if part))
         self.banner.setVisible(bool(board.banner) and board.ready or not board.connected)
         self.banner.setText(board.banner or "")
         call = board.now_calling
@@ -235,11 +247,12 @@ class BoardWindow(QWidget):
             self.now_panel.style().unpolish(self.now_panel)
             self.now_panel.style().polish(self.now_panel)
         self.recent_panel.set_rows([(c.code, c.counter_name) for c in board.recent] or [("—", "")])
-        open_counters = [c for c in board.counters if c.status != "closed" or c.ticket]
-        self.counter_panel.set_rows([(c.name, c.ticket or ("istirahat" if c.status == "paused" else "—"))
-                                     for c in open_counters] or [("Belum ada loket buka", "")])
-        self.waiting_panel.set_rows([(name, str(n)) for name, n in board.waiting if n]
-                                    or [("Tidak ada antrean", "")])
+        # Every counter says what it is doing: its ticket, "Siap", "Istirahat" or "Tutup".
+        # Closed ones last: the counters at work stay on the first page.
+        counters = sorted(board.counters, key=lambda c: c.status == "closed" and not c.ticket)
+        self.counter_panel.set_rows([(c.name, c.shown) for c in counters] or [("Belum ada loket", "")])
+        self.waiting_panel.set_rows([(name, decimal(n)) for name, n in board.waiting if n]
+                                    or [("Kosong", "")])  # short: a portrait board's column is narrow
         self.marquee.set_text(board.running_text)
         self._update_clock()  # the server's clock is known from the first snapshot on
         self._fonts()

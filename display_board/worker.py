@@ -1,8 +1,9 @@
 """The board's owner threads, bridged to the UI thread by signals (STYLE 7).
 
-The EventFollower reads the stream in its own thread; the Speaker owns the one TTS engine in
-its own thread (none on a silent board: pyttsx3 keeps one engine per driver per process, and
-a second board must not share, nor even start, the first one's). `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
+The EventFollower reads the stream (every zone of the board's hall) in its own thread; the
+Speaker hands the text to the process's one TTS engine thread (`speech.SpeechEngine`, shared by
+every board of the process: pyttsx3 keeps one engine per driver per process; none on a silent board).
+`BoardWorker` lives in the UI thread; their callbacks only emit its signals,
 which the apps' `mpp_client.qt.Bridge` delivers to the presenter in the UI thread. No widget is touched outside it.
 """
 
@@ -29,6 +30,7 @@ class BoardWorker(QObject):
         super().__init__()
         # After `site.changed` (names, counters, queues edited) the follower reads a fresh snapshot.
         self.follower = EventFollower(server_url, token, zone=zone, summary=True, snapshot_on=(SITE_CHANGED,),
+                                      follow_hall=True,
                                       on_snapshot=self.snapshot.emit, on_event=self._on_event,
                                       on_status=lambda s, m: self.status.emit(s, m or ""),
                                       read_timeout=read_timeout)

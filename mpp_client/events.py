@@ -59,6 +59,8 @@ class EventFollower:
     `types` keeps only those event types; `snapshot=False` never reads `GET /api/state` (a kiosk
     follows `site.changed` alone and has no use for it); after an event whose type is in
     `snapshot_on` (e.g. `site.changed`: names, counters, services) a fresh snapshot follows it.
+    `follow_hall`: the stream covers every zone of the snapshot's `hall`; when a fresh snapshot names
+    other zones (the site changed its halls) the follower reconnects at once, from its last event.
     """
 
     def __init__(self, base_url: str, token: str | None, zone: str | None = None, counter: str | None = None,
@@ -67,8 +69,11 @@ class EventFollower:
                  on_status: Callable[[str, str | None], None] | None = None,
                  last_event_id: int | None = None, timeout: float = 5.0, read_timeout: float = 45.0,
                  max_backoff_s: float = 30.0, types: Sequence[str] | None = None, snapshot: bool = True,
-                 snapshot_on: Sequence[str] = ()):
+                 snapshot_on: Sequence[str] = (), follow_hall: bool = False):
         self.base_url, self.token = base_url, token
+        # A board reads its own zone's snapshot but follows every zone of its hall (the snapshot says which).
+        self.follow_hall, self.stream_zone = follow_hall, zone
+        self._rezoned = False  # the stream's zones no longer match the hall: reconnect without a pause
         self.zone, self.counter, self.summary = zone, counter, summary
         self.types, self.snapshot, self.snapshot_on = tuple(types or ()), snapshot, frozenset(snapshot_on)
         self._snapshot_due = False  # an event asked for a snapshot that has not arrived yet
@@ -134,6 +139,9 @@ class EventFollower:
                     if self.snapshot:
                         self._resync(api)
                     failures = self._follow(api, failures)
+                    if self._rezoned:
+                        self._rezoned = False
+                        continue  # the hall's zones changed: the same stream again, on the new zones
                     why = "Server menutup aliran peristiwa."
                 except ApiError as exc:
                     if exc.status in (401, 403):
@@ -160,6 +168,8 @@ class EventFollower:
         """Snapshot first when starting fresh, or when the server's log no longer reaches our last id."""
         snapshot = api.state(self.zone)
         self._measure_clock(snapshot)
+        hall_zones = (snapshot.get("hall") or {}).get("zones") if self.follow_hall else None
+        self.stream_zone = ",".join(hall_zones) if hall_zones else self.zone
         newest = snapshot.get("last_event_id", 0)
         if self._last_event_id is None or newest < self._last_event_id or self._snapshot_due:
             if self._last_event_id is not None and newest < self._last_event_id:
@@ -172,7 +182,7 @@ class EventFollower:
     def _follow(self, api: ApiClient, failures: int) -> int:
         """Read the stream until it ends; returns the failure count (reset once connected)."""
         try:
-            with api.open_events(self._last_event_id, self.zone, self.counter, self.summary,
+            with api.open_events(self._last_event_id, self.stream_zone, self.counter, self.summary,
                                  read_timeout=self.read_timeout, types=self.types) as source:
                 with self._lock:
                     self._response = source.response
@@ -187,7 +197,11 @@ class EventFollower:
                         self._dispatch(sse.event, sse.id, json.loads(sse.data))
                         if sse.event in self.snapshot_on and self.snapshot:
                             self._snapshot_due = True
+                            zones = self.stream_zone
                             self._resync(api)
+                            if self.stream_zone != zones:
+                                self._rezoned = True
+                                break
                     if self._stopping.is_set():
                         break
         except ServerUnreachable:

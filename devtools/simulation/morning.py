@@ -5,7 +5,7 @@
 It starts the real server on the demo site (a fresh database in `--out`, the clock at
 07:50 WIB of a Monday running `--rate` times as fast), two virtual network printers, and
 in this process the real apps, offscreen: two kiosks, one counter app per counter of the
-site, and a display board per zone (zone 1 speaks, zone 2 is silent: one voice per hall).
+site, and a display board per zone, each speaking its hall's calls (one shared speech engine).
 Robots use the apps as people would, through their widgets: citizens arrive by the day's
 plan (`simulation.plan`) and touch a kiosk; officers log in, open their counter, call,
 recall, serve, mark no-shows and send one citizen on to another agency. At 10:00 the second
@@ -342,29 +342,31 @@ class Morning:
             self.officer_robots.append(OfficerRobot(counter.code, self.officers[counter.code], app.start(),
                                                     self.by_code, self.transferred, starts))
         self.displays = []
-        for index, (zone, token) in enumerate(self.display_tokens.items()):
+        for zone, token in self.display_tokens.items():
+            # Each zone is a hall of its own: every board speaks (both through the process's one engine).
             display = DisplayApp(DisplayConfig(server_url=self.server.url, token=token, zone=zone,
-                                               silent=index > 0, audio_dir=self.out / f"audio-{zone}"))
+                                               audio_dir=self.out / f"audio-{zone}"))
             display.window.resize(1920, 1080)
             display.window.show()
             self.displays.append(display.start())
-        self.announcements: list[tuple[str, str, str | None]] = []
+        self.announcements: list[tuple[str, str, str, str | None]] = []  # moment, zone, sentence, WAV kept
         self.kept_wavs = 0
-        self.displays[0].worker.spoken.connect(self._spoken)
+        for display in self.displays:
+            display.worker.spoken.connect(lambda result, zone=display.config.zone: self._spoken(zone, result))
         self.arrivals = deque(self.visits)
         self.events = {"paper_out": at(self.paper_out[0]), "paper_back": at(self.paper_out[1])}
         self.screenshots = deque(at(t) for t in self.screenshot_times)
         log.info("morning of %d citizens at %g× real time: %d counters, %d kiosks, %d displays",
                  len(self.visits), self.rate, len(self.officer_robots), len(self.kiosks), len(self.displays))
 
-    def _spoken(self, result) -> None:
+    def _spoken(self, zone: str, result) -> None:
         moment = self.clock.now().astimezone(ZONE).strftime("%H:%M:%S")
         kept = None
         if result.wav and self.kept_wavs < KEPT_WAVS:
             self.kept_wavs += 1
             kept = f"{len(self.announcements) + 1:03d}.wav"
             shutil.copyfile(result.wav, self.out / "announcements" / kept)
-        self.announcements.append((moment, result.text, kept))
+        self.announcements.append((moment, zone, result.text, kept))
 
     # ------------------------------------------------------------ the clock ticks
 
@@ -441,6 +443,7 @@ class Morning:
             "printed_jobs": jobs,
             "paper_out": {"kiosk": self.kiosks[1].name, "from": self.paper_out[0], "to": self.paper_out[1]},
             "announcements": len(self.announcements),
+            "announcements_per_zone": dict(Counter(zone for _, zone, _, _ in self.announcements)),
             "officer_actions": dict(sum((o.actions for o in self.officer_robots), Counter())),
             "rate": self.rate,
             "wall_s": round(time.perf_counter() - self.started, 1),
@@ -449,7 +452,8 @@ class Morning:
         }
         (self.out / "summary.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         (self.out / "announcements" / "kalimat.txt").write_text(
-            "".join(f"{moment}  {text}{'  → ' + wav if wav else ''}\n" for moment, text, wav in self.announcements),
+            "".join(f"{moment}  zona {zone}  {text}{'  → ' + wav if wav else ''}\n"
+                    for moment, zone, text, wav in self.announcements),
             encoding="utf-8")
         text = morning_report(report)
         (self.out / "summary.txt").write_text(text, encoding="utf-8")

@@ -146,3 +146,26 @@ def test_the_board_shrinks_and_turns_back_to_its_screen(qtbot, board_window):
 ])
 def test_paginate_drops_no_row(rows, per_page, pages):
     assert paginate(list(range(rows)), per_page) == pages
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: SIZE_NAMES[size])
+def test_titles_are_not_cut_on_any_board(qtbot, board_window, size):
+    """Regression: a portrait board showed "Mal Pelayanan Publik Kota Harapan Ja…" and "Tidak …"."""
+    window = board_window
+    board = Board(site_name="Mal Pelayanan Publik Kota Harapan Jaya", hall_name="Lantai 2 - Hall Perizinan",
+                  counters=(CounterLine("L01", "Loket 1", "open", None),), connected=True, banner=None, ready=True)
+    show_at(qtbot, window, size, board)
+    assert assert_every_label_fits(window) == [], "a title or placeholder was elided"
+    assert window.site.isVisible() and window.hall.text() == "Lantai 2 - Hall Perizinan"
+    assert "Lantai 2 - Hall Perizinan" in window.windowTitle()
+    save_screenshot(window, f"titles-{SIZE_NAMES[size]}")
+
+
+def test_counts_and_counter_states_are_written_the_indonesian_way(qtbot, board_window):
+    window = board_window
+    board = Board(site_name="MPP", waiting=(("Disdukcapil", 1234),), connected=True, banner=None, ready=True,
+                  counters=(CounterLine("L01", "Loket 1", "closed", None), CounterLine("L02", "Loket 2", "open", None),
+                            CounterLine("L03", "Loket 3", "paused", None)))
+    show_at(qtbot, window, (1920, 1080), board)
+    assert window.waiting_panel.shown == (("Disdukcapil", "1.234"),)
+    assert window.counter_panel.shown[:3] == (("Loket 2", "Siap"), ("Loket 3", "Istirahat"), ("Loket 1", "Tutup"))

@@ -92,8 +92,59 @@ def test_done_clears_the_counter_and_recent_calls_are_capped(board):
     presenter.event("ticket.done", {"counter": "L01", "ticket": {"code": "A-006"}}, 20)
     shown = fake.boards[-1]
     assert shown.counters[0].ticket is None
-    assert shown.now_calling.code == "A-006" and [c.code for c in shown.recent] == ["A-005", "A-004", "A-003"]
+    assert shown.now_calling is None and [c.code for c in shown.recent] == ["A-006", "A-005", "A-004"]
     assert len(fake.said) == 6
+
+
+@pytest.mark.parametrize("finish", ["ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled",
+                                    "ticket.waiting"])
+def test_a_finished_ticket_leaves_the_headline_and_its_counter(board, finish):
+    """Regression: a headline stayed on the second-floor board 51 minutes after its ticket was done."""
+    presenter, fake, _ = board
+    presenter.event(*call("ticket.called", "A-001", id_=10))
+    presenter.event(*call("ticket.called", "B-002", "L02", "loket dua", id_=11))
+    presenter.event(finish, {"counter": "L02", "ticket": {"code": "B-002"}}, 12)
+    shown = fake.boards[-1]
+    assert shown.now_calling is None and not shown.highlight
+    assert [c.code for c in shown.recent] == ["B-002", "A-001"]  # the last calls are history
+    assert {c.code: c.ticket for c in shown.counters} == {"L01": "A-001", "L02": None}
+    presenter.event(*call("ticket.recalled", "A-001", id_=13))
+    assert fake.boards[-1].now_calling.code == "A-001"
+
+
+def test_a_closed_counter_ends_its_headline_and_a_snapshot_shows_only_current_calls(board):
+    presenter, fake, _ = board
+    presenter.event(*call("ticket.called", "A-001", id_=10))
+    presenter.event("counter.closed", {"counter": "L01"}, 11)
+    assert fake.boards[-1].now_calling is None
+    done = {**SNAPSHOT, "recent_calls": [{"counter": "L01", "counter_name": "Loket 1", "ticket": {"code": "A-001"}}]}
+    presenter.snapshot(done)
+    assert fake.boards[-1].now_calling is None and fake.boards[-1].recent[0].code == "A-001"
+    serving = {**done, "counters": [{**SNAPSHOT["counters"][0], "ticket": {"code": "A-001"}}]}
+    presenter.snapshot(serving)
+    assert fake.boards[-1].now_calling.code == "A-001"
+
+
+def test_an_idle_counter_says_whether_it_is_ready_paused_or_closed(board):
+    presenter, fake, _ = board
+    presenter.event("counter.paused", {"counter": "L01"}, 10)
+    assert [c.shown for c in fake.boards[-1].counters] == ["Istirahat", "Tutup"]
+    presenter.event("counter.resumed", {"counter": "L01"}, 11)
+    presenter.event(*call("ticket.called", "B-002", "L02", "loket dua", id_=12))
+    assert [c.shown for c in fake.boards[-1].counters] == ["Siap", "B-002"]
+
+
+def test_a_call_of_another_zone_of_the_hall_is_announced_but_not_listed(board):
+    presenter, fake, _ = board
+    presenter.snapshot({**SNAPSHOT, "zone": "1", "hall": {"name": "Hall Utama", "zones": ["1", "2"]}})
+    assert fake.boards[-1].hall_name == "Hall Utama"
+    presenter.event(*call("ticket.called", "P-007", "L21", "loket dua puluh satu", id_=10))
+    shown = fake.boards[-1]
+    assert [a.code for a in fake.said] == ["P-007"]
+    assert shown.now_calling.code == "P-007"  # the hall heard it: the headline says it too
+    assert [c.code for c in shown.counters] == ["L01", "L02"] and all(c.ticket is None for c in shown.counters)
+    presenter.event("queue.counts", {"queues": {"KTP": 5, "IZIN": 9}}, None)
+    assert dict(fake.boards[-1].waiting) == {"Disdukcapil": 6, "SAMSAT": 0}  # zone 2's queue not listed
 
 
 def test_repeat_and_connection_lost(board):

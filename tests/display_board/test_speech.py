@@ -3,6 +3,7 @@
 import logging
 import queue
 import shutil
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -37,6 +38,24 @@ def test_an_announcement_becomes_a_spoken_wav(tmp_path):
         assert 2.5 <= seconds <= 8, seconds
         assert rms > SILENCE_RMS, rms
     assert results[0].wav != results[1].wav
+
+
+def test_two_boards_in_one_process_share_one_engine_and_both_get_their_wavs(tmp_path):
+    """Regression: zone 2's board ran silent, since pyttsx3 allows one engine per process."""
+    require_espeak()
+    boxes = [queue.Queue(), queue.Queue()]
+    speakers = [Speaker(tmp_path / f"board-{n}", box.put).start() for n, box in enumerate(boxes)]
+    try:
+        assert [t.name for t in threading.enumerate()].count("mpp-speech") == 1, "one engine, one thread"
+        jobs = [speaker.say(sentence(code, "loket satu")) for speaker, code in zip(speakers, ("A-001", "P-002"))]
+        results = [box.get(timeout=20) for box in boxes]
+    finally:
+        assert all([speaker.stop() for speaker in speakers]), "the speech thread did not end"
+    assert [r.job for r in results] == jobs
+    for n, result in enumerate(results):
+        assert result.wav is not None and result.wav.parent == tmp_path / f"board-{n}"
+        assert wav_stats(result.wav)[1] > SILENCE_RMS
+    assert "mpp-speech" not in [t.name for t in threading.enumerate()]
 
 
 def test_synthesis_prints_nothing_on_stdout(tmp_path, capfd, caplog):

@@ -83,6 +83,8 @@ def test_it_leaves_screenshots_wavs_and_a_summary(morning):
             "layar-zona-1-potret.png", "kios-1.png", "loket-L01.png"} <= screens
     sentences = (out / "announcements" / "kalimat.txt").read_text(encoding="utf-8").splitlines()
     assert len(sentences) == report["announcements"] > 10
+    # Regression: zone 2's board ran silent; every hall hears its own calls.
+    assert set(report["announcements_per_zone"]) == {"1", "2"}, report["announcements_per_zone"]
     assert all("silakan menuju loket" in line for line in sentences)
     wavs = sorted((out / "announcements").glob("*.wav"))
     assert wavs
