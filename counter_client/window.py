@@ -12,9 +12,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
-from mpp_client.indonesian import decimal
+from mpp_client.indonesian import decimal, minutes
 
-from .presenter import ACTIONS, CounterPresenter, Screen
+from .presenter import ACTIONS, CounterPresenter, Screen, queue_line
 from .style import stylesheet
 
 KEYS = {  # key → action; the numpad's operators sit under the officer's right hand
@@ -149,7 +149,7 @@ class WorkPage(QWidget):
         for widget in (self.ticket_status, self.code, self.priority, self.service, self.times):
             ticket.addWidget(widget)
         self.body.addWidget(ticket_box, 3)
-        side_box = _styled(QWidget(), "card")
+        side_box = self.side = _styled(QWidget(), "card")
         side = QVBoxLayout(side_box)
         side.addWidget(_label("Menunggu", "heading"))
         self.queues = _label("", "queues", wrap=True)
@@ -202,6 +202,13 @@ class WorkPage(QWidget):
         self.services.setMaximumHeight(90 if compact else 150)
         self.officer.setVisible(not compact)  # a narrow window keeps what the officer acts on
         self.change.setText("Loket" if compact else "Ganti loket")
+        self.show_panel(self.panel.isVisibleTo(self), compact)
+
+    def show_panel(self, shown: bool, compact: bool) -> None:
+        """A question or the transfer list opens. A compact window makes room by leaving out the
+        queue counts meanwhile: with them it needed 769 px, more than a laptop's 728."""
+        self.panel.setVisible(shown)
+        self.side.setVisible(not (shown and compact))
 
 
 class CounterWindow(QMainWindow):
@@ -389,9 +396,9 @@ class CounterWindow(QMainWindow):
             page.priority.setVisible(bool(lines.get("priority")))
             parts = []
             if lines.get("waited") is not None:
-                parts.append(f"menunggu {lines['waited']} menit")
+                parts.append(f"menunggu {minutes(lines['waited'])}")
             if lines.get("called_ago") is not None:
-                parts.append(f"dipanggil {lines['called_ago']} menit lalu")
+                parts.append(f"dipanggil {minutes(lines['called_ago'])} lalu")
             parts.append(f"dipanggil ulang {lines.get('recalls', 0)}×")
             page.times.setText(" · ".join(parts))
         else:
@@ -403,13 +410,11 @@ class CounterWindow(QMainWindow):
                                   "closed": "Tekan F9 untuk membuka loket."}.get(status, ""))
             page.priority.setVisible(False)
             page.times.setText("")
-        page.queues.setText("\n".join(
-            f"{name} ({prefix}): {waiting} menunggu · ±{est} menit" for name, prefix, waiting, est in screen.queue_lines)
-            or "—")
+        page.queues.setText("\n".join(queue_line(*line) for line in screen.queue_lines) or "—")
         today = screen.today
         mean = today.get("mean_service_min")
-        page.today.setText(f"Dilayani: {today.get('served', 0)}\nTidak hadir: {today.get('no_show', 0)}\n"
-                           f"Rata-rata layanan: {f'{decimal(mean, 1)} menit' if mean is not None else '—'}")
+        page.today.setText(f"Dilayani: {decimal(today.get('served', 0))}\nTidak hadir: {decimal(today.get('no_show', 0))}\n"
+                           f"Rata-rata layanan: {minutes(round(mean, 1)) if mean is not None else '—'}")
         paused = status == "paused"
         for action, button in page.buttons.items():
             shown = ("resume" if paused else "pause") if action == "pause-toggle" else action
@@ -423,7 +428,7 @@ class CounterWindow(QMainWindow):
     def _draw_panel(self, screen: Screen, before: Screen) -> None:
         page = self.pages["working"]
         panel = screen.panel
-        page.panel.setVisible(bool(panel))
+        page.show_panel(bool(panel), self.compact)
         page.entry.setVisible(panel in ("transfer", "call"))
         page.services.setVisible(panel == "transfer")
         if panel == "confirm":
