@@ -384,7 +384,7 @@ class CounterWindow(QMainWindow):
         page.status.setText({"open": "BUKA", "paused": "ISTIRAHAT", "closed": "TUTUP"}.get(status, status))
         page.status.setProperty("state", status)
         page.status.setStyleSheet({"open": "background:#C8E6C9;color:#1B5E20;",
-                                   "paused": "background:#FFE0B2;color:#E65100;",
+                                   "paused": "background:#FFE0B2;color:#B13E00;",
                                    "closed": "background:#ECEFF1;color:#455A64;"}.get(status, ""))
         page.officer.setText((screen.officer or {}).get("username", ""))
         lines = screen.ticket_lines
