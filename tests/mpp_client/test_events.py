@@ -290,6 +290,30 @@ def test_a_recreated_database_gets_a_resync_not_a_replay_by_the_old_id(floor, fo
     assert data["generation"] == resync["generation"]
 
 
+def test_a_follower_without_snapshots_drops_the_old_id_of_a_recreated_database(floor, follow, tmp_path):
+    """A kiosk's follower has no snapshot: the first event of another generation tells it; it then
+    follows from now, delivering none of the new database's events that the old id would replay."""
+    follower, seen = follow(floor.kiosk_token, snapshot=False)
+    seen.status("connected")
+    floor.issue()
+    _, first, _ = seen.event("ticket.issued")
+    seen.numbered_until(2)
+    recreated_database(floor, tmp_path / "recreated.db")
+    floor.server.stop()
+    for leftover in (floor.db_path.with_name(floor.db_path.name + s) for s in ("", "-wal", "-shm")):
+        leftover.unlink(missing_ok=True)
+    with closing(sqlite3.connect(tmp_path / "recreated.db")) as source, closing(sqlite3.connect(floor.db_path)) as target:
+        source.backup(target)
+    floor.server.start()
+    seen.status("connected")
+    time.sleep(1)  # a replay by the old id would arrive now
+    ticket = floor.issue()
+    _, data, _ = seen.event("ticket.issued")
+    assert data["ticket"]["code"] == ticket["code"], "an event replayed by an id of the old database"
+    assert data["generation"] != first["generation"]
+    assert follower.generation == data["generation"]
+
+
 def test_an_event_named_in_snapshot_on_is_followed_by_a_fresh_snapshot(floor, follow, budi):
     # site.changed in the apps; a real counter event stands in until the server emits one.
     follower, seen = follow(zone="1", snapshot_on=("counter.paused",))
