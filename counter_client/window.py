@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from mpp_client.indonesian import decimal, minutes
@@ -128,10 +128,11 @@ class WorkPage(QWidget):
         top.addWidget(self.counter_name)
         top.addWidget(self.status)
         top.addStretch(1)
-        top.addWidget(self.officer)
-        for button in (self.compact, self.change, self.logout):
-            top.addWidget(button)
         layout.addLayout(top)
+        # The officer's own tools: at the top row's end, or a row of their own in a narrow window.
+        self.top, self.tools = top, QHBoxLayout()
+        self.tools.addStretch(1)
+        layout.addLayout(self.tools)
 
         self.body = QHBoxLayout()
         ticket_box = _styled(QWidget(), "card")
@@ -201,6 +202,10 @@ class WorkPage(QWidget):
         self.layout().setSpacing(4 if compact else 8)
         self.services.setMaximumHeight(90 if compact else 150)
         self.officer.setVisible(not compact)  # a narrow window keeps what the officer acts on
+        row = self.tools if compact else self.top
+        for widget in (self.officer, self.compact, self.change, self.logout):
+            (self.top if compact else self.tools).removeWidget(widget)
+            row.addWidget(widget)
         self.change.setText("Loket" if compact else "Ganti loket")
         self.show_panel(self.panel.isVisibleTo(self), compact)
 
@@ -209,6 +214,8 @@ class WorkPage(QWidget):
         queue counts meanwhile: with them it needed 769 px, more than a laptop's 728."""
         self.panel.setVisible(shown)
         self.side.setVisible(not (shown and compact))
+        for detail in (self.times, self.ticket_status):  # the code and the service say which ticket
+            detail.setVisible(not (shown and compact))
 
 
 class CounterWindow(QMainWindow):
@@ -231,6 +238,9 @@ class CounterWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
+        # The window keeps the size it is given: Qt's guess from the wrapped labels (up to 830 px for
+        # a compact window whose content needs 700) must not push it past a laptop's screen.
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self._shortcuts: list[QShortcut] = []

@@ -40,7 +40,7 @@ def test_the_compact_window_fits_with_the_transfer_panel_open(qtbot):
     window.resize(*COMPACT_SIZE)
     window.show()
     qtbot.waitExposed(window)
-    counter = {"code": "L1", "name": "Loket 1", "status": "open"}
+    counter = {"code": "L12", "name": "Loket 12", "status": "paused"}
     ticket = {"code": "A-007", "service": "Paspor baru", "status": "serving", "waited": 12, "called_ago": 3,
               "recalls": 1}
     screen = Screen(stage="working", counter=counter, panel="transfer", ticket_lines=ticket,
@@ -49,8 +49,14 @@ def test_the_compact_window_fits_with_the_transfer_panel_open(qtbot):
                     banner="Sambungan ke server terputus; menyambung ulang…",
                     error="Jawaban server hilang; status loket dibaca ulang. Periksa dulu sebelum melanjutkan.")
     window.show(screen)
+    qtbot.wait(10)
     window.centralWidget().layout().activate()
-    window.pages["working"].layout().activate()
+    work = window.pages["working"]
+    work.layout().activate()
     assert window.minimumSizeHint().height() <= COMPACT_SIZE[1] <= LAPTOP_ROOM[1]
+    assert (window.width(), window.height()) == COMPACT_SIZE  # it did not grow past its size
+    for widget in (work.counter_name, work.status, work.compact, work.change, work.logout):  # none squeezed
+        assert widget.width() >= widget.minimumSizeHint().width(), widget.text()
+        assert widget.mapTo(window, widget.rect().bottomRight()).x() < COMPACT_SIZE[0], widget.text()
     window.show(Screen(stage="working", counter=counter, queue_lines=screen.queue_lines))
     assert window.pages["working"].queues.isVisible()  # the counts come back when the panel closes
