@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Callable, Protocol
 
 from mpp_client.clock import ServerClock
+from mpp_client.indonesian import decimal, minutes
 from mpp_client.texts import SERVER_MESSAGES as MESSAGES, message_for, text
 from mpp_client.tickets import normalise_code
 
@@ -41,6 +42,15 @@ CONFIRM = {
     "no-show": "Tandai {code} tidak hadir?",
     "close": "Tutup loket {counter} untuk hari ini?",
 }
+
+
+def queue_line(name: str, prefix: str, waiting: int, est_min: int | None) -> str:
+    """One queue as a person says it: "Tidak ada yang menunggu", "3 menunggu · sekitar 12 menit"."""
+    head = f"{name} ({prefix})" if prefix else name
+    if not waiting:
+        return f"{head}: Tidak ada yang menunggu"
+    wait = f" · sekitar {minutes(est_min)}" if est_min else ""
+    return f"{head}: {decimal(waiting)} menunggu{wait}"
 
 
 def minutes_since(iso: str | None, now: datetime) -> int | None:

@@ -30,7 +30,7 @@ QListWidget::item {{ padding: 4px; }}
 QListWidget::item:selected {{ background: {TEAL}; color: white; }}
 QPushButton {{ padding: 6px 14px; border-radius: 8px; border: 2px solid {TEAL}; background: white;
                color: {TEAL_DARK}; font-weight: 600; }}
-QPushButton:disabled {{ border-color: #CFD8DC; color: #90A4AE; background: #F5F7F7; }}
+QPushButton:disabled {{ border-color: #CFD8DC; color: #637178; background: #F5F7F7; }}
 QPushButton#primary {{ background: {TEAL}; color: white; border: none; padding: 8px 14px; }}
 QPushButton#small {{ font-size: {small}px; padding: 3px 8px; }}
 QPushButton#action {{ font-size: {button}px; font-weight: 700; min-height: {30 if compact else 56}px;

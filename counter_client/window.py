@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
-from mpp_client.indonesian import decimal
+from mpp_client.indonesian import decimal, minutes
 
-from .presenter import ACTIONS, CounterPresenter, Screen
+from .presenter import ACTIONS, CounterPresenter, Screen, queue_line
 from .style import stylesheet
 
 KEYS = {  # key → action; the numpad's operators sit under the officer's right hand
@@ -128,10 +128,11 @@ class WorkPage(QWidget):
         top.addWidget(self.counter_name)
         top.addWidget(self.status)
         top.addStretch(1)
-        top.addWidget(self.officer)
-        for button in (self.compact, self.change, self.logout):
-            top.addWidget(button)
         layout.addLayout(top)
+        # The officer's own tools: at the top row's end, or a row of their own in a narrow window.
+        self.top, self.tools = top, QHBoxLayout()
+        self.tools.addStretch(1)
+        layout.addLayout(self.tools)
 
         self.body = QHBoxLayout()
         ticket_box = _styled(QWidget(), "card")
@@ -149,7 +150,7 @@ class WorkPage(QWidget):
         for widget in (self.ticket_status, self.code, self.priority, self.service, self.times):
             ticket.addWidget(widget)
         self.body.addWidget(ticket_box, 3)
-        side_box = _styled(QWidget(), "card")
+        side_box = self.side = _styled(QWidget(), "card")
         side = QVBoxLayout(side_box)
         side.addWidget(_label("Menunggu", "heading"))
         self.queues = _label("", "queues", wrap=True)
@@ -201,7 +202,20 @@ class WorkPage(QWidget):
         self.layout().setSpacing(4 if compact else 8)
         self.services.setMaximumHeight(90 if compact else 150)
         self.officer.setVisible(not compact)  # a narrow window keeps what the officer acts on
+        row = self.tools if compact else self.top
+        for widget in (self.officer, self.compact, self.change, self.logout):
+            (self.top if compact else self.tools).removeWidget(widget)
+            row.addWidget(widget)
         self.change.setText("Loket" if compact else "Ganti loket")
+        self.show_panel(self.panel.isVisibleTo(self), compact)
+
+    def show_panel(self, shown: bool, compact: bool) -> None:
+        """A question or the transfer list opens. A compact window makes room by leaving out the
+        queue counts meanwhile: with them it needed 769 px, more than a laptop's 728."""
+        self.panel.setVisible(shown)
+        self.side.setVisible(not (shown and compact))
+        for detail in (self.times, self.ticket_status):  # the code and the service say which ticket
+            detail.setVisible(not (shown and compact))
 
 
 class CounterWindow(QMainWindow):
@@ -224,6 +238,9 @@ class CounterWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
+        # The window keeps the size it is given: Qt's guess from the wrapped labels (up to 830 px for
+        # a compact window whose content needs 700) must not push it past a laptop's screen.
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self._shortcuts: list[QShortcut] = []
@@ -377,7 +394,7 @@ class CounterWindow(QMainWindow):
         page.status.setText({"open": "BUKA", "paused": "ISTIRAHAT", "closed": "TUTUP"}.get(status, status))
         page.status.setProperty("state", status)
         page.status.setStyleSheet({"open": "background:#C8E6C9;color:#1B5E20;",
-                                   "paused": "background:#FFE0B2;color:#E65100;",
+                                   "paused": "background:#FFE0B2;color:#B13E00;",
                                    "closed": "background:#ECEFF1;color:#455A64;"}.get(status, ""))
         page.officer.setText((screen.officer or {}).get("username", ""))
         lines = screen.ticket_lines
@@ -389,9 +406,9 @@ class CounterWindow(QMainWindow):
             page.priority.setVisible(bool(lines.get("priority")))
             parts = []
             if lines.get("waited") is not None:
-                parts.append(f"menunggu {lines['waited']} menit")
+                parts.append(f"menunggu {minutes(lines['waited'])}")
             if lines.get("called_ago") is not None:
-                parts.append(f"dipanggil {lines['called_ago']} menit lalu")
+                parts.append(f"dipanggil {minutes(lines['called_ago'])} lalu")
             parts.append(f"dipanggil ulang {lines.get('recalls', 0)}×")
             page.times.setText(" · ".join(parts))
         else:
@@ -403,13 +420,11 @@ class CounterWindow(QMainWindow):
                                   "closed": "Tekan F9 untuk membuka loket."}.get(status, ""))
             page.priority.setVisible(False)
             page.times.setText("")
-        page.queues.setText("\n".join(
-            f"{name} ({prefix}): {waiting} menunggu · ±{est} menit" for name, prefix, waiting, est in screen.queue_lines)
-            or "—")
+        page.queues.setText("\n".join(queue_line(*line) for line in screen.queue_lines) or "—")
         today = screen.today
         mean = today.get("mean_service_min")
-        page.today.setText(f"Dilayani: {today.get('served', 0)}\nTidak hadir: {today.get('no_show', 0)}\n"
-                           f"Rata-rata layanan: {f'{decimal(mean, 1)} menit' if mean is not None else '—'}")
+        page.today.setText(f"Dilayani: {decimal(today.get('served', 0))}\nTidak hadir: {decimal(today.get('no_show', 0))}\n"
+                           f"Rata-rata layanan: {minutes(round(mean, 1)) if mean is not None else '—'}")
         paused = status == "paused"
         for action, button in page.buttons.items():
             shown = ("resume" if paused else "pause") if action == "pause-toggle" else action
@@ -423,7 +438,7 @@ class CounterWindow(QMainWindow):
     def _draw_panel(self, screen: Screen, before: Screen) -> None:
         page = self.pages["working"]
         panel = screen.panel
-        page.panel.setVisible(bool(panel))
+        page.show_panel(bool(panel), self.compact)
         page.entry.setVisible(panel in ("transfer", "call"))
         page.services.setVisible(panel == "transfer")
         if panel == "confirm":

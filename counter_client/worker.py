@@ -163,7 +163,7 @@ class CounterWorker(QObject):
         except ServerUnreachable as exc:
             self._failed(action, exc)
             if exc.maybe_applied:
-                self.refresh(code)  # the truth before the officer acts again; never a retry
+                self.refresh(code)  # asked again with its key and still lost: the truth before the officer acts
             return
         except ApiError as exc:
             self._failed(action, exc)

@@ -29,9 +29,9 @@ QWidget#board { background: #0b2545; }
 QLabel { color: #ffffff; }
 QFrame#panel { background: #13315c; border-radius: 18px; }
 QFrame#now { background: #134074; border-radius: 24px; }
-QFrame#now[highlight="true"] { background: #c1121f; }
+QFrame#now[highlight="true"] { background: #b3111d; }
 QLabel#banner { background: #ffb703; color: #000000; }
-QLabel#dim { color: #8da9c4; }
+QLabel#dim { color: #c6d4e2; }
 """
 
 

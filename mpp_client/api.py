@@ -85,18 +85,22 @@ class ApiClient:
     """One keep-alive connection to the server; use it from one worker thread at a time.
 
     `sleep` is how issuance waits between retries; an app may pass an interruptible wait.
+    `action_retries`: how often a counter action whose answer was lost is sent again (same key).
+    `transport` replaces httpx's own (tests put a lossy one in).
     """
 
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0, *,
                  issue_retries: int = 3, retry_backoff_s: float = 0.5,
-                 sleep: Callable[[float], Any] = time.sleep):
+                 sleep: Callable[[float], Any] = time.sleep, action_retries: int = 2,
+                 action_backoff_s: float = 0.2, transport: httpx.BaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.issue_retries = issue_retries
         self.retry_backoff_s = retry_backoff_s
+        self.action_retries, self.action_backoff_s = action_retries, action_backoff_s
         self._sleep = sleep
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout,
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
                                   headers={"Accept": "application/json"})
 
     # -- plumbing -------------------------------------------------------------------------
@@ -113,9 +117,11 @@ class ApiClient:
     def _auth(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
-    def _call(self, method: str, path: str, json: dict | None = None, params: dict | None = None) -> dict:
+    def _call(self, method: str, path: str, json: dict | None = None, params: dict | None = None,
+              headers: dict | None = None) -> dict:
         try:
-            response = self._http.request(method, path, json=json, params=params, headers=self._auth())
+            response = self._http.request(method, path, json=json, params=params,
+                                          headers={**self._auth(), **(headers or {})})
         except httpx.TransportError as exc:
             raise _unreachable(exc) from exc
         if response.is_error:
@@ -135,6 +141,21 @@ class ApiClient:
                 if attempt >= self.issue_retries:
                     raise
                 self._sleep(self.retry_backoff_s * 2 ** attempt)
+                attempt += 1
+
+    def _action(self, path: str, json: dict | None = None) -> dict:
+        """One intended officer action under one fresh Idempotency-Key. A lost answer
+        (`maybe_applied`) is asked again with the same key: the server answers what it did
+        the first time and does nothing twice. A request that never left is not repeated."""
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        attempt = 0
+        while True:
+            try:
+                return self._call("POST", path, json=json, headers=key)
+            except ServerUnreachable as exc:
+                if not exc.maybe_applied or attempt >= self.action_retries:
+                    raise
+                self._sleep(self.action_backoff_s * 2 ** attempt)
                 attempt += 1
 
     # -- public and kiosk -----------------------------------------------------------------
@@ -209,21 +230,22 @@ class ApiClient:
         """open/close/pause/resume/call-next/recall/start/done/no-show/hold: answers
         `{"ticket", "counter"}` (the ticket moved, the counter's new state with `allowed_actions`).
 
-        Never retried: a call-next sent twice could skip a citizen. On ServerUnreachable
-        with `maybe_applied`, re-read `counter(code)` before deciding what to do.
+        Sent with an Idempotency-Key; a lost answer is asked again with the same key, so a
+        call-next never calls a second citizen. If that fails too (ServerUnreachable with
+        `maybe_applied`), re-read `counter(code)` before deciding what to do.
         """
         action = action.replace("_", "-")
         if action not in COUNTER_ACTIONS:
             raise ValueError(f"unknown counter action {action!r}; one of {', '.join(COUNTER_ACTIONS)}")
-        return self._call("POST", f"{_counter_path(code)}/{action}")
+        return self._action(f"{_counter_path(code)}/{action}")
 
     def call_ticket(self, code: str, ticket_code: str) -> dict:
-        """Call one waiting ticket out of turn (not retried, like every officer action)."""
-        return self._call("POST", f"{_counter_path(code)}/call", {"ticket": ticket_code})
+        """Call one waiting ticket out of turn (an action: Idempotency-Key, lost answers asked again)."""
+        return self._action(f"{_counter_path(code)}/call", {"ticket": ticket_code})
 
     def transfer(self, code: str, service: str) -> dict:
-        """The counter's current ticket joins `service`'s queue, keeping its code (not retried)."""
-        return self._call("POST", f"{_counter_path(code)}/transfer", {"service": service})
+        """The counter's current ticket joins `service`'s queue, keeping its code (an action, as above)."""
+        return self._action(f"{_counter_path(code)}/transfer", {"service": service})
 
     # -- live state ---------------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ The server holds the truth; a display or counter app starts from a snapshot
 (`GET /api/state`) and then applies events in order. After a dropped connection
 the follower asks for everything after the last event it delivered
 (`Last-Event-ID`), so an app sees every event exactly once, in order, without
-ever re-reading the snapshot — unless the server's event log went backwards
-(a restored or new database), when the follower delivers a fresh snapshot.
+ever re-reading the snapshot — unless the server's database is another one than
+the snapshot's (its `generation` changed: restored or re-created) or its event log
+went backwards, when the follower drops the old id and delivers a fresh snapshot.
 
 Callbacks run in the follower's thread: a Qt app emits a signal from them and
 handles it in the UI thread; it never touches a widget there.
@@ -48,10 +49,15 @@ def _noop(*_args) -> None:
     pass
 
 
+class _GenerationChanged(Exception):
+    """An event came from another database than the snapshot's: its ids mean nothing to us."""
+
+
 class EventFollower:
     """`GET /api/events` followed in a daemon thread: `start()`, then callbacks, then `stop()`.
 
-    on_snapshot(state_dict)          the starting point (and again only if the server's log went backwards)
+    on_snapshot(state_dict)          the starting point, and again as a resync when the server's database
+                                     changed (another `generation`) or its log went backwards
     on_event(type, data, event_id)   every event in order; event_id is None for `queue.counts`
     on_status(status, message)       "connected" (message None), "disconnected" (why, in Indonesian),
                                      "unauthorized" (the token is no good: the follower stops by itself)
@@ -84,6 +90,7 @@ class EventFollower:
         self.status: str | None = None
         self.clock = ServerClock()  # measured at each snapshot
         self._last_event_id = last_event_id
+        self.generation: str | None = None  # the database our snapshot and event ids belong to
         self._retry_ms = DEFAULT_RETRY_MS
         self._timeout = timeout
         self._stopping = threading.Event()
@@ -143,6 +150,8 @@ class EventFollower:
                         self._rezoned = False
                         continue  # the hall's zones changed: the same stream again, on the new zones
                     why = "Server menutup aliran peristiwa."
+                except _GenerationChanged:
+                    continue  # resync at once: a fresh snapshot, then the stream from its id
                 except ApiError as exc:
                     if exc.status in (401, 403):
                         self._report(UNAUTHORIZED, exc.message)
@@ -171,7 +180,14 @@ class EventFollower:
         hall_zones = (snapshot.get("hall") or {}).get("zones") if self.follow_hall else None
         self.stream_zone = ",".join(hall_zones) if hall_zones else self.zone
         newest = snapshot.get("last_event_id", 0)
-        if self._last_event_id is None or newest < self._last_event_id or self._snapshot_due:
+        generation = snapshot.get("generation")
+        other_database = None not in (generation, self.generation) and generation != self.generation
+        if other_database:
+            log.warning("server database changed (generation %s → %s): starting over from a snapshot",
+                        self.generation, generation)
+        if generation is not None:
+            self.generation = generation
+        if self._last_event_id is None or newest < self._last_event_id or self._snapshot_due or other_database:
             if self._last_event_id is not None and newest < self._last_event_id:
                 log.warning("server event log went back from %s to %s: starting over from a snapshot",
                             self._last_event_id, newest)
@@ -219,6 +235,16 @@ class EventFollower:
         if not isinstance(data, dict) or "id" not in data:
             self._deliver(self.on_event, type_, data, None)
             return
+        generation = data.get("generation")
+        if generation is not None and self.generation is None:
+            self.generation = generation  # no snapshot (a kiosk): the first event says which database
+        elif generation is not None and generation != self.generation:
+            log.warning("event %s is from another database (generation %s, not %s): resyncing",
+                        data.get("id"), generation, self.generation)
+            self._last_event_id = None  # its ids are another log's: never resume by them
+            if not self.snapshot:
+                self.generation = generation
+            raise _GenerationChanged()
         event_id = int(sse_id or data["id"])
         if self._last_event_id is not None and event_id <= self._last_event_id:
             return  # already delivered (a replay overlapping what we saw)

@@ -4,6 +4,7 @@
     clock_time(moment)     "09.15 WIB"  (the zone's abbreviation from its UTC offset)
     decimal(1234.5)        "1.234,5"
     number_words(123)      "seratus dua puluh tiga"
+    minutes(4.5)           "4,5 menit"
 
 English (`language="en"`) is for the kiosk's second language: "Thursday, 3 December 2026", "09:15 WIB".
 """
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from num2words import num2words
 
 LONG_DATE = "EEEE, d MMMM y"
@@ -67,3 +69,8 @@ def decimal(value: float | int, digits: int | None = None, language: str = "id")
 def number_words(number: int | str) -> str:
     """123 → "seratus dua puluh tiga"; "007" → "tujuh"; 0 → "nol"."""
     return num2words(int(number), lang="id")
+
+
+def minutes(value: float | int, language: str = "id") -> str:
+    """12 → "12 menit", 4.5 → "4,5 menit" (English: "12 minutes"), as Babel's CLDR unit says it."""
+    return format_unit(value, "duration-minute", locale=_locale(language))

@@ -64,7 +64,7 @@ QPushButton#serviceCard:pressed {{ background: #E0F2F1; }}
 QPushButton#takeTicket {{ background: {AMBER}; color: #1A1A1A; border: none; min-height: 150px;
                           font-size: 46px; font-weight: 800; border-radius: 22px; }}
 QPushButton#takeTicket:pressed {{ background: #FF8F00; }}
-QPushButton#takeTicket:disabled {{ background: #CFD8DC; color: #546E7A; font-size: 32px; }}
+QPushButton#takeTicket:disabled {{ background: #CFD8DC; color: #485F69; font-size: 32px; }}
 QPushButton#priority {{ min-height: 84px; font-size: 24px; }}
 QPushButton#priority:checked {{ background: {TEAL}; color: white; }}
 QPushButton#primary {{ background: {TEAL}; color: white; border: none; min-height: 96px; font-size: 32px; }}

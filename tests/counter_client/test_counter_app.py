@@ -258,7 +258,7 @@ def test_waiting_counts_move_while_kiosks_issue_elsewhere(qtbot, floor, make_cou
     app = make_counter()
     work_at(qtbot, app)
     queues = app.window.pages["working"].queues
-    qtbot.waitUntil(lambda: "(A): 0 menunggu" in queues.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "(A): Tidak ada yang menunggu" in queues.text(), timeout=5000)
     floor.issue("DK-KTP")
     floor.issue("DK-IKD")
     floor.issue("DK-KK")  # another queue: not this counter's
@@ -361,7 +361,7 @@ def test_the_estimates_shown_are_the_servers(qtbot, floor, make_counter):
 
         def shown_is_servers():
             queue = budi.get("/api/counters/L01").json()["queues"][0]
-            return f"(A): {queue['waiting']} menunggu · ±{queue['est_wait_min']} menit" in queues.text()
+            return f"(A): {queue['waiting']} menunggu · sekitar {queue['est_wait_min']} menit" in queues.text()
 
         qtbot.waitUntil(lambda: "(A): 3 menunggu" in queues.text(), timeout=5000)
         qtbot.waitUntil(shown_is_servers, timeout=5000)

@@ -235,3 +235,13 @@ def test_transfer_and_call_specific(working):
 @pytest.mark.parametrize("typed, code", [("a7", "A-007"), ("A-007", "A-007"), ("b 12", "B-012"), ("DK3", "DK-003")])
 def test_typed_codes_are_normalised(typed, code):
     assert normalise_code(typed) == code
+
+
+def test_queue_lines_read_as_a_person_says_them_not_0_menunggu_plus_minus_0_menit():
+    from counter_client.presenter import queue_line
+
+    assert queue_line("Paspor", "A", 0, 0) == "Paspor (A): Tidak ada yang menunggu"
+    assert queue_line("Paspor", "A", 3, 12) == "Paspor (A): 3 menunggu · sekitar 12 menit"
+    assert queue_line("KTP", "B", 1250, 95) == "KTP (B): 1.250 menunggu · sekitar 95 menit"
+    assert queue_line("KTP", "B", 2, None) == "KTP (B): 2 menunggu"
+    assert "±" not in queue_line("KTP", "B", 2, 0)

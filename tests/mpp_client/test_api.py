@@ -5,6 +5,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable, Unauthorized, new_request_id
@@ -207,7 +208,61 @@ def test_a_lost_answer_to_issuance_costs_no_second_number(floor, kiosk):
     assert kiosk.issue_ticket("DK-KTP")["number"] == ticket["number"] + 1
 
 
-def test_officer_actions_are_not_retried(floor):
+class LosesFirstAnswer(httpx.BaseTransport):
+    """The request reaches the server and it acts; the answer to the first action is lost on the way back."""
+
+    def __init__(self, lose: str = "/api/counters/"):
+        self.inner, self.lost, self.keys, self.lose = httpx.HTTPTransport(), 0, [], lose
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and "/api/counters/" in request.url.path:
+            self.keys.append(request.headers.get("Idempotency-Key"))
+            if not self.lost and self.lose in request.url.path:
+                self.lost = 1
+                response.read()
+                response.close()
+                raise httpx.ReadError("the answer was lost", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("action", ["call-next", "call"])
+def test_a_lost_answer_to_call_next_calls_one_ticket_not_two(floor, action):
+    first, second = floor.issue(), floor.issue()
+    with ApiClient(floor.url) as budi:
+        budi.login("budi", "1234")
+        budi.counter_action("L01", "open")
+    lossy = LosesFirstAnswer()
+    waits = []
+    with ApiClient(floor.url, transport=lossy, sleep=waits.append) as budi:
+        budi.login("budi", "1234")
+        answer = (budi.counter_action("L01", "call-next") if action == "call-next"
+                  else budi.call_ticket("L01", first["code"]))
+        assert answer["ticket"]["code"] == first["code"]  # the server's first answer, said again
+        assert lossy.lost == 1 and len(lossy.keys) == 2 and lossy.keys[0] == lossy.keys[1] and len(waits) == 1
+        counter = budi.counter("L01")
+    assert counter["ticket"]["code"] == first["code"]
+    with floor.display() as display:
+        queue = next(q for q in display.get("/api/state").json()["queues"] if q["prefix"] == "A")
+    assert queue["waiting"] == 1  # `second` still waits: nobody else was called
+
+
+def test_every_action_has_its_own_idempotency_key(floor):
+    floor.issue()
+    lossy = LosesFirstAnswer()
+    lossy.lost = 1  # lose nothing
+    with ApiClient(floor.url, transport=lossy) as budi:
+        budi.login("budi", "1234")
+        budi.counter_action("L01", "open")
+        budi.counter_action("L01", "call-next")
+        budi.counter_action("L01", "recall")
+    assert len(set(lossy.keys)) == 3 and all(len(key) == 32 for key in lossy.keys)
+
+
+def test_officer_actions_are_not_repeated_when_the_request_never_left(floor):
     waits = []
     with ApiClient(floor.url, sleep=waits.append) as budi:
         budi.login("budi", "1234")

@@ -7,8 +7,11 @@ import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
+import uuid
 
+from devtools.launcher import ServerProcess, prepare_database
 from mpp_client.api import ApiClient
 from mpp_client.events import EventFollower, is_stale, reconnect_delay
 
@@ -245,6 +248,70 @@ def test_a_server_whose_event_log_went_back_gets_a_fresh_snapshot(floor, follow)
     floor.issue()
     assert [i for _, _, i in seen.numbered_until(2)] == [1, 2]
     assert follower.last_event_id == 2
+
+
+def recreated_database(floor, path):
+    """A database made afresh (a new generation) with the floor's device tokens and a day of its own
+    whose event log is longer than the floor's: old ids are valid numbers there, of other events."""
+    prepare_database(path)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("ATTACH DATABASE ? AS old", (str(floor.db_path),))
+        db.execute("DELETE FROM devices")
+        db.execute("INSERT INTO devices SELECT * FROM old.devices")
+    with ServerProcess(path) as other:
+        with httpx.Client(base_url=other.url, headers={"Authorization": f"Bearer {floor.kiosk_token}"}) as kiosk:
+            for _ in range(4):
+                answer = kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": uuid.uuid4().hex})
+                assert kiosk.post(f"/api/tickets/{answer.json()['id']}/printed").status_code == 200
+
+
+def test_a_recreated_database_gets_a_resync_not_a_replay_by_the_old_id(floor, follow, tmp_path):
+    follower, seen = follow()
+    first = seen.snapshots.get(timeout=WAIT_S)
+    floor.issue()
+    seen.numbered_until(2)
+
+    fresh_db = tmp_path / "recreated.db"
+    recreated_database(floor, fresh_db)
+    floor.server.stop()
+    for leftover in (floor.db_path.with_name(floor.db_path.name + s) for s in ("", "-wal", "-shm")):
+        leftover.unlink(missing_ok=True)
+    with closing(sqlite3.connect(fresh_db)) as source, closing(sqlite3.connect(floor.db_path)) as target:
+        source.backup(target)  # the whole database, its WAL included
+    floor.server.start()
+
+    resync = seen.snapshots.get(timeout=WAIT_S)
+    assert resync["generation"] != first["generation"] and resync["last_event_id"] > 2
+    assert seen.events.empty(), "events replayed by an id of the old database"
+    assert follower.generation == resync["generation"]
+    ticket = floor.issue()
+    type_, data, event_id = seen.event("ticket.issued")
+    assert data["ticket"]["code"] == ticket["code"] and event_id > resync["last_event_id"]
+    assert data["generation"] == resync["generation"]
+
+
+def test_a_follower_without_snapshots_drops_the_old_id_of_a_recreated_database(floor, follow, tmp_path):
+    """A kiosk's follower has no snapshot: the first event of another generation tells it; it then
+    follows from now, delivering none of the new database's events that the old id would replay."""
+    follower, seen = follow(floor.kiosk_token, snapshot=False)
+    seen.status("connected")
+    floor.issue()
+    _, first, _ = seen.event("ticket.issued")
+    seen.numbered_until(2)
+    recreated_database(floor, tmp_path / "recreated.db")
+    floor.server.stop()
+    for leftover in (floor.db_path.with_name(floor.db_path.name + s) for s in ("", "-wal", "-shm")):
+        leftover.unlink(missing_ok=True)
+    with closing(sqlite3.connect(tmp_path / "recreated.db")) as source, closing(sqlite3.connect(floor.db_path)) as target:
+        source.backup(target)
+    floor.server.start()
+    seen.status("connected")
+    time.sleep(1)  # a replay by the old id would arrive now
+    ticket = floor.issue()
+    _, data, _ = seen.event("ticket.issued")
+    assert data["ticket"]["code"] == ticket["code"], "an event replayed by an id of the old database"
+    assert data["generation"] != first["generation"]
+    assert follower.generation == data["generation"]
 
 
 def test_an_event_named_in_snapshot_on_is_followed_by_a_fresh_snapshot(floor, follow, budi):

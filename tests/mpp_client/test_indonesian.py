@@ -70,3 +70,12 @@ def test_decimal_numbers_in_english():
 ])
 def test_number_words(number, words):
     assert number_words(number) == words
+
+
+def test_minutes_use_an_indonesian_comma_not_a_decimal_point():
+    from mpp_client.indonesian import minutes
+
+    assert minutes(12) == "12 menit"
+    assert minutes(4.5) == "4,5 menit"
+    assert minutes(1250) == "1.250 menit"
+    assert minutes(2, language="en") == "2 minutes"
