@@ -67,3 +67,52 @@ def test_virtual_printer_stops_with_exit_0_on_sigterm(tmp_path):
             printer.kill()
             printer.wait()
         printer.stdout.close()
+
+
+def test_demo_stops_its_server_and_printer_on_sigterm(tmp_path):
+    """`kill -TERM` of `tasks.py demo` left the server and the virtual printer running."""
+    port, printer_port = free_port(), free_port()
+    env = {**os.environ, "MPP_PYTHON": sys.executable, "MPP_NOW": "2026-11-23T09:00:00+07:00"}
+    demo = subprocess.Popen([sys.executable, str(ROOT / "tasks.py"), "demo", "--server-only", "--port", str(port),
+                             "--printer-port", str(printer_port), "--data", str(tmp_path / "demo")],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            children = psutil.Process(demo.pid).children(recursive=True)
+            try:
+                if len(children) == 2 and httpx.get(f"http://127.0.0.1:{port}/api/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert demo.poll() is None, "the demo ended by itself"
+            time.sleep(0.1)
+        else:
+            pytest.fail("the demo's server did not come up")
+        demo.send_signal(signal.SIGTERM)
+        assert wait_exit(demo) == 0
+        gone, alive = psutil.wait_procs(children, timeout=5)
+        assert not alive, f"left running: {[p.cmdline()[1:4] for p in alive]}"
+    finally:  # a failed stop must not leave them behind this test either
+        for child in [*children, psutil.Process(demo.pid)] if demo.poll() is None else children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+    wal = tmp_path / "demo" / "antrian.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_next_working_day_of_the_demo_includes_friday():
+    """The README says "the next working day": Friday is one (with a prayer break), Sunday and a
+    holiday are not."""
+    import importlib.util
+    from datetime import date
+
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.demo_morning(date(2026, 12, 4)) == "2026-12-04T09:00:00+07:00"  # a Friday
+    assert tasks.demo_morning(date(2026, 12, 6)) == "2026-12-07T09:00:00+07:00"  # Sunday: Monday
+    assert tasks.demo_morning(date(2026, 12, 25)) == "2026-12-26T09:00:00+07:00"  # Christmas, a Friday
