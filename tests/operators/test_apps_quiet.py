@@ -68,7 +68,8 @@ def test_board_with_a_call_says_at_most_one_line_about_audio_and_stops_on_sigter
     code, rest = stop(board)
     stderr = "".join(lines) + rest
     about_audio = [line for line in stderr.splitlines()
-                   if any(word in line.lower() for word in ("audio", "pipewire", "ffmpeg", "pulse", "alsa"))]
+                   if any(word in line.lower() for word in ("audio device", "audio output", "pipewire", "ffmpeg",
+                                                            "pulseaudio", "alsa"))]
     assert len(about_audio) <= 1, stderr
     assert "qt.multimedia" not in stderr
     assert code == 0, stderr
