@@ -6,6 +6,7 @@
                              screen, a simulated MPP morning through the apps, offscreen
     python3 tasks.py demo --simulate      the simulated morning even with a screen
     python3 tasks.py demo --server-only   only the server and the virtual printer
+                             (--port 8080, --printer-port 9100, --data var/demo choose others)
     python3 tasks.py test    set up (system packages too, where allowed), then run the tests
     python3 tasks.py bench   set up, then run the benchmark and the simulated busy day
 
@@ -16,6 +17,7 @@ it, the development tools (devtools/: antrian-mpp-devtools), both editable.
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +28,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# A Python that already has the project installed (the tests run the demo with theirs): no setup.
+PREPARED = os.environ.get("MPP_PYTHON")
+if PREPARED:
+    PYTHON = Path(PREPARED)
 STAMP = VENV / ".installed"
 DEVTOOLS = ROOT / "devtools"  # the tools' own project: never part of the product's wheel
 
@@ -45,6 +51,8 @@ def run(*command, **kwargs) -> None:
 
 
 def setup(extras: str = "test") -> None:
+    if PREPARED:
+        return
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     # Either project file changing (a dependency, a console script) means installing again.
@@ -59,7 +67,7 @@ def setup(extras: str = "test") -> None:
 
 def system_packages(packages: list[str]) -> None:
     """Install missing Debian packages when we may (root on a Debian/Ubuntu machine)."""
-    if not shutil.which("apt-get") or not shutil.which("dpkg-query"):
+    if PREPARED or not shutil.which("apt-get") or not shutil.which("dpkg-query"):
         return
     missing = [pkg for pkg in packages if not installed(pkg)]
     if not missing:
@@ -87,7 +95,10 @@ def demo(args: list[str]) -> int:
     args = [a for a in args if a != "--server-only"]
     if "--simulate" in args or not (has_screen() or server_only):
         return simulate([a for a in args if a != "--simulate"])
-    data = ROOT / "var" / "demo"
+    port, args = option(args, "--port", "8080")
+    printer_port, args = option(args, "--printer-port", "9100")  # the kiosk's `virtual` profile uses 9100
+    data, args = option(args, "--data", str(ROOT / "var" / "demo"))
+    data = Path(data)
     data.mkdir(parents=True, exist_ok=True)
     db = data / "antrian.db"
     python = str(PYTHON)
@@ -98,26 +109,27 @@ def demo(args: list[str]) -> int:
         env["MPP_NOW"] = demo_morning()
         print(f"Demo clock starts at {env['MPP_NOW']} (set MPP_NOW to choose, or MPP_NOW= for the real time).")
     print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi and sari (Dukcapil) and admin, PIN 1234.")
-    print("Server: http://localhost:8080/api/health  ·  API document: http://localhost:8080/api/openapi.json")
+    print(f"Server: http://localhost:{port}/api/health  ·  API document: http://localhost:{port}/api/openapi.json")
     print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
-    args = with_public_url(args, host_addresses())
-    children = [
-        subprocess.Popen([python, "-m", "server", "run", "--db", str(db), "--port", "8080", *args], env=env),
-        subprocess.Popen([python, "-m", "devtools.virtual_printer", "--port", "9100", "--jobs-dir",
-                          str(data / "printer")]),
-    ]
-    if not server_only:
-        server = "http://127.0.0.1:8080"
-        children.append(subprocess.Popen([python, "-m", "kiosk", "--server", server, "--token", tokens["kiosk"],
-                                          "--profile", "virtual", "--windowed"]))
-        for username, counter in (("budi", "L01"), ("sari", "L02")):  # two officers of Dukcapil
-            children.append(subprocess.Popen([python, "-m", "counter_client", "--server", server, "--username",
-                                              username, "--counter", counter, "--windowed", "--settings",
-                                              str(data / f"counter-{counter}.json")]))
-        children.append(subprocess.Popen([python, "-m", "display_board", "--server", server, "--token",
-                                          tokens["display"], "--zone", "1", "--windowed"]))
-    apps = set(children[2:])
-    try:
+    args = with_public_url(args, host_addresses(), int(port))
+    stop_on_signals()
+    children: list[subprocess.Popen] = []
+    try:  # from the first child on: a signal at any moment still stops those started
+        children += [
+            start(python, "-m", "server", "run", "--db", db, "--port", port, *args, env=env),
+            start(python, "-m", "devtools.virtual_printer", "--port", printer_port, "--jobs-dir", data / "printer"),
+        ]
+        if not server_only:
+            server = f"http://127.0.0.1:{port}"
+            children.append(start(python, "-m", "kiosk", "--server", server, "--token", tokens["kiosk"],
+                                  "--profile", "virtual", "--windowed"))
+            for username, counter in (("budi", "L01"), ("sari", "L02")):  # two officers of Dukcapil
+                children.append(start(python, "-m", "counter_client", "--server", server, "--username", username,
+                                      "--counter", counter, "--windowed", "--settings",
+                                      data / f"counter-{counter}.json"))
+            children.append(start(python, "-m", "display_board", "--server", server, "--token", tokens["display"],
+                                  "--zone", "1", "--windowed"))
+        apps = set(children[2:])
         while children[0].poll() is None:  # the demo lasts as long as the server
             for app in [a for a in apps if a.poll() is not None]:
                 apps.discard(app)
@@ -132,12 +144,13 @@ def demo(args: list[str]) -> int:
     finally:
         for child in reversed(children):
             if child.poll() is None:
-                child.terminate()
+                stop(child)
         for child in children:
             try:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
     return 0
 
 
@@ -176,6 +189,45 @@ def lan_address(addresses: list[str]) -> str | None:
     return None
 
 
+def option(args: list[str], name: str, default: str) -> tuple[str, list[str]]:
+    """`name VALUE` (or `name=VALUE`) taken out of `args`."""
+    rest, value = [], default
+    items = iter(args)
+    for arg in items:
+        if arg == name:
+            value = next(items, default)
+        elif arg.startswith(name + "="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return value, rest
+
+
+def start(*command, env=None) -> subprocess.Popen:
+    """A child of the demo. On Windows in its own process group, so that `stop` can send it
+    Ctrl+Break (which it handles like Ctrl+C) instead of killing it outright."""
+    flags = subprocess.CREATE_NEW_PROCESS_GROUP if sys.platform == "win32" else 0
+    return subprocess.Popen([str(c) for c in command], env=env, creationflags=flags)
+
+
+def stop(child: subprocess.Popen) -> None:
+    """Ask a child to stop cleanly (the server checkpoints its database, the apps close)."""
+    if sys.platform == "win32":
+        child.send_signal(signal.CTRL_BREAK_EVENT)
+    else:
+        child.terminate()  # SIGTERM
+
+
+def stop_on_signals() -> None:
+    """SIGTERM (and on Windows Ctrl+Break or a closed console: SIGBREAK) end the demo as Ctrl+C
+    does: its children are asked to stop and waited for, and the exit code is 0."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def demo_tokens(db: Path, path: Path) -> dict:
     """Register the demo's devices and officers once; their tokens are kept in `path`."""
     if not path.exists():
@@ -205,12 +257,17 @@ def has_screen() -> bool:
                                                                or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def demo_morning() -> str:
-    """09:00 WIB of today, or of the next Monday–Thursday: the demo site is open then."""
+def demo_morning(today=None) -> str:
+    """09:00 WIB of today, or of the next day the demo site opens (its weekdays, not its holidays:
+    Monday to Saturday; Friday too, whose prayer break comes later in the day)."""
+    import tomllib
     from datetime import datetime, timedelta, timezone
 
-    day = datetime.now(timezone(timedelta(hours=7))).date()
-    while day.weekday() > 3:
+    site = tomllib.loads((ROOT / "server" / "sites" / "demo.toml").read_text(encoding="utf-8"))["site"]
+    open_days = set(site["hours"])
+    holidays = {holiday["date"] for holiday in site.get("holidays", [])}
+    day = today or datetime.now(timezone(timedelta(hours=7))).date()
+    while ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()] not in open_days or day in holidays:
         day += timedelta(days=1)
     return f"{day.isoformat()}T09:00:00+07:00"
 

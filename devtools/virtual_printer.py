@@ -15,6 +15,7 @@ kiosk rendered.
 import argparse
 import os
 import selectors
+import signal
 import socket
 import threading
 from pathlib import Path
@@ -194,6 +195,16 @@ class VirtualPrinter:
             self._condition.notify_all()
 
 
+def stop_on_signals() -> None:
+    """SIGTERM (and on Windows Ctrl+Break or a closed console) stops the printer as Ctrl+C does:
+    the listener closes and the exit code is 0."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    for name in ("SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mpp-virtual-printer",
                                      description="A virtual network ticket printer that saves each job as PNG.")
@@ -204,12 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper", choices=PAPER_STATES, default="ok", help="simulated paper roll")
     parser.add_argument("--paper-mm", type=int, choices=sorted(PAPER_WIDTHS), default=80)
     args = parser.parse_args(argv)
+    stop_on_signals()
     printer = VirtualPrinter(args.host, args.port, paper=args.paper, jobs_dir=args.jobs_dir, paper_mm=args.paper_mm)
-    with printer:
-        print(f"Printer virtual siap di {args.host}:{printer.port} (kertas {args.paper}); "
-              f"tiket disimpan di {args.jobs_dir.resolve()}. Ctrl+C untuk berhenti.", flush=True)
-        printed = 0
-        try:
+    try:  # around the whole `with`: a signal right after the ready line still closes the listener
+        with printer:
+            print(f"Printer virtual siap di {args.host}:{printer.port} (kertas {args.paper}); "
+                  f"tiket disimpan di {args.jobs_dir.resolve()}. Ctrl+C untuk berhenti.", flush=True)
+            printed = 0
             while True:
                 try:
                     job = printer.wait_for_job(timeout=1.0)  # short, so Ctrl+C works on Windows
@@ -217,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 printed += 1
                 print(f"job-{printed:03d}: {len(job)} byte -> {args.jobs_dir / f'job-{printed:03d}.png'}", flush=True)
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -16,8 +16,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mpp_client.qt  # noqa: F401 (first: it quiets Qt Multimedia's logging before the module loads)
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
 log = logging.getLogger("display_board.player")
 
@@ -57,6 +58,8 @@ class AnnouncementPlayer(QObject):
         self.output = QAudioOutput(self)
         self.output.setVolume(volume)
         self.player.setAudioOutput(self.output)
+        if not QMediaDevices.audioOutputs():  # said once here: Qt's own warning per sound is silenced
+            log.warning("no audio output device: calls are shown but not heard")
         self.player.mediaStatusChanged.connect(self._media_status)
         self.player.playbackStateChanged.connect(self._playback_state)
         self.player.errorOccurred.connect(self._error)

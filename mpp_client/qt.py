@@ -6,13 +6,37 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from PySide6.QtCore import QMetaMethod, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+# Before Qt Multimedia loads: its backend probes (pipewire, ffmpeg) and per-sound warnings would
+# fill an operator's terminal with ~400 lines. An operator's own QT_LOGGING_RULES come after, so win.
+QUIET_QT = "qt.multimedia.*=false;qt.multimedia.ffmpeg*=false"
+os.environ["QT_LOGGING_RULES"] = ";".join(filter(None, [QUIET_QT, os.environ.get("QT_LOGGING_RULES")]))
+
+from PySide6.QtCore import (QMetaMethod, QMetaObject, QObject, Qt, QThread, QTimer, QtMsgType,  # noqa: E402
+                            Signal, Slot, qInstallMessageHandler)
+
+# Qt's audio backends say so, uncategorised, whenever there is no sound server or device: once per
+# sound. The board says it once itself (display_board.player), so these go to the debug log.
+AUDIO_NOISE = ("No audio device detected", "PulseAudioService:", "pa_context_connect")
+QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+             QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind, context, message: str) -> None:
+    """Qt's messages through Python's logging (the app's format and level) instead of raw stderr."""
+    level = logging.DEBUG if message.startswith(AUDIO_NOISE) else QT_LEVELS.get(kind, logging.WARNING)
+    logging.getLogger(f"qt.{context.category}" if context.category and context.category != "default"
+                      else "qt").log(level, message)
+
+
+qInstallMessageHandler(_qt_message)
 
 LIFE_CYCLE = ("start", "shutdown")  # the worker's own slots: the bridge calls them, a presenter never does
 
@@ -63,10 +87,17 @@ def run(app, product, log: logging.Logger, ready: str, started: float) -> int:
     return app.exec()
 
 
+def stop_signals() -> list:
+    """The signals that mean "stop": Ctrl+C, SIGTERM, and on Windows Ctrl+Break and a closed
+    console (both arrive as SIGBREAK in Python)."""
+    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGBREAK") if hasattr(signal, name)]
+
+
 def quit_on_signals(app) -> QTimer:
-    """Ctrl+C and SIGTERM quit the app. Python only sees a signal between bytecodes, so a
-    timer wakes the interpreter while Qt's loop runs; keep the returned timer alive."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    """Ctrl+C, SIGTERM (and a closed console on Windows) quit the app with exit code 0. Python only
+    sees a signal between bytecodes, so a timer wakes the interpreter while Qt's loop runs; keep
+    the returned timer alive."""
+    for signum in stop_signals():
         signal.signal(signum, lambda *_: app.quit())
     wake = QTimer()
     wake.timeout.connect(lambda: None)

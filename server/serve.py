@@ -132,8 +132,10 @@ def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, bac
         app.extensions["mpp"].events.close()
         server.stop(timeout=5)
 
-    if sys.platform == "win32":
-        signal.signal(signal.SIGINT, lambda *_: gevent.spawn(stop))
+    if sys.platform == "win32":  # Ctrl+C; Ctrl+Break and a closed console arrive as SIGBREAK
+        for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGBREAK", None)):
+            if signum is not None:
+                signal.signal(signum, lambda *_: gevent.spawn(stop))
     else:
         for signum in (signal.SIGINT, signal.SIGTERM):
             gevent.signal_handler(signum, stop)
@@ -145,5 +147,5 @@ def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, bac
     finally:
         gevent.killall(jobs)
         app.extensions["mpp"].pool.close()
-        app.extensions["mpp"].writer.close()
+        app.extensions["mpp"].writer.close()  # checkpoints the log into the database file
         log.info("stopped")

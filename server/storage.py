@@ -25,6 +25,13 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the write-ahead log into the database file and truncate it; False when a reader
+    elsewhere (another process) kept part of it."""
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
 @contextmanager
 def write(conn: sqlite3.Connection):
     """A write transaction that holds the write lock from its first statement."""

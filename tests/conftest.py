@@ -24,6 +24,12 @@ from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_templ
 # pytest's tmp_path folders stay where they were (pytest keeps the last three runs itself).
 os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
 SESSION_TEMP = Path(tempfile.mkdtemp(prefix="mpp-tests-"))
+# Without a runtime folder, PulseAudio's client (under Qt Multimedia) makes its own `pulse-*` in the
+# temp folder and leaves it: the session gives the apps one, removed at the end.
+SESSION_RUNTIME = None
+if not os.environ.get("XDG_RUNTIME_DIR") and os.name == "posix":
+    SESSION_RUNTIME = Path(tempfile.mkdtemp(prefix="mpp-tests-runtime-"))  # mode 0700, as the spec asks
+    os.environ["XDG_RUNTIME_DIR"] = str(SESSION_RUNTIME)
 for _name in ("TMPDIR", "TEMP", "TMP"):
     os.environ[_name] = str(SESSION_TEMP)
 tempfile.tempdir = None  # gettempdir() reads the variables again
@@ -33,6 +39,8 @@ tempfile.tempdir = None  # gettempdir() reads the variables again
 def pytest_sessionfinish(session):
     left = sorted(path.name for path in SESSION_TEMP.iterdir())
     shutil.rmtree(SESSION_TEMP, ignore_errors=True)
+    if SESSION_RUNTIME is not None:
+        shutil.rmtree(SESSION_RUNTIME, ignore_errors=True)
     if left:
         session.config.get_terminal_writer().line(
             f"\nThe tests left {len(left)} entries in the temp folder: {', '.join(left[:20])}", red=True)
