@@ -75,9 +75,21 @@ def with_wait(ctx: Context, conn, ticket: dict, base_url: str) -> dict:
     return ticket
 
 
+def answered(ctx: Context, ticket: dict, base_url: str) -> dict:
+    """`with_wait` once the change is on disk, on a read connection: the estimate's reads do not
+    hold the write transaction that the other kiosks' and counters' changes share."""
+    with ctx.pool.connection() as conn, storage.read(conn):
+        return with_wait(ctx, conn, ticket, base_url)
+
+
 def issue_ticket(ctx: Context, device, service_code: str, priority, request_id: str, base_url: str,
                  nik: str | None = None, phone: str | None = None):
     """Reserve a number (status printing). Returns (ticket, created)."""
+    ticket, created = _reserve(ctx, device, service_code, priority, request_id, nik, phone)
+    return answered(ctx, ticket, base_url), created
+
+
+def _reserve(ctx: Context, device, service_code: str, priority, request_id: str, nik, phone) -> tuple[dict, bool]:
     site = ctx.site
     with Work(ctx) as work:
         conn = work.conn
@@ -88,7 +100,7 @@ def issue_ticket(ctx: Context, device, service_code: str, priority, request_id: 
                     "request_id ini sudah dipakai untuk tiket lain; buat request_id baru untuk tiket baru.",
                     code="request_id_reused",
                 )
-            return with_wait(ctx, conn, ticket_view(site, existing), base_url), False
+            return ticket_view(site, existing), False
         service = site.services.get(service_code)
         if service is None:
             raise NotFound(f"Layanan {service_code!r} tidak dikenal.", code="unknown_service")
@@ -124,7 +136,7 @@ def issue_ticket(ctx: Context, device, service_code: str, priority, request_id: 
             storage.insert_personal_data(conn, ticket_id, nik, phone, work.now)
         ticket = ticket_view(site, storage.ticket_by_id(conn, ticket_id))
         work.emit("ticket.issued", agency.zone, ticket=ticket)
-        return with_wait(ctx, conn, ticket, base_url), True
+        return ticket, True
 
 
 def _personal_data(service, nik, phone):
@@ -141,7 +153,7 @@ def purge_personal_data(ctx: Context) -> int:
         return storage.purge_personal_data(work.conn, ctx.site.local_text(work.moment - timedelta(days=days)))
 
 
-def _kiosk_ticket(conn, site, ticket_id: int):
+def _kiosk_ticket(conn, ticket_id: int):
     row = storage.ticket_by_id(conn, ticket_id)
     if row is None:
         raise NotFound(f"Tiket {ticket_id} tidak ditemukan.", code="unknown_ticket")
@@ -150,32 +162,40 @@ def _kiosk_ticket(conn, site, ticket_id: int):
 
 def confirm_printed(ctx: Context, device, ticket_id: int, base_url: str) -> dict:
     """The kiosk printed the ticket: it joins the queue."""
+    return answered(ctx, _confirm(ctx, ticket_id), base_url)
+
+
+def _confirm(ctx: Context, ticket_id: int) -> dict:
     with Work(ctx) as work:
         conn = work.conn
-        row = _kiosk_ticket(conn, ctx.site, ticket_id)
+        row = _kiosk_ticket(conn, ticket_id)
         if row["printed_at"] is not None:  # a retried confirmation
-            return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
+            return ticket_view(ctx.site, row)
         next_status(row["status"], printed_action(row["status"], row["cancel_reason"]))
         storage.update_ticket(conn, ticket_id, status=WAITING, printed_at=work.now, cancelled_at=None,
                               cancel_reason=None)
         ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, ticket_id))
         work.emit("ticket.waiting", row["zone"], ticket=ticket)
-        return with_wait(ctx, conn, ticket, base_url)
+        return ticket
 
 
 def report_print_failed(ctx: Context, device, ticket_id: int, reason: str, base_url: str) -> dict:
     """Nobody holds this number: cancel it. The number is never issued again."""
+    return answered(ctx, _cancel_misprint(ctx, ticket_id, reason), base_url)
+
+
+def _cancel_misprint(ctx: Context, ticket_id: int, reason: str) -> dict:
     with Work(ctx) as work:
         conn = work.conn
-        row = _kiosk_ticket(conn, ctx.site, ticket_id)
+        row = _kiosk_ticket(conn, ticket_id)
         if row["status"] == CANCELLED:
-            return with_wait(ctx, conn, ticket_view(ctx.site, row), base_url)
+            return ticket_view(ctx.site, row)
         next_status(row["status"], "print_failed")
         storage.update_ticket(conn, ticket_id, status=CANCELLED, cancelled_at=work.now,
                               cancel_reason=f"print_failed: {reason}"[:200])
         ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, ticket_id))
         work.emit("ticket.cancelled", row["zone"], ticket=ticket, reason="print_failed")
-        return with_wait(ctx, conn, ticket, base_url)
+        return ticket
 
 
 def expire_stuck_printing(ctx: Context) -> int:
