@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .indonesian import decimal
+
 Table = Mapping[str, Mapping[str, str]]  # language → key → template
 
 TEXTS: Table = {
@@ -50,12 +52,15 @@ SERVER_MESSAGES = {
 
 
 def lookup(tables: Sequence[Table], language: str, key: str, **values) -> str:
-    """`key` from the first table that has it, in `language`, else in Indonesian; KeyError if none."""
+    """`key` from the first table that has it, in `language`, else in Indonesian; KeyError if none.
+    Numbers are written as the language writes them (Babel): 1234 → "1.234" in Indonesian."""
     for lang in (language, "id"):
         for table in (*tables, TEXTS):
             template = table.get(lang, {}).get(key)
             if template is not None:
-                return template.format(**values)
+                return template.format(**{name: decimal(value, language=lang)
+                                          if isinstance(value, (int, float)) and not isinstance(value, bool)
+                                          else value for name, value in values.items()})
     raise KeyError(key)
 
 

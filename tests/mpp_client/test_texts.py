@@ -44,3 +44,10 @@ def test_server_codes_get_plain_indonesian_else_the_servers_own_words():
     assert message_for("counter_in_use") == SERVER_MESSAGES["counter_in_use"]
     assert message_for("quota_full", "Kuota layanan habis.") == "Kuota layanan habis."
     assert message_for(None) == text("id", "refused")
+
+
+@pytest.mark.parametrize("language, count, written", [("id", 1234, "1.234 orang di depan Anda"),
+                                                      ("en", 1234, "1,234 people ahead of you"),
+                                                      ("id", 12, "12 orang di depan Anda")])
+def test_numbers_in_words_are_written_as_the_language_writes_them(language, count, written):
+    assert text(language, "ahead", n=count) == written
