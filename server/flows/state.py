@@ -69,14 +69,24 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
     }
 
 
+ESTIMATES_EVERY_MIN = 0.1  # queue.counts' estimates are computed again at most every 6 s of the server's clock
+
+
 def queue_counts(ctx: Context, conn, zones) -> dict:
     """The `queue.counts` of some zones (None: every zone): waiting per queue, and the wait of a
-    ticket joining each now by the server's one rule, so a counter app shows both without asking."""
+    ticket joining each now by the server's one rule, so a counter app shows both without asking.
+    The counts are fresh; the estimates are kept for ESTIMATES_EVERY_MIN (they move slowly, and
+    a busy floor changes its counts many times a second)."""
     moment = ctx.now()
     day = ctx.site.service_day(moment)
+    shown = [q for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones]
+
+    def estimates() -> dict:
+        return {q: waits.new_ticket_waits(ctx, conn, day, q, moment, waits.gather(ctx, conn, day, q, moment))[False]
+                for q in shown}
+
+    bucket = int(moment.timestamp() // (ESTIMATES_EVERY_MIN * 60))
     with storage.read(conn):
         waiting = storage.waiting_counts(conn, day)
-        shown = [q for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones]
-        estimates = {q: waits.new_ticket_waits(ctx, conn, day, q, moment, waits.gather(ctx, conn, day, q, moment))[False]
-                     for q in shown}
-    return {"queues": {q: waiting.get(q, 0) for q in shown}, "est_wait_min": estimates}
+        est = ctx.estimates.get("counts", (zones, bucket, ctx.site.version), estimates)
+    return {"queues": {q: waiting.get(q, 0) for q in shown}, "est_wait_min": est}
