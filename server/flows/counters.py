@@ -89,7 +89,7 @@ def queue_view(ctx: Context, conn, day: str, queue: str, waiting: int, open_code
     return {"code": queue, "prefix": info.prefix, "name": info.name, "waiting": waiting,
             "minutes_each": round(dict(inputs.pace.minutes)[queue], 1),
             "open_counters": tickets.open_counters_for(ctx, open_codes, queue),
-            "est_wait_min": waits.new_ticket_waits(ctx, conn, day, queue, moment, inputs)[False]}
+            "est_wait_min": waits.new_ticket_waits(ctx, conn, day, queue, moment, inputs, kinds=(False,))[False]}
 
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:

@@ -82,7 +82,7 @@ def queue_counts(ctx: Context, conn, zones) -> dict:
     shown = [q for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones]
 
     def estimates() -> dict:
-        return {q: waits.new_ticket_waits(ctx, conn, day, q, moment, waits.gather(ctx, conn, day, q, moment))[False]
+        return {q: waits.new_ticket_waits(ctx, conn, day, q, moment, kinds=(False,))[False]
                 for q in shown}
 
     bucket = int(moment.timestamp() // (ESTIMATES_EVERY_MIN * 60))

@@ -161,9 +161,10 @@ def _bucket(moment: datetime, minutes: float = BUCKET_MIN) -> datetime:
 
 
 def new_ticket_waits(ctx: Context, conn, day: str, queue: str, moment: datetime,
-                     inputs: Inputs | None = None) -> dict[bool, int]:
-    """{False: the wait of a normal ticket joining `queue` now, True: of a priority one}."""
+                     inputs: Inputs | None = None, kinds: tuple[bool, ...] = (False, True)) -> dict[bool, int]:
+    """{False: the wait of a normal ticket joining `queue` now, True: of a priority one}; only the
+    `kinds` asked for (each is a replay of its own)."""
     inputs = inputs or gather(ctx, conn, day, queue, moment)
     now = ctx.site.local_text(moment)
-    return {kind: wait_of(ctx, conn, inputs, day, Waiting(GHOST, queue, kind, now)) for kind in (False, True)}
+    return {kind: wait_of(ctx, conn, inputs, day, Waiting(GHOST, queue, kind, now)) for kind in kinds}
 
