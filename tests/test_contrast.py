@@ -107,21 +107,9 @@ def test_every_text_on_the_board_reads_at_aa(qtbot, size, highlight):
 
 @pytest.fixture
 def kiosk(qtbot):
-    from kiosk.presenter import KioskPresenter
-    from kiosk.window import KioskWindow
-    from tests.kiosk.conftest import CATALOG, FakeBridge
+    from tests.kiosk.conftest import kiosk_alone
 
-    window = KioskWindow(staff_pin="0000")
-    qtbot.addWidget(window)
-    bridge = FakeBridge()
-    presenter = KioskPresenter(window, bridge)
-    window.bind(presenter, bridge)
-    window.resize(*PORTRAIT)
-    window.show()
-    qtbot.waitExposed(window)
-    presenter.start()
-    presenter.catalog_loaded(CATALOG)
-    presenter.printer_status(True)
+    window, presenter, _ = kiosk_alone(qtbot, PORTRAIT)
     yield window, presenter
     window.close()
 

@@ -267,8 +267,8 @@ CATALOG = {
 }
 
 
-@pytest.fixture
-def window_alone(qtbot):
+def kiosk_alone(qtbot, size: tuple[int, int]):
+    """A kiosk window of `size` on the sample catalog, its printer ready, with a fake bridge."""
     from kiosk.presenter import KioskPresenter
     from kiosk.window import KioskWindow
 
@@ -277,11 +277,17 @@ def window_alone(qtbot):
     bridge = FakeBridge()
     presenter = KioskPresenter(window, bridge)
     window.bind(presenter, bridge)
-    window.resize(*LANDSCAPE)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     presenter.start()
     presenter.catalog_loaded(CATALOG)
     presenter.printer_status(True)
+    return window, presenter, bridge
+
+
+@pytest.fixture
+def window_alone(qtbot):
+    window, presenter, bridge = kiosk_alone(qtbot, LANDSCAPE)
     yield window, presenter, bridge
     window.close()
