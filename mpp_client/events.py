@@ -26,7 +26,7 @@ import httpx
 from httpx_sse import SSEError
 
 from .api import ApiClient, ApiError, ServerUnreachable
-from .clock import ServerClock, is_stale  # noqa: F401 - is_stale lives in clock: no httpx for a presenter
+from .clock import ServerClock
 
 log = logging.getLogger("mpp_client.events")
 

@@ -36,16 +36,16 @@ def issue(body: IssueTicket):
          responses={200: IssuedTicket, 404: ErrorResponse, 409: ErrorResponse})
 @roles(*KIOSK)
 def printed(path: TicketPath):
-    device = require(*KIOSK)
-    return jsonify(tickets.confirm_printed(ctx(), device, path.id, base_url()))
+    require(*KIOSK)
+    return jsonify(tickets.confirm_printed(ctx(), path.id, base_url()))
 
 
 @bp.post("/tickets/<int:id>/print-failed", summary="Printing failed: the ticket is cancelled, its number never reused",
          responses={200: IssuedTicket, 404: ErrorResponse, 409: ErrorResponse})
 @roles(*KIOSK)
 def print_failed(path: TicketPath, body: PrintFailed):
-    device = require(*KIOSK)
-    return jsonify(tickets.report_print_failed(ctx(), device, path.id, body.reason, base_url()))
+    require(*KIOSK)
+    return jsonify(tickets.report_print_failed(ctx(), path.id, body.reason, base_url()))
 
 
 public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name="public")])

@@ -160,7 +160,7 @@ def _kiosk_ticket(conn, ticket_id: int):
     return row
 
 
-def confirm_printed(ctx: Context, device, ticket_id: int, base_url: str) -> dict:
+def confirm_printed(ctx: Context, ticket_id: int, base_url: str) -> dict:
     """The kiosk printed the ticket: it joins the queue."""
     return answered(ctx, _confirm(ctx, ticket_id), base_url)
 
@@ -179,7 +179,7 @@ def _confirm(ctx: Context, ticket_id: int) -> dict:
         return ticket
 
 
-def report_print_failed(ctx: Context, device, ticket_id: int, reason: str, base_url: str) -> dict:
+def report_print_failed(ctx: Context, ticket_id: int, reason: str, base_url: str) -> dict:
     """Nobody holds this number: cancel it. The number is never issued again."""
     return answered(ctx, _cancel_misprint(ctx, ticket_id, reason), base_url)
 

@@ -13,7 +13,8 @@ import uuid
 
 from devtools.launcher import ServerProcess, prepare_database
 from mpp_client.api import ApiClient
-from mpp_client.events import EventFollower, is_stale, reconnect_delay
+from mpp_client.clock import is_stale
+from mpp_client.events import EventFollower, reconnect_delay
 
 WAIT_S = 20  # generous: a reconnect after a restart waits the server's retry (3 s) with jitter
 
