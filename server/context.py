@@ -120,6 +120,13 @@ class Work:
         self.ctx.writer.commit(self.events)
         return False
 
+    def audit(self, actor, action: str, target: str | None = None, address: str | None = None,
+              **details) -> None:
+        """An entry of the audit log, kept or lost with this change. `actor`: the Principal who acts,
+        or a name (a console command, an unknown username)."""
+        name, role = (actor.name, actor.role) if hasattr(actor, "role") else (actor, None)
+        storage.insert_audit(self.conn, self.now, name, role, action, target, details, address)
+
     def emit(self, type_: str, zone, counter=None, ticket: dict | None = None, to_zone=None, **extra) -> None:
         body = {"ts": self.now, "type": type_, "zone": zone, "counter": counter, "ticket": ticket, **extra}
         if to_zone is not None:

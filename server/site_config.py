@@ -1,6 +1,6 @@
 """The site (agencies, services, queues, counters, hours) as a model, and its file format (TOML).
 
-The database holds the site (storage.py); a site file is imported with `mpp-server init`
+The database holds the site (the storage package); a site file is imported with `mpp-server init`
 and written back with `mpp-server export`.
 
 Validated with pydantic; every problem is reported with the file and the key path,

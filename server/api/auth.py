@@ -1,6 +1,6 @@
 """Officers log in with username and PIN; devices report they are alive."""
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from ..flows import auth
@@ -14,7 +14,7 @@ bp = APIBlueprint("auth", __name__, url_prefix="/api", abp_tags=[Tag(name="auth"
          responses={401: ErrorResponse, 409: ErrorResponse})
 def login(body: Login):
     guard = current_app.extensions["mpp.login_guard"]
-    return jsonify(auth.login(ctx(), conn(), guard, body.username, body.pin))
+    return jsonify(auth.login(ctx(), conn(), guard, body.username, body.pin, request.remote_addr))
 
 
 @bp.post("/auth/logout", summary="The officer token stops working", security=[{"bearer": []}],

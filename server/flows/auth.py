@@ -110,25 +110,38 @@ class LoginGuard:
         return recent
 
 
-def login(ctx: Context, conn, guard: LoginGuard, username: str, pin: str) -> dict:
-    guard.check(username)
+def login(ctx: Context, conn, guard: LoginGuard, username: str, pin: str, address: str | None = None) -> dict:
+    """A new session for the officer, or 401/409; every attempt is in the audit log."""
+    try:
+        guard.check(username)
+    except Conflict:
+        _audit_failure(ctx, username, address, "locked")
+        raise
     officer = storage.officer_by_username(conn, username)
     # In a native thread: the event loop (and every open stream) goes on meanwhile.
     matches = get_hub().threadpool.apply(pin_matches, (officer["pin_hash"] if officer else _DUMMY_HASH, pin))
     if not (matches and officer is not None):
         guard.failed(username)
+        _audit_failure(ctx, username, address, "wrong_pin" if officer else "unknown_username")
         raise Unauthorized("Nama pengguna atau PIN salah.", code="invalid_credentials")
     guard.succeeded(username)
     token = new_token()
     with Work(ctx) as work:
         expires = work.moment + timedelta(hours=ctx.settings.session_hours)
         storage.insert_session(work.conn, token_digest(token), officer["id"], work.now, ctx.site.local_text(expires))
+        work.audit(officer["username"], "auth.login", target=officer["username"], address=address,
+                   role=officer["role"])
     return {
         "token": token,
         "expires_at": ctx.site.local_text(expires),
         "officer": {"id": officer["id"], "username": officer["username"], "role": officer["role"],
                     "agency": officer["agency"]},
     }
+
+
+def _audit_failure(ctx: Context, username: str, address: str | None, reason: str) -> None:
+    with Work(ctx) as work:
+        work.audit(username[:100], "auth.login_failed", target=username[:100], address=address, reason=reason)
 
 
 def logout(ctx: Context, principal: Principal) -> None:
@@ -142,7 +155,10 @@ def heartbeat(ctx: Context, device: Principal, health: dict | None) -> str:
         return work.now
 
 
-def add_device(ctx_now: str, conn, kind: str, name: str, zone: str | None) -> str:
+def add_device(ctx_now: str, conn, kind: str, name: str, zone: str | None, actor: str = "console") -> str:
     token = new_token()
-    storage.insert_device(conn, kind, name, zone, token_digest(token), ctx_now)
+    with storage.write(conn):
+        device_id = storage.insert_device(conn, kind, name, zone, token_digest(token), ctx_now)
+        storage.insert_audit(conn, ctx_now, actor, None, "device.added", f"{kind}:{device_id}",
+                             {"kind": kind, "name": name, "zone": zone}, None)
     return token

@@ -1,0 +1,15 @@
+"""The one module that knows SQL: connections, migrations and the queries.
+
+Every write runs in `BEGIN IMMEDIATE` so that number allocation and calling can
+never race; the database runs in WAL with synchronous=FULL because a printed
+number must survive a power cut. One connection per request/greenlet.
+SQL lives in this package only; the rest of the server calls these functions as `storage.NAME`.
+"""
+
+from .audit import audit_entries, insert_audit
+from .connection import BUSY_TIMEOUT_MS, Pool, checkpoint, connect, read, write
+from .migrations import MIGRATIONS, generation, migrate, renew_generation
+from .people import *  # noqa: F401,F403
+from .site import *  # noqa: F401,F403
+from .site import SITE_COLUMNS, WEEKDAY_KEYS
+from .tickets import *  # noqa: F401,F403

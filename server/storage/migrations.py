@@ -1,0 +1,323 @@
+"""The schema, as migrations applied in order, each in its own transaction."""
+
+import sqlite3
+
+from .connection import write
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE site (id INTEGER PRIMARY KEY CHECK (id = 1), config TEXT NOT NULL,
+                       source TEXT, loaded_at TEXT NOT NULL);
+    CREATE TABLE zones (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE queues (code TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE, width INTEGER NOT NULL,
+                         name TEXT NOT NULL);
+    CREATE TABLE agencies (code TEXT PRIMARY KEY, name TEXT NOT NULL, short_name TEXT, zone TEXT NOT NULL,
+                           position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE services (code TEXT PRIMARY KEY, agency TEXT NOT NULL, queue TEXT NOT NULL,
+                           name TEXT NOT NULL, name_en TEXT, quota INTEGER, default_minutes REAL NOT NULL,
+                           requirements TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL,
+                           active INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE counters (code TEXT PRIMARY KEY, name TEXT NOT NULL, spoken_name TEXT, agency TEXT NOT NULL,
+                           zone TEXT NOT NULL, queues TEXT NOT NULL, strict_queue_order INTEGER NOT NULL DEFAULT 0,
+                           position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+                           status TEXT NOT NULL DEFAULT 'closed', officer_id INTEGER, ticket_id INTEGER,
+                           interleave_pos INTEGER NOT NULL DEFAULT 0, status_since TEXT);
+    CREATE TABLE queue_numbers (queue TEXT NOT NULL, service_day TEXT NOT NULL, last INTEGER NOT NULL,
+                                PRIMARY KEY (queue, service_day)) WITHOUT ROWID;
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        public_id TEXT NOT NULL UNIQUE,
+        request_id TEXT UNIQUE,
+        device_id INTEGER,
+        code TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        queue TEXT NOT NULL,
+        service TEXT NOT NULL,
+        issued_service TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        priority TEXT,
+        status TEXT NOT NULL,
+        service_day TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        printed_at TEXT, called_at TEXT, started_at TEXT, finished_at TEXT, cancelled_at TEXT,
+        cancel_reason TEXT,
+        counter TEXT,
+        officer_id INTEGER,
+        recall_count INTEGER NOT NULL DEFAULT 0,
+        transfer_count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (queue, service_day, number)
+    );
+    CREATE INDEX tickets_by_status ON tickets (service_day, status, queue, queued_at);
+    CREATE INDEX tickets_by_code ON tickets (service_day, code);
+    CREATE INDEX tickets_by_issued_service ON tickets (service_day, issued_service);
+    CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, type TEXT NOT NULL,
+                         zone TEXT, counter TEXT, ticket_id INTEGER, data TEXT NOT NULL);
+    CREATE TABLE devices (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, zone TEXT,
+                          token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, last_seen TEXT,
+                          health TEXT, active INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE officers (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                           pin_hash TEXT NOT NULL, role TEXT NOT NULL, agency TEXT,
+                           active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+    CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, created_at TEXT NOT NULL,
+                           expires_at TEXT NOT NULL, revoked_at TEXT);
+    """,
+    # 2: personal data apart from tickets, so it can be purged and never leaks into events
+    """
+    CREATE TABLE personal_data (ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id), nik TEXT, phone TEXT,
+                                created_at TEXT NOT NULL);
+    CREATE INDEX personal_data_by_age ON personal_data (created_at);
+    """,
+    # 3: a ticket transferred to another queue keeps its code and number, so numbers are unique
+    # per code and day, not per (current) queue: A-002 may join the queue where B-002 waits.
+    # SQLite cannot drop a table constraint: the table is rebuilt (foreign keys off meanwhile).
+    """
+    CREATE TABLE tickets_v3 (
+        id INTEGER PRIMARY KEY,
+        public_id TEXT NOT NULL UNIQUE,
+        request_id TEXT UNIQUE,
+        device_id INTEGER,
+        code TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        queue TEXT NOT NULL,
+        service TEXT NOT NULL,
+        issued_service TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        priority TEXT,
+        status TEXT NOT NULL,
+        service_day TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        queued_at TEXT NOT NULL,
+        printed_at TEXT, called_at TEXT, started_at TEXT, finished_at TEXT, cancelled_at TEXT,
+        cancel_reason TEXT,
+        counter TEXT,
+        officer_id INTEGER,
+        recall_count INTEGER NOT NULL DEFAULT 0,
+        transfer_count INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO tickets_v3 SELECT * FROM tickets;
+    DROP TABLE tickets;
+    ALTER TABLE tickets_v3 RENAME TO tickets;
+    CREATE INDEX tickets_by_status ON tickets (service_day, status, queue, queued_at);
+    CREATE UNIQUE INDEX tickets_by_code ON tickets (service_day, code);
+    CREATE INDEX tickets_by_issued_service ON tickets (service_day, issued_service);
+    """,
+    # 4: the database holds the site, in tables; the site file is only imported and exported.
+    # The JSON copy of the last site file fills what the tables lacked, then goes. Times are kept
+    # as HH:MM (a file may have said 8.00). Rows that tickets name are retired (active = 0), never deleted.
+    """
+    CREATE TABLE site_settings (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, short_name TEXT,
+                                address TEXT, timezone TEXT NOT NULL, public_base_url TEXT, running_text TEXT,
+                                ticket_cutoff_minutes INTEGER NOT NULL, printing_timeout_seconds INTEGER NOT NULL,
+                                priority_ratio TEXT NOT NULL, personal_data_retention_days INTEGER NOT NULL,
+                                version INTEGER NOT NULL, source TEXT, changed_at TEXT NOT NULL);
+    INSERT INTO site_settings
+        SELECT 1, json_extract(config, '$.site.name'), json_extract(config, '$.site.short_name'),
+               json_extract(config, '$.site.address'), json_extract(config, '$.site.timezone'),
+               json_extract(config, '$.site.public_base_url'), json_extract(config, '$.site.running_text'),
+               json_extract(config, '$.site.ticket_cutoff_minutes'),
+               json_extract(config, '$.site.printing_timeout_seconds'), json_extract(config, '$.site.priority_ratio'),
+               json_extract(config, '$.site.personal_data_retention_days'), 1, source, loaded_at
+        FROM site;
+
+    CREATE TABLE opening_hours (scope TEXT NOT NULL CHECK (scope IN ('site', 'agency', 'service')),
+                                owner TEXT NOT NULL, weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+                                opens TEXT, closes TEXT, PRIMARY KEY (scope, owner, weekday)) WITHOUT ROWID;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'site', '', (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.site.hours') AS h;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'agency', json_extract(a.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
+    INSERT INTO opening_hours (scope, owner, weekday, opens)
+        SELECT 'service', json_extract(s.value, '$.code'), (instr('montuewedthufrisatsun', h.key) - 1) / 3, h.value
+        FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s,
+             json_each(s.value, '$.hours') AS h
+        WHERE h.key IS NOT NULL;
+    UPDATE opening_hours
+        SET opens = substr('0' || trim(replace(substr(opens, 1, instr(opens, '-') - 1), '.', ':')), -5),
+            closes = substr('0' || trim(replace(substr(opens, instr(opens, '-') + 1), '.', ':')), -5)
+        WHERE opens IS NOT NULL;
+
+    CREATE TABLE breaks (id INTEGER PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL,
+                         starts TEXT NOT NULL, ends TEXT NOT NULL);
+    CREATE TABLE break_days (break INTEGER NOT NULL REFERENCES breaks (id) ON DELETE CASCADE,
+                             weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+                             PRIMARY KEY (break, weekday)) WITHOUT ROWID;
+    INSERT INTO breaks (id, position, name, starts, ends)
+        SELECT b.key + 1, b.key, json_extract(b.value, '$.name'), json_extract(b.value, '$.time'), ''
+        FROM site, json_each(site.config, '$.site.breaks') AS b;
+    UPDATE breaks
+        SET starts = substr('0' || trim(replace(substr(starts, 1, instr(starts, '-') - 1), '.', ':')), -5),
+            ends = substr('0' || trim(replace(substr(starts, instr(starts, '-') + 1), '.', ':')), -5);
+    INSERT OR IGNORE INTO break_days (break, weekday)
+        SELECT b.key + 1, (instr('montuewedthufrisatsun', d.value) - 1) / 3
+        FROM site, json_each(site.config, '$.site.breaks') AS b, json_each(b.value, '$.days') AS d;
+
+    CREATE TABLE holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL, position INTEGER NOT NULL);
+    INSERT OR IGNORE INTO holidays (date, name, position)
+        SELECT json_extract(h.value, '$.date'), json_extract(h.value, '$.name'), h.key
+        FROM site, json_each(site.config, '$.site.holidays') AS h;
+
+    CREATE TABLE priority_categories (code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,
+                                      position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO priority_categories (code, name, name_en, position)
+        SELECT json_extract(p.value, '$.code'), json_extract(p.value, '$.name'), json_extract(p.value, '$.name_en'),
+               p.key
+        FROM site, json_each(site.config, '$.site.priority_categories') AS p;
+
+    ALTER TABLE zones ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE zones ADD COLUMN active INTEGER NOT NULL DEFAULT 0;
+    UPDATE zones SET (position, active) = (SELECT z.key, 1 FROM site, json_each(site.config, '$.zones') AS z
+                                            WHERE json_extract(z.value, '$.code') = zones.code)
+        WHERE code IN (SELECT json_extract(z.value, '$.code') FROM site, json_each(site.config, '$.zones') AS z);
+
+    CREATE TABLE queues_v4 (code TEXT PRIMARY KEY, prefix TEXT NOT NULL, width INTEGER NOT NULL, name TEXT NOT NULL,
+                            position INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO queues_v4 (code, prefix, width, name) SELECT code, prefix, width, name FROM queues;
+    DROP TABLE queues;
+    ALTER TABLE queues_v4 RENAME TO queues;
+    UPDATE queues SET (position, active) = (SELECT q.key, 1 FROM site, json_each(site.config, '$.queues') AS q
+                                             WHERE json_extract(q.value, '$.code') = queues.code)
+        WHERE code IN (SELECT json_extract(q.value, '$.code') FROM site, json_each(site.config, '$.queues') AS q);
+    CREATE UNIQUE INDEX queues_by_prefix ON queues (prefix) WHERE active = 1;
+
+    CREATE TABLE agencies_v4 (code TEXT PRIMARY KEY, name TEXT NOT NULL, short_name TEXT,
+                              zone TEXT NOT NULL REFERENCES zones (code), position INTEGER NOT NULL,
+                              active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO agencies_v4 SELECT code, name, short_name, zone, position, active FROM agencies;
+    DROP TABLE agencies;
+    ALTER TABLE agencies_v4 RENAME TO agencies;
+
+    CREATE TABLE services_v4 (code TEXT PRIMARY KEY, agency TEXT NOT NULL REFERENCES agencies (code),
+                              queue TEXT NOT NULL REFERENCES queues (code), name TEXT NOT NULL, name_en TEXT,
+                              quota INTEGER, default_minutes REAL NOT NULL, cutoff_minutes INTEGER,
+                              asks_nik INTEGER NOT NULL DEFAULT 0, asks_phone INTEGER NOT NULL DEFAULT 0,
+                              position INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    INSERT INTO services_v4 (code, agency, queue, name, name_en, quota, default_minutes, position, active)
+        SELECT code, agency, queue, name, name_en, quota, default_minutes, position, active FROM services;
+    UPDATE services_v4 SET (cutoff_minutes, asks_nik, asks_phone) = (
+            SELECT json_extract(s.value, '$.cutoff_minutes'), json_extract(s.value, '$.asks_nik'),
+                   json_extract(s.value, '$.asks_phone')
+            FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s
+            WHERE json_extract(s.value, '$.code') = services_v4.code)
+        WHERE code IN (SELECT json_extract(s.value, '$.code')
+                       FROM site, json_each(site.config, '$.agencies') AS a, json_each(a.value, '$.services') AS s);
+    CREATE TABLE requirements (service TEXT NOT NULL REFERENCES services (code), position INTEGER NOT NULL,
+                               text TEXT NOT NULL, PRIMARY KEY (service, position)) WITHOUT ROWID;
+    INSERT INTO requirements (service, position, text)
+        SELECT services.code, r.key, r.value FROM services, json_each(services.requirements) AS r;
+    DROP TABLE services;
+    ALTER TABLE services_v4 RENAME TO services;
+
+    CREATE TABLE counters_v4 (code TEXT PRIMARY KEY, name TEXT NOT NULL, spoken_name TEXT,
+                              agency TEXT NOT NULL REFERENCES agencies (code), zone TEXT NOT NULL REFERENCES zones (code),
+                              strict_queue_order INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+                              active INTEGER NOT NULL DEFAULT 1,
+                              status TEXT NOT NULL DEFAULT 'closed', officer_id INTEGER, ticket_id INTEGER,
+                              interleave_pos INTEGER NOT NULL DEFAULT 0, status_since TEXT);
+    INSERT INTO counters_v4
+        SELECT code, name, spoken_name, agency, zone, strict_queue_order, position, active, status, officer_id,
+               ticket_id, interleave_pos, status_since FROM counters;
+    CREATE TABLE counter_queues (counter TEXT NOT NULL REFERENCES counters (code),
+                                 position INTEGER NOT NULL, queue TEXT NOT NULL REFERENCES queues (code),
+                                 PRIMARY KEY (counter, position), UNIQUE (counter, queue)) WITHOUT ROWID;
+    INSERT OR IGNORE INTO counter_queues (counter, position, queue)
+        SELECT counters.code, q.key, q.value FROM counters, json_each(counters.queues) AS q;
+    DROP TABLE counters;
+    ALTER TABLE counters_v4 RENAME TO counters;
+    DROP TABLE site;
+    """,
+    # 5: the site file calls it public_url (the address phones reach for the ticket's QR code); and the
+    # database's generation: a new one when a database is created or restored, so that clients drop
+    # event ids that belong to another history.
+    """
+    ALTER TABLE site_settings RENAME COLUMN public_base_url TO public_url;
+    CREATE TABLE database_info (id INTEGER PRIMARY KEY CHECK (id = 1), generation TEXT NOT NULL,
+                                since TEXT NOT NULL);
+    INSERT INTO database_info (id, generation, since)
+        VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    """,
+    # 6: an officer's action and its answer, by the Idempotency-Key the app sent: a retry after a lost
+    # answer gets the same answer and calls nobody twice. Kept for the service day.
+    """
+    CREATE TABLE kept_answers (officer_id INTEGER NOT NULL, key TEXT NOT NULL, service_day TEXT NOT NULL,
+                               request TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL,
+                               PRIMARY KEY (officer_id, key)) WITHOUT ROWID;
+    CREATE INDEX kept_answers_by_day ON kept_answers (service_day);
+    """,
+    # 7: zones that share a waiting hall share its voice.
+    """
+    ALTER TABLE zones ADD COLUMN hall TEXT;
+    """,
+    # 8: indexes for what every issue and every counter screen reads: an officer's figures of the day
+    # (scanned the whole day before), and a queue's latest finished tickets, newest first (sorted
+    # the queue's whole day before taking 20).
+    """
+    CREATE INDEX tickets_by_officer ON tickets (service_day, officer_id);
+    CREATE INDEX tickets_by_finish ON tickets (service_day, queue, status, finished_at);
+    """,
+    # 9: the audit log: every sign-in and every supervisor, admin and device action. Append-only:
+    # the triggers refuse an UPDATE or DELETE, so nothing in the product can rewrite it.
+    """
+    CREATE TABLE audit_log (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT, actor_role TEXT,
+                            action TEXT NOT NULL, target TEXT, details TEXT NOT NULL DEFAULT '{}',
+                            address TEXT);
+    CREATE INDEX audit_log_by_ts ON audit_log (ts);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+]
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a script, a trigger's body (which holds `;`) kept whole."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip())
+            pending = ""
+    return found
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the file lacks, each in its own transaction; returns the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= len(MIGRATIONS):
+        return version
+    conn.execute("PRAGMA foreign_keys=OFF")  # a rebuilt table keeps its rows' references (outside a transaction)
+    try:
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with write(conn):
+                for statement in statements(script):
+                    conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(f"migration {number} broke references: {broken[:5]}")
+                conn.execute(f"PRAGMA user_version={number}")
+    finally:
+        conn.execute("PRAGMA foreign_keys=ON")
+    return len(MIGRATIONS)
+
+
+def generation(conn: sqlite3.Connection) -> str:
+    return conn.execute("SELECT generation FROM database_info WHERE id = 1").fetchone()[0]
+
+
+def renew_generation(conn: sqlite3.Connection) -> str | None:
+    """A restored database starts another history: its event ids mean something else to clients.
+    (A backup older than the generation gets one when `mpp-server init` migrates it.)"""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'database_info'").fetchone() is None:
+        return None
+    with write(conn):
+        return conn.execute("UPDATE database_info SET generation = lower(hex(randomblob(8))), "
+                            "since = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = 1 RETURNING generation"
+                            ).fetchone()[0]

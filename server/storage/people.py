@@ -1,0 +1,63 @@
+"""Devices, officers and their sessions."""
+
+import json
+
+from .connection import write
+
+
+def insert_device(conn, kind: str, name: str, zone, token_hash: str, now: str) -> int:
+    return conn.execute(
+        "INSERT INTO devices (kind, name, zone, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+        (kind, name, zone, token_hash, now),
+    ).lastrowid
+
+
+def device_by_token(conn, token_hash: str):
+    return conn.execute(
+        "SELECT * FROM devices WHERE token_hash = ? AND active = 1", (token_hash,)
+    ).fetchone()
+
+
+def record_heartbeat(conn, device_id: int, now: str, health: dict | None) -> None:
+    if health is None:
+        conn.execute("UPDATE devices SET last_seen = ? WHERE id = ?", (now, device_id))
+    else:
+        conn.execute("UPDATE devices SET last_seen = ?, health = ? WHERE id = ?", (now, json.dumps(health), device_id))
+
+
+def upsert_officer(conn, username: str, pin_hash: str, role: str, agency, now: str) -> int:
+    with write(conn):
+        return conn.execute(
+            "INSERT INTO officers (username, pin_hash, role, agency, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (username) DO UPDATE SET pin_hash = excluded.pin_hash, role = excluded.role, "
+            "agency = excluded.agency, active = 1 RETURNING id",
+            (username, pin_hash, role, agency, now),
+        ).fetchone()[0]
+
+
+def officer_by_username(conn, username: str):
+    return conn.execute("SELECT * FROM officers WHERE username = ? AND active = 1", (username,)).fetchone()
+
+
+def officer_by_id(conn, officer_id: int):
+    return conn.execute("SELECT * FROM officers WHERE id = ?", (officer_id,)).fetchone()
+
+
+def insert_session(conn, token_hash: str, officer_id: int, now: str, expires_at: str) -> None:
+    conn.execute(
+        "INSERT INTO sessions (token_hash, officer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (token_hash, officer_id, now, expires_at),
+    )
+
+
+def session_officer(conn, token_hash: str, now: str):
+    return conn.execute(
+        "SELECT officers.* FROM sessions JOIN officers ON officers.id = sessions.officer_id "
+        "WHERE sessions.token_hash = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ? "
+        "AND officers.active = 1",
+        (token_hash, now),
+    ).fetchone()
+
+
+def revoke_session(conn, token_hash: str, now: str) -> None:
+    conn.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", (now, token_hash))
