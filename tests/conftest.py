@@ -103,7 +103,8 @@ OFFICERS = [
     ("budi", "officer", "DUKCAPIL"),
     ("sari", "officer", "DUKCAPIL"),
     ("joko", "officer", "SAMSAT"),
-    ("rina", "supervisor", None),
+    ("rina", "supervisor", None),  # the building's supervisor
+    ("dewi", "supervisor", "DUKCAPIL"),  # Dukcapil's supervisor: sees and acts on Dukcapil only
     ("admin", "admin", None),
 ]
 
