@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mpp_client.api import ApiClient
@@ -79,16 +80,18 @@ def site_toml(counters: int, agencies: int = 20) -> tuple[str, dict]:
             services.append(code)
             out += ["[[agencies.services]]", f'code = "{code}"', f'name = "Layanan {a + 1}.{s}"',
                     f'queue = "G{a + 1:02d}-Q{k}"', "default_minutes = 6", ""]
-    counter_zone = {}
+    counter_zone, counter_agency = {}, {}
     for i in range(counters):
         a, j = i % agencies, i // agencies
         queues = [[1, 2], [1], [2]][j % 3]
         code = f"L{i + 1:03d}"
         counter_zone[code] = zone_of[a]
+        counter_agency[code] = f"G{a + 1:02d}"
         listed = ", ".join(f'"G{a + 1:02d}-Q{k}"' for k in queues)
         out += ["[[counters]]", f'code = "{code}"', f'name = "Loket {i + 1}"', f'agency = "G{a + 1:02d}"',
                 f'zone = "{zone_of[a]}"', f"queues = [{listed}]", ""]
-    return "\n".join(out), {"services": services, "counter_zone": counter_zone, "queues": 2 * agencies}
+    return "\n".join(out), {"services": services, "counter_zone": counter_zone, "counter_agency": counter_agency,
+                            "queues": 2 * agencies}
 
 
 class Kiosk:
@@ -184,7 +187,8 @@ def floor_worker(conf: dict, out: str) -> None:
     kiosks = [Kiosk(engine, token, conf["services"], rng, f"k{i}-{conf['seed']}", kiosk_ns)
               for i, token in enumerate(conf["kiosk_tokens"])]
     counter_ns = int(conf["call_interval"] * 1e9)
-    counters = [Counter(engine, conf["officer_token"], code, counter_ns, calls, empty) for code in conf["counters"]]
+    counters = [Counter(engine, conf["officer_tokens"][code], code, counter_ns, calls, empty)
+                for code in conf["counters"]]
     for i, kiosk in enumerate(kiosks):  # spread evenly over one interval, so the load is flat
         kiosk.start(start + i * kiosk_ns // len(kiosks))
     for i, counter in enumerate(counters):
@@ -329,7 +333,7 @@ class Run:
     def execute(self) -> dict:
         import psutil
 
-        from .launcher import ServerProcess, add_officer, add_token, prepare_database
+        from .launcher import ServerProcess, add_officers, add_token, prepare_database
 
         a, tmp = self.args, self.tmp
         text, site = site_toml(a.counters)
@@ -339,8 +343,9 @@ class Run:
         kiosk_tokens = [add_token(db, "kiosk", f"Kios {i + 1}", str(1 + i % 2)) for i in range(a.kiosks)]
         display_zones = [str(1 + i % 2) for i in range(a.displays)]
         display_tokens = [add_token(db, "display", f"Layar {i + 1}", z) for i, z in enumerate(display_zones)]
-        add_officer(db, "bench-admin", PIN, "admin")
         counters, zone_of = list(site["counter_zone"]), site["counter_zone"]
+        # An officer at every counter, as on a real floor (each one's figures of the day are their own).
+        add_officers(db, [(f"petugas-{c}", PIN, "officer", site["counter_agency"][c]) for c in counters])
 
         self.server = ServerProcess(db, now=MPP_NOW)  # known before it starts, so cleanup can stop it
         self.server.start()
@@ -348,10 +353,13 @@ class Run:
         threading.Thread(target=self._sample_rss, args=(proc,), daemon=True).start()
         log(f"server pid {proc.pid} at {self.server.url}; site: {len(site['services'])} services, "
             f"{site['queues']} queues, {len(counters)} counters")
-        with ApiClient(self.server.url, timeout=30) as api:  # as the counter app logs in
-            officer = api.login("bench-admin", PIN)["token"]
+        def login(username: str) -> str:
+            with ApiClient(self.server.url, timeout=60) as api:  # as the counter app logs in
+                return api.login(username, PIN)["token"]
 
-        opened = run_batch(port, [("open", http_request("POST", f"/api/counters/{c}/open", officer, b"",
+        with ThreadPoolExecutor(8) as pool:
+            officers = dict(zip(counters, pool.map(login, [f"petugas-{c}" for c in counters])))
+        opened = run_batch(port, [("open", http_request("POST", f"/api/counters/{c}/open", officers[c], b"",
                                                                  port)) for c in counters])
         if opened.errors:
             raise RuntimeError(f"opening the counters failed: {opened.errors}")
@@ -365,7 +373,7 @@ class Run:
             raise RuntimeError(f"filling the queues failed: {engine.errors}")
 
         stream_conf = {"port": port, "display_zones": display_zones, "display_tokens": display_tokens,
-                       "counters": counters, "counter_zone": zone_of, "officer_token": officer,
+                       "counters": counters, "counter_zone": zone_of, "officer_tokens": officers,
                        "max_s": 3 * a.duration + 90}
         ready, stop = self.mp.Event(), self.mp.Event()
         streams, streams_out = self._spawn("streams", stream_worker, stream_conf, ready, stop)
@@ -380,7 +388,7 @@ class Run:
         start1 = now_ns() + 2 * 10**9  # room for the client process to start and connect
         floor_conf = {"port": port, "seed": a.seed, "start_ns": start1, "until_ns": start1 + d_ns,
                       "kiosk_tokens": kiosk_tokens, "kiosk_rate": a.kiosk_rate, "services": site["services"],
-                      "officer_token": officer, "counters": counters, "call_interval": a.call_interval}
+                      "officer_tokens": officers, "counters": counters, "call_interval": a.call_interval}
         floor, floor_out = self._spawn("floor", floor_worker, floor_conf)
         cpu1 = self._window(proc, start1, start1 + d_ns)
         phase1 = self._collect(floor, floor_out, 30)

@@ -42,9 +42,17 @@ def add_token(db_path: Path, kind: str, name: str, zone: str | None = None) -> s
 
 
 def add_officer(db_path: Path, username: str, pin: str, role: str = "officer", agency: str | None = None) -> None:
+    add_officers(db_path, [(username, pin, role, agency)])
+
+
+def add_officers(db_path: Path, officers: list[tuple[str, str, str, str | None]]) -> None:
+    """(username, PIN, role, agency) each; a PIN shared by many is hashed once (Argon2 takes a while)."""
+    hashes: dict[str, str] = {}
     conn = storage.connect(db_path)
     try:
-        storage.upsert_officer(conn, username, hash_pin(pin), role, agency, "2026-01-01T00:00:00.000+07:00")
+        for username, pin, role, agency in officers:
+            pin_hash = hashes.get(pin) or hashes.setdefault(pin, hash_pin(pin))
+            storage.upsert_officer(conn, username, pin_hash, role, agency, "2026-01-01T00:00:00.000+07:00")
     finally:
         conn.close()
 

@@ -346,7 +346,7 @@ def stream_worker(conf: dict, out: str, ready, stop) -> None:
                               conf["display_tokens"][i], port))
     for code in conf["counters"]:
         streams.append(Stream(code, "counter", conf["counter_zone"][code], code,
-                              f"/api/events?counter={code}&summary=1", conf["officer_token"], port))
+                              f"/api/events?counter={code}&summary=1", conf["officer_tokens"][code], port))
     for stream in streams:
         sel.register(stream.sock, selectors.EVENT_READ, stream)
     deadline = now_ns() + int(conf["max_s"] * 1e9)

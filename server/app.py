@@ -120,7 +120,7 @@ def create_app(config: dict) -> OpenAPI:
             return queue_counts(context, connection, zones)
 
     events = EventPipeline(pool, now_text, counts, keepalive_s=float(config.get("KEEPALIVE_S", 15.0)))
-    writer = Writer(config["DATABASE"], events.publish)
+    writer = Writer(config["DATABASE"], lambda batch: context.committed(batch))
     context = Context(site, pool, writer, events, config.get("CLOCK") or Clock(), settings)
     app.extensions["mpp"] = context
     app.extensions["mpp.login_guard"] = LoginGuard()

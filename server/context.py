@@ -9,7 +9,7 @@ from datetime import datetime
 
 from . import storage
 from .domain.calling import PriorityRatio
-from .domain.estimates import Memo
+from .domain.estimates import FloorChanges, Memo
 from .domain.schedule import Schedule
 from .events import Event, EventPipeline
 from .site_config import SiteConfig
@@ -82,6 +82,12 @@ class Context:
     clock: object
     settings: Settings = field(default_factory=Settings)
     estimates: Memo = field(default_factory=Memo)  # replays of the wait estimate (flows/waits.py)
+    changes: FloorChanges = field(default_factory=FloorChanges)  # when those replays' inputs moved
+
+    def committed(self, events: list) -> None:
+        """Every committed batch of events, in order (the writer calls this after each COMMIT)."""
+        self.changes.saw(events)
+        self.events.publish(events)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -382,7 +382,7 @@ class Day(Run):
             health = api.health()
             m0 = (before + now_ns()) // 2
         displays_q.put({"port": port, "display_zones": zones, "display_tokens": display_tokens, "counters": [],
-                        "counter_zone": {}, "officer_token": None, "max_s": a.max_wall + 60})
+                        "counter_zone": {}, "officer_tokens": {}, "max_s": a.max_wall + 60})
         if not ready.wait(30):
             raise RuntimeError("the displays' event streams did not connect")
         floor_q.put({

@@ -1,6 +1,9 @@
 """The HTTP edge: one blueprint per concern, all JSON."""
 
+from functools import lru_cache
+
 from flask import Response, current_app, g, request
+from werkzeug.sansio.utils import get_host
 
 from ..context import Context
 from ..events import Filter, resume_point
@@ -35,7 +38,14 @@ def event_stream(key: Filter) -> Response:
 
 
 def base_url() -> str:
-    return request.host_url
+    """The address this request came to (werkzeug builds it anew each time: kept per Host header)."""
+    return _host_url(request.scheme, request.headers.get("Host"), request.environ.get("SERVER_NAME"),
+                     request.environ.get("SERVER_PORT"))
+
+
+@lru_cache(maxsize=64)
+def _host_url(scheme: str, host: str | None, server_name: str | None, server_port: str | None) -> str:
+    return f"{scheme}://{get_host(scheme, host, (server_name, int(server_port)) if server_name else None)}/"
 
 
 def roles(*allowed: str):

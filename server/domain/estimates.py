@@ -292,11 +292,43 @@ def new_ticket_wait(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio
     return whole_minutes(wait_minutes(desks, [*waiting, ghost], pace, ratio, ghost, hidden))
 
 
+class FloorChanges:
+    """What moved on the floor, counted per queue from the committed events, so that the inputs
+    of a wait estimate gathered a moment ago can be reused while nothing they hold has moved.
+
+    A queue's *tail* moves when a ticket joins it (issued, printed); its *head* moves when a ticket
+    in it is called, served, finished or cancelled. A counter opening, pausing or changing its
+    queues, a transfer between queues and a change of the site move everything."""
+
+    TAIL = frozenset({"ticket.issued", "ticket.waiting"})
+    EVERYTHING = ("counter.", "site.", "ticket.transferred")
+
+    def __init__(self):
+        self.everything = 0
+        self.head: dict[str, int] = {}
+        self.tail: dict[str, int] = {}
+
+    def saw(self, events) -> None:
+        """`events`: committed events (anything with `type` and `queue`), in order."""
+        for event in events:
+            if event.type in self.TAIL and event.queue:
+                self.tail[event.queue] = self.tail.get(event.queue, 0) + 1
+            elif event.type.startswith(self.EVERYTHING) or (event.type.startswith("ticket.") and not event.queue):
+                self.everything += 1
+            elif event.type.startswith("ticket."):
+                self.head[event.queue] = self.head.get(event.queue, 0) + 1
+
+    def stamp(self, queues: tuple[str, ...]) -> tuple:
+        """Where `queues` stand now: (everything and heads, tails)."""
+        return ((self.everything, *(self.head.get(q, 0) for q in queues)),
+                tuple(self.tail.get(q, 0) for q in queues))
+
+
 class Memo:
     """Small least-recently-used memories, one per kind of answer, so that a burst of tickets
     into the same long queue replays its head once (a key holds every input of its answer)."""
 
-    SIZES = {"site": 256, "pace": 64, "replay": 64, "ticket": 256, "counts": 8}
+    SIZES = {"site": 256, "pace": 64, "inputs": 128, "replay": 64, "ticket": 256, "joining": 512}
 
     def __init__(self):
         self._shelves = {kind: OrderedDict() for kind in self.SIZES}
@@ -311,3 +343,10 @@ class Memo:
             if len(shelf) > self.SIZES[kind]:
                 shelf.popitem(last=False)
             return value
+
+    def put(self, kind: str, key, value) -> None:
+        shelf = self._shelves[kind]
+        shelf[key] = value
+        shelf.move_to_end(key)
+        if len(shelf) > self.SIZES[kind]:
+            shelf.popitem(last=False)

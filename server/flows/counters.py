@@ -41,9 +41,11 @@ def _allowed(conn, row, officer, action: str):
 def counter_view(ctx: Context, conn, row, officer, last_event_id: int | None = None) -> dict:
     """The counter as `officer` sees it, with what they may do now; `last_event_id`: the state
     includes every event up to it (a client skips the events it already holds)."""
-    day = ctx.site.service_day(ctx.now())
+    moment = ctx.now()
+    day = ctx.site.service_day(moment)
     queues = json.loads(row["queues"])
-    waiting = storage.waiting_counts(conn, day)
+    waiting = storage.waiting_counts(conn, day, queues)
+    joining = waits.joining(ctx, conn, day, queues, moment)
     ticket = current = None
     if row["ticket_id"] is not None:
         current = storage.ticket_by_id(conn, row["ticket_id"])
@@ -60,7 +62,7 @@ def counter_view(ctx: Context, conn, row, officer, last_event_id: int | None = N
         "status_since": row["status_since"],
         "officer": {"id": holder["id"], "username": holder["username"]} if holder else None,
         "ticket": ticket,
-        "queues": [queue_view(ctx, conn, day, q, waiting.get(q, 0), open_codes) for q in queues],
+        "queues": [queue_view(ctx, q, waiting.get(q, 0), open_codes, joining[q]) for q in queues],
         "allowed_actions": list(counter_actions.allowed_actions(
             row["status"], current["status"] if current else None, caller(row, officer))),
         "last_event_id": storage.last_event_id(conn) if last_event_id is None else last_event_id,
@@ -79,17 +81,14 @@ def with_personal(conn, ticket: dict) -> dict:
     return ticket
 
 
-def queue_view(ctx: Context, conn, day: str, queue: str, waiting: int, open_codes: set[str]) -> dict:
+def queue_view(ctx: Context, queue: str, waiting: int, open_codes: set[str], now: "waits.Joining") -> dict:
     """A queue as the officer sees it. `est_wait_min`: the wait of a ticket joining it now, by the
     server's one rule (flows/waits.py); `minutes_each` and `open_counters` are that rule's
     learned minutes per ticket and the counters open on the queue."""
     info = ctx.site.queues[queue]
-    moment = ctx.now()
-    inputs = waits.gather(ctx, conn, day, queue, moment)
     return {"code": queue, "prefix": info.prefix, "name": info.name, "waiting": waiting,
-            "minutes_each": round(dict(inputs.pace.minutes)[queue], 1),
-            "open_counters": tickets.open_counters_for(ctx, open_codes, queue),
-            "est_wait_min": waits.new_ticket_waits(ctx, conn, day, queue, moment, inputs, kinds=(False,))[False]}
+            "minutes_each": now.minutes_each, "open_counters": tickets.open_counters_for(ctx, open_codes, queue),
+            "est_wait_min": now.normal}
 
 
 def get_counter(ctx: Context, conn, code: str, officer) -> dict:

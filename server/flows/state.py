@@ -74,19 +74,14 @@ ESTIMATES_EVERY_MIN = 0.1  # queue.counts' estimates are computed again at most 
 
 def queue_counts(ctx: Context, conn, zones) -> dict:
     """The `queue.counts` of some zones (None: every zone): waiting per queue, and the wait of a
-    ticket joining each now by the server's one rule, so a counter app shows both without asking.
-    The counts are fresh; the estimates are kept for ESTIMATES_EVERY_MIN (they move slowly, and
-    a busy floor changes its counts many times a second)."""
+    ticket joining each now by the server's one rule (waits.joining), so a counter app shows both
+    without asking. The counts are fresh; the estimates are kept for ESTIMATES_EVERY_MIN (they
+    move slowly, and a busy floor changes its counts many times a second)."""
     moment = ctx.now()
     day = ctx.site.service_day(moment)
     shown = [q for q in ctx.site.queues if zones is None or ctx.site.queue_zone.get(q) in zones]
-
-    def estimates() -> dict:
-        return {q: waits.new_ticket_waits(ctx, conn, day, q, moment, kinds=(False,))[False]
-                for q in shown}
-
-    bucket = int(moment.timestamp() // (ESTIMATES_EVERY_MIN * 60))
     with storage.read(conn):
         waiting = storage.waiting_counts(conn, day)
-        est = ctx.estimates.get("counts", (zones, bucket, ctx.site.version), estimates)
-    return {"queues": {q: waiting.get(q, 0) for q in shown}, "est_wait_min": est}
+        joining = waits.joining(ctx, conn, day, shown, moment, every_min=ESTIMATES_EVERY_MIN)
+    return {"queues": {q: waiting.get(q, 0) for q in shown},
+            "est_wait_min": {q: joining[q].normal for q in shown}}

@@ -239,9 +239,9 @@ def catalog(ctx: Context, conn) -> dict:
     with storage.read(conn):
         issued = storage.issued_counts(conn, day)
         waiting = storage.waiting_counts(conn, day)
-        est = {}  # per queue, the wait of a normal and of a priority ticket joining now
-        for queue in dict.fromkeys(s.queue for s in site.services.values()):
-            est[queue] = waits.new_ticket_waits(ctx, conn, day, queue, moment)
+        # per queue, the wait of a normal and of a priority ticket joining now
+        est = waits.joining(ctx, conn, day, dict.fromkeys(s.queue for s in site.services.values()), moment,
+                            priority=True)
     agencies = []
     for agency in site.config.agencies:
         services = []
@@ -260,8 +260,8 @@ def catalog(ctx: Context, conn) -> dict:
                 "quota": service.quota,
                 "quota_left": quota_left,
                 "waiting": ahead,
-                "est_wait_min": est[service.queue][False],
-                "est_wait_min_priority": est[service.queue][True],
+                "est_wait_min": est[service.queue].normal,
+                "est_wait_min_priority": est[service.queue].priority,
                 "requirements": list(service.requirements),
                 "asks_nik": service.asks_nik,
                 "asks_phone": service.asks_phone,

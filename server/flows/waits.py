@@ -9,7 +9,7 @@ component, which moves slowly, is learned again once a minute.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .. import storage
@@ -26,7 +26,7 @@ PACE_EVERY_MIN = 1.0  # the pace (means over the last hundred calls) is learned 
 class Inputs:
     """One component's state at one moment, as the rule takes it."""
 
-    key: tuple  # everything the replay depends on but the target
+    key: "Key"  # everything the replay depends on but the target
     desks: list[Desk]
     listed: list[Waiting]
     pace: Pace
@@ -47,7 +47,7 @@ class Key:
         return self.hash
 
     def __eq__(self, other):
-        return self.hash == other.hash and self.parts == other.parts
+        return self is other or (self.hash == other.hash and self.parts == other.parts)
 
 
 def component(ctx: Context, queue: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -96,10 +96,33 @@ def _minutes_between(earlier: str | None, later: datetime) -> float:
 
 
 def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs:
-    """The state of `queue`'s component now: its counters, the head of each queue, the pace."""
+    """The state of `queue`'s component now: its counters, the head of each queue, the pace.
+
+    Gathered again only when something it holds has moved (ctx.changes, counted from the
+    committed events) or the clock has stepped on: a ticket joining a queue listed only in part
+    changes nothing here (it is counted, in `wait_of`), so a burst of tickets into long queues
+    reads the database once per step of the clock, not once per ticket."""
+    queues, _ = component(ctx, queue)
+    bucket = _bucket(moment)
+    if conn is ctx.writer.conn:  # inside a change not yet committed: what it moved is not counted yet
+        return replace(_gather(ctx, conn, day, queue, moment, bucket), offset=(moment - bucket).total_seconds() / 60)
+    # Taken before reading: a change committed meanwhile shows as a move, never the other way round.
+    moved, tails = ctx.changes.stamp(queues)
+    key = (day, queues, bucket, ctx.site, moved)
+
+    def fresh():
+        return tails, _gather(ctx, conn, day, queue, moment, bucket)
+
+    seen, inputs = ctx.estimates.get("inputs", key, fresh)
+    if any(then != now for q, then, now in zip(queues, seen, tails) if q not in inputs.head_full):
+        seen, inputs = fresh()
+        ctx.estimates.put("inputs", key, (seen, inputs))
+    return replace(inputs, offset=(moment - bucket).total_seconds() / 60)
+
+
+def _gather(ctx: Context, conn, day: str, queue: str, moment: datetime, bucket: datetime) -> Inputs:
     queues, codes = component(ctx, queue)
     rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
-    bucket = _bucket(moment)
     pace = ctx.estimates.get("pace", (day, queues, _bucket(moment, PACE_EVERY_MIN)),
                              lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
@@ -109,18 +132,15 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
                           _minutes_between(since, bucket) if status == "paused" else 0.0, ticket_service))
     listed, head_full, heads = [], set(), []
     for q in queues:
-        head = storage.waiting_head(conn, day, q, HEAD)
+        head = storage.queue_head(conn, day, q, HEAD)
         if len(head) >= HEAD:
-            head_full.add(q)  # the rest, and the tickets printing now, are counted, not listed
-        else:
-            head += storage.printing_in(conn, day, q)
-        heads += [tuple(r) for r in head]
+            head_full.add(q)  # the rest are counted, not listed
+        heads += head
     listed = [Waiting(r[0], r[1], bool(r[2]), r[3]) for r in heads]
     service_of = {r[0]: r[4] for r in heads}
     # Plain tuples hash and compare fast.
-    key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio)
-    return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60,
-                  service_of)
+    key = Key((day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio))
+    return Inputs(key, desks, listed, pace, frozenset(head_full), 0.0, service_of)
 
 
 def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> int:
@@ -138,7 +158,7 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     if not in_drain and not any(w.ticket_id == target.ticket_id for w in listed):
         listed = [*listed, target]
     ratio = ctx.site.ratio
-    key = Key((*inputs.key, frozenset(hidden), None if in_drain else target))
+    key = (inputs.key, frozenset(hidden), None if in_drain else target)
     state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
                                                             frozenset(hidden), inputs.service_of))
     minutes = estimates.drain(state, inputs.desks, inputs.pace, ratio, target, hidden)
@@ -168,3 +188,44 @@ def new_ticket_waits(ctx: Context, conn, day: str, queue: str, moment: datetime,
     now = ctx.site.local_text(moment)
     return {kind: wait_of(ctx, conn, inputs, day, Waiting(GHOST, queue, kind, now)) for kind in kinds}
 
+
+@dataclass(frozen=True)
+class Joining:
+    """A queue's wait for a ticket joining it now, as every screen shows it."""
+
+    normal: int
+    priority: int | None  # when asked for
+    minutes_each: float  # the minutes per ticket the rule learned today
+
+
+def joining(ctx: Context, conn, day: str, queues, moment: datetime, priority: bool = False,
+            every_min: float | None = None) -> dict[str, Joining]:
+    """Per queue, the wait of a ticket joining it now (and of a priority one, when asked).
+
+    Kept while nothing in the queue's component has moved (see `gather`) and the clock has not
+    stepped on; with `every_min`, kept that long whatever moved (the `queue.counts` of a busy
+    floor). Inside a change not yet committed (a counter action's answer), from that change's
+    own state, and not kept."""
+    kinds = (False, True) if priority else (False,)
+    found, fresh = {}, {}
+    inside = conn is ctx.writer.conn
+    for queue in queues:
+        component_queues, _ = component(ctx, queue)
+        if inside:
+            inputs = fresh.get(component_queues) or fresh.setdefault(
+                component_queues, gather(ctx, conn, day, queue, moment))
+            found[queue] = _joining(ctx, conn, day, queue, moment, kinds, inputs)
+            continue
+        if every_min is None:
+            key = (day, queue, ctx.site, kinds, _bucket(moment), ctx.changes.stamp(component_queues))
+        else:
+            key = (day, queue, ctx.site, kinds, _bucket(moment, every_min))
+        found[queue] = ctx.estimates.get("joining", key, lambda: _joining(ctx, conn, day, queue, moment, kinds))
+    return found
+
+
+def _joining(ctx: Context, conn, day: str, queue: str, moment: datetime, kinds: tuple[bool, ...],
+             inputs: Inputs | None = None) -> Joining:
+    inputs = inputs or gather(ctx, conn, day, queue, moment)
+    waits = new_ticket_waits(ctx, conn, day, queue, moment, inputs, kinds)
+    return Joining(waits[False], waits.get(True), round(dict(inputs.pace.minutes)[queue], 1))

@@ -49,7 +49,7 @@ def read(conn: sqlite3.Connection):
 class Pool:
     """Idle connections handed to one request (greenlet) at a time."""
 
-    def __init__(self, path: Path | str, keep: int = 16):
+    def __init__(self, path: Path | str, keep: int = 32):
         self.path = path
         self.keep = keep
         self._idle: list[sqlite3.Connection] = []

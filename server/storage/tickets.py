@@ -80,12 +80,16 @@ def issued_counts(conn, service_day: str) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def waiting_counts(conn, service_day: str) -> dict[str, int]:
-    rows = conn.execute(
-        "SELECT queue, COUNT(*) FROM tickets WHERE service_day = ? AND status = 'waiting' GROUP BY queue",
-        (service_day,),
-    )
-    return dict(rows.fetchall())
+def waiting_counts(conn, service_day: str, queues: list[str] | None = None) -> dict[str, int]:
+    """Tickets waiting per queue: every queue, or only `queues` (a counter's: no walk over the others)."""
+    if queues is None:
+        rows = conn.execute(
+            "SELECT queue, COUNT(*) FROM tickets WHERE service_day = ? AND status = 'waiting' GROUP BY queue",
+            (service_day,),
+        )
+        return dict(rows.fetchall())
+    return {queue: conn.execute("SELECT COUNT(*) FROM tickets WHERE service_day = ? AND status = 'waiting' "
+                                "AND queue = ?", (service_day, queue)).fetchone()[0] for queue in queues}
 
 
 def waiting_ahead(conn, service_day: str, queue: str, queued_at: str) -> int:
@@ -99,22 +103,15 @@ def waiting_ahead(conn, service_day: str, queue: str, queued_at: str) -> int:
 VISIT_MINUTES = "(julianday(finished_at) - julianday(called_at)) * 1440"
 
 
-def waiting_head(conn, service_day: str, queue: str, limit: int):
-    """The oldest `limit` tickets waiting in a queue (in the index's order: no sort)."""
-    return conn.execute(
-        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
-        "WHERE service_day = ? AND status = 'waiting' AND queue = ? ORDER BY queued_at, id LIMIT ?",
-        (service_day, queue, limit),
-    ).fetchall()
-
-
-def printing_in(conn, service_day: str, queue: str):
-    """Tickets of a queue still printing: they join it in a moment."""
-    return conn.execute(
-        "SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
-        "WHERE service_day = ? AND status = 'printing' AND queue = ?",
-        (service_day, queue),
-    ).fetchall()
+def queue_head(conn, service_day: str, queue: str, limit: int) -> list[tuple]:
+    """The oldest `limit` tickets of a queue: waiting, or printing (they join it in a moment).
+    Two walks of the index, in its order (no sort of the whole queue)."""
+    sql = ("SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
+           "WHERE service_day = ? AND status = ? AND queue = ? ORDER BY queued_at, id LIMIT ?")
+    rows = [tuple(row) for status in ("waiting", "printing")
+            for row in conn.execute(sql, (service_day, status, queue, limit))]
+    rows.sort(key=lambda row: (row[3], row[0]))
+    return rows[:limit]
 
 
 def waiting_before(conn, service_day: str, queue: str, before: str | None) -> int:
