@@ -78,3 +78,20 @@ def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = No
                                  floor.Scope(zone, agency))
     return {"generation": ctx.events.generation, "last_event_id": last_id, "service_day": day,
             "now": site.local_text(moment), "zone": zone, "agency": agency, **answer}
+
+
+FRESH_S = 5.0  # of the server's clock: what changes with no event (waits so far, sign-ins) is this late at most
+
+
+def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = None) -> dict:
+    """`figures` for many open pages at once: the pages that ask after the same event, within FRESH_S,
+    share one computation (on its own connection). The answer is shared: do not change it."""
+    check_scope(ctx, zone, agency)
+    bucket = int(ctx.now().timestamp() // FRESH_S)
+    key = (ctx.events.generation, ctx.events.last_id, ctx.site.version, zone, agency, bucket)
+
+    def compute() -> dict:
+        with ctx.pool.connection() as conn:
+            return figures(ctx, conn, zone, agency)
+
+    return ctx.estimates.get("floor", key, compute)

@@ -4,6 +4,7 @@ import pytest
 
 from devtools.launcher import DEMO_SITE
 from server import storage
+from server.flows.floor import FRESH_S, shared_figures
 from server.flows.site import follow_site
 from server.site_config import dump_site, load_site, parse_site
 
@@ -185,3 +186,16 @@ def test_a_bad_zone_is_refused_in_indonesian(app_floor, zone, status, code):
     assert answer.json()["error"]["code"] == code
     if status == 404:
         assert answer.json()["error"]["message"] == "Zona '9' tidak dikenal."
+
+
+def test_pages_asking_after_the_same_event_share_one_computation(app_floor):
+    ctx = app_floor.server.context
+    app_floor.issue("DK-KTP")
+    app_floor.clock.set("2026-11-23T09:30:00+07:00")  # the start of a FRESH_S window
+    first = shared_figures(ctx)
+    assert shared_figures(ctx) is first and shared_figures(ctx, zone="1") is not first
+    app_floor.issue("DK-KTP")  # an event: computed again
+    again = shared_figures(ctx)
+    assert again["kpi"]["waiting"] == 2 and again["last_event_id"] > first["last_event_id"]
+    app_floor.clock.advance(seconds=FRESH_S)  # no event, but the waits go on
+    assert shared_figures(ctx) is not again
