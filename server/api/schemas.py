@@ -235,6 +235,7 @@ class FloorCounter(BaseModel):
     since_min: int | None
     served_today: int
     idle_with_queue: bool
+    allowed_actions: list[CounterAction] = Field(description="What a supervisor may do at the counter now")
 
 
 class FloorTicket(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .. import storage
 from ..context import Context, Site, ticket_view
-from ..domain import floor
+from ..domain import counter_actions, floor
 from ..domain.errors import NotFound
 
 _parse = datetime.fromisoformat
@@ -76,6 +76,9 @@ def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = No
     counters = [_counter(site, row, current) for row in counter_rows]
     answer = floor.floor_figures(waiting, first_calls, ended, counters, queues, agencies, services, signed_in, moment,
                                  floor.Scope(zone, agency))
+    for row in answer["counters"]:  # what the supervisor may do at each counter now (the page's buttons)
+        row["allowed_actions"] = list(counter_actions.allowed_actions(
+            row["status"], row["ticket"]["status"] if row["ticket"] else None, counter_actions.SUPERVISOR))
     return {"generation": ctx.events.generation, "last_event_id": last_id, "service_day": day,
             "now": site.local_text(moment), "zone": zone, "agency": agency, **answer}
 

@@ -48,6 +48,8 @@ def test_the_figures_follow_issue_call_done_and_no_show(app_floor):
         floor = floor_of(rina)
         l01 = by_code(floor["counters"])["L01"]
         assert (l01["ticket"]["code"], l01["since_min"], l01["idle_with_queue"]) == (second["code"], 4, False)
+        assert "recall" in l01["allowed_actions"] and "open" not in l01["allowed_actions"]
+        assert by_code(floor["counters"])["L02"]["allowed_actions"] == ["open"]
         assert floor["kpi"]["service_level_pct"] == 0.0  # 20 minutes > 15
         assert floor["last_event_id"] > 0
 
