@@ -230,8 +230,9 @@ class FloorCounter(BaseModel):
     officer: OfficerRef | None
     ticket: TicketOut | None = Field(description="The ticket called or served at the counter now")
     queues: list[FloorQueueOfCounter]
-    since: str | None = Field(description="Since when the current ticket is at the counter; with none, since "
-                                          "when the counter has its status")
+    since: str | None = Field(description="Since when the current ticket is at the counter; an open counter "
+                                          "without one: since it opened or its last ticket ended (the later); "
+                                          "else since when it has its status")
     since_min: int | None
     served_today: int
     idle_with_queue: bool

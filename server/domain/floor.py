@@ -59,13 +59,15 @@ class FirstCalls:
 
 @dataclass(frozen=True)
 class Ended:
-    """How many tickets of the day ended `done` or `no_show` in one agency and zone, at one counter."""
+    """How many tickets of the day ended `done` or `no_show` in one agency and zone, at one counter,
+    the last one at `last_at`."""
 
     status: str
     agency: str
     zone: str
     counter: str | None
     count: int
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,11 @@ def floor_figures(waiting: Iterable[Waiting], first_calls: Iterable[FirstCalls],
                 by_agency[first.agency].call(len(group.waits_s), within)
     served = no_show = 0
     served_at: dict[str, int] = {}
+    last_end: dict[str, datetime] = {}  # a counter's last ticket done or no-show: idle since then
     for e in ended:
+        if e.counter is not None and e.last_at is not None and (
+                e.counter not in last_end or e.last_at > last_end[e.counter]):
+            last_end[e.counter] = e.last_at
         if e.status == DONE:
             if e.counter is not None:
                 served_at[e.counter] = served_at.get(e.counter, 0) + e.count
@@ -216,7 +222,7 @@ def floor_figures(waiting: Iterable[Waiting], first_calls: Iterable[FirstCalls],
             no_show += e.count if scope.holds(e.agency, e.zone) else 0
 
     counters_shown = [c for c in counters if scope.holds(c.agency, c.zone)]
-    counter_rows = [_counter(c, waiting_all, served_at, now) for c in counters_shown]
+    counter_rows = [_counter(c, waiting_all, served_at, last_end.get(c.code), now) for c in counters_shown]
     open_by_agency: dict[str, int] = {}
     for c in counters_shown:
         if c.status == "open":
@@ -264,10 +270,17 @@ def floor_figures(waiting: Iterable[Waiting], first_calls: Iterable[FirstCalls],
     return {"kpi": kpi, "agencies": agency_rows, "counters": counter_rows, "queues": queue_rows}
 
 
-def _counter(c: Counter, waiting: dict[str, int], served_at: dict[str, int], now: datetime) -> dict:
-    """A counter as `GET /api/counters/{c}` shows it, with since when it is so, what it served today,
-    and whether it is idle while its queues hold people."""
-    since = c.ticket_since if c.ticket is not None and c.ticket_since else c.status_since
+def _counter(c: Counter, waiting: dict[str, int], served_at: dict[str, int], last_end: datetime | None,
+             now: datetime) -> dict:
+    """A counter as `GET /api/counters/{c}` shows it, with since when it is so (with a ticket: since
+    its call; open without one: since it opened or resumed, or its last ticket ended, the later), what
+    it served today, and whether it is idle while its queues hold people."""
+    if c.ticket is not None and c.ticket_since:
+        since = c.ticket_since
+    elif c.status == "open" and last_end is not None and (c.status_since is None or last_end > c.status_since):
+        since = last_end
+    else:
+        since = c.status_since
     return {
         "code": c.code, "name": c.name, "agency": c.agency, "zone": c.zone, "status": c.status,
         "officer": c.officer, "ticket": c.ticket,

@@ -35,9 +35,10 @@ def floor_first_calls(conn, service_day: str) -> list[tuple]:
 
 
 def floor_ended(conn, service_day: str) -> list[tuple]:
-    """How many of the day's tickets ended done / no_show, per status, agency, zone and counter."""
+    """How many of the day's tickets ended done / no_show, and the last one when, per status, agency,
+    zone and counter."""
     return _tuples(conn).execute(
-        "SELECT status, agency, zone, counter, COUNT(*) FROM tickets "
+        "SELECT status, agency, zone, counter, COUNT(*), MAX(finished_at) FROM tickets "
         "WHERE service_day = ? AND status IN ('done', 'no_show') GROUP BY status, agency, zone, counter",
         (service_day,),
     ).fetchall()

@@ -283,7 +283,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tickets ADD COLUMN rejoined_at TEXT;
     UPDATE tickets SET first_called_at = called_at WHERE called_at IS NOT NULL;
     ALTER TABLE services ADD COLUMN target_wait_min INTEGER;
-    CREATE INDEX tickets_by_end ON tickets (service_day, status, agency, zone, counter);
+    CREATE INDEX tickets_by_end ON tickets (service_day, status, agency, zone, counter, finished_at);
     CREATE INDEX tickets_by_first_call ON tickets (service_day, issued_service, first_called_at, printed_at, queued_at)
         WHERE first_called_at IS NOT NULL;
     CREATE INDEX sessions_by_expiry ON sessions (expires_at) WHERE revoked_at IS NULL;

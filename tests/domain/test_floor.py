@@ -189,6 +189,18 @@ def test_a_counter_with_a_ticket_shows_since_when_the_ticket_is_there_and_what_i
     assert row["ticket"] == {"code": "A-003"} and row["idle_with_queue"] is False
 
 
+@pytest.mark.parametrize("status, last_end_min, expected_min", [
+    ("open", 6, 6),  # idle since its last ticket ended
+    ("open", 45, 30),  # ...or since it opened, when that came later
+    ("open", None, 30),
+    ("paused", 6, 30),  # paused since it paused, whatever it served before
+])
+def test_an_open_counter_without_a_ticket_is_idle_since_its_last_ticket_ended(status, last_end_min, expected_min):
+    ended = [Ended("done", "DUKCAPIL", "1", "L01", 3, NOW - timedelta(minutes=last_end_min))] if last_end_min else []
+    row = figures(counters=[counter(status=status, since_min=30)], ended=ended)["counters"][0]
+    assert row["since_min"] == expected_min
+
+
 def test_served_and_no_show_of_the_day():
     kpi = figures(ended=[Ended("done", "DUKCAPIL", "1", "L01", 7), Ended("no_show", "DUKCAPIL", "1", "L01", 2),
                          Ended("done", "BPN", "2", "L26", 3)])["kpi"]

@@ -60,6 +60,9 @@ def test_the_figures_follow_issue_call_done_and_no_show(app_floor):
         kpi = floor["kpi"]
         assert (kpi["waiting"], kpi["served"], kpi["no_show"], kpi["called"]) == (1, 1, 1, 2)
         assert by_code(floor["counters"])["L01"]["served_today"] == 1
+        app_floor.clock.advance(minutes=2)
+        l01 = by_code(floor_of(rina)["counters"])["L01"]
+        assert (l01["ticket"], l01["since_min"], l01["idle_with_queue"]) == (None, 2, True)  # idle since the no-show
         assert by_code(floor["queues"])["DUKCAPIL-KTP"]["tickets"][0]["code"] == third["code"]
 
 
