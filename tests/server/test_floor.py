@@ -9,6 +9,12 @@ from server.flows.site import follow_site
 from server.site_config import dump_site, load_site, parse_site
 
 
+def with_target(minutes: int) -> str:
+    """The demo site whose DK-KTP promises a call within `minutes`."""
+    return DEMO_SITE.read_text(encoding="utf-8").replace(
+        'code = "DK-KTP"\n', f'code = "DK-KTP"\ntarget_wait_min = {minutes}\n', 1)
+
+
 def by_code(rows: list[dict]) -> dict:
     return {row["code"]: row for row in rows}
 
@@ -99,7 +105,7 @@ def test_a_transferred_ticket_keeps_its_first_wait_and_waits_again_from_the_tran
 
 
 def test_a_service_with_its_own_target_wait(app_floor, tmp_path):
-    text = DEMO_SITE.read_text(encoding="utf-8").replace('code = "DK-KTP"\n', 'code = "DK-KTP"\ntarget_wait_min = 30\n', 1)
+    text = with_target(30)
     config = parse_site(text)
     conn = storage.connect(app_floor.db_path)
     try:
@@ -117,7 +123,7 @@ def test_a_service_with_its_own_target_wait(app_floor, tmp_path):
 
 
 def test_the_target_wait_goes_through_the_database_and_the_site_file(tmp_path):
-    text = DEMO_SITE.read_text(encoding="utf-8").replace('code = "DK-KTP"\n', 'code = "DK-KTP"\ntarget_wait_min = 30\n', 1)
+    text = with_target(30)
     config = parse_site(text)
     assert config.agencies[0].services[1].target_wait_min == 30
     assert parse_site(dump_site(config)) == config
