@@ -104,6 +104,9 @@ class Service(Strict):
     cutoff_minutes: int | None = Field(None, ge=0, le=600)
     asks_nik: bool = False
     asks_phone: bool = False
+    # The longest wait (ready to first call) the service promises; the service level counts the calls
+    # within it. None: DEFAULT_TARGET_WAIT_MIN (server/domain/floor.py).
+    target_wait_min: int | None = Field(None, ge=1, le=600)
 
 
 class Agency(Strict):

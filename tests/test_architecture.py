@@ -40,6 +40,7 @@ CONTRACT = [
     ("post", "/api/counters/{counter}/hold"),
     ("get", "/api/state"),
     ("get", "/api/events"),
+    ("get", "/api/floor"),
 ]
 
 

@@ -179,3 +179,95 @@ class CounterAnswer(BaseModel):
 
     ticket: TicketOut | None = Field(description="The ticket the action moved, or null")
     counter: CounterState = Field(description="The counter after the action")
+
+
+# ---------------------------------------------------------------- the floor (GET /api/floor)
+
+
+class FloorQuery(BaseModel):
+    zone: CodeText | None = Field(None, description="Only this zone's agencies, counters and queues")
+
+
+class FloorKpi(BaseModel):
+    waiting: int = Field(description="Tickets waiting now")
+    longest_wait_min: int | None = Field(description="The longest wait so far of a waiting ticket; null: nobody waits")
+    served: int = Field(description="Tickets done today")
+    no_show: int = Field(description="Tickets that did not come when called today")
+    service_level_pct: float | None = Field(
+        description="% of the day's called tickets whose wait (ready to first call) was within their service's "
+                    "target_wait_min (default 15); null before the first call")
+    called: int = Field(description="Tickets called at least once today (the service level's base)")
+    counters_open: int
+    counters_paused: int
+    counters_idle_with_queue: int = Field(description="Open counters with no ticket while a queue they serve waits")
+    officers_signed_in: int = Field(description="Officers with a valid session, and whoever holds an open or "
+                                                "paused counter; each once")
+
+
+class FloorAgency(BaseModel):
+    code: str
+    name: str
+    short_name: str | None
+    zone: str
+    waiting: int
+    longest_wait_min: int | None
+    counters_open: int
+    service_level_pct: float | None
+    over_target: bool = Field(description="A ticket waits longer than its service's target")
+
+
+class FloorQueueOfCounter(BaseModel):
+    code: str
+    waiting: int
+
+
+class FloorCounter(BaseModel):
+    code: str
+    name: str
+    agency: str
+    zone: str
+    status: Literal["closed", "open", "paused"]
+    officer: OfficerRef | None
+    ticket: TicketOut | None = Field(description="The ticket called or served at the counter now")
+    queues: list[FloorQueueOfCounter]
+    since: str | None = Field(description="Since when the current ticket is at the counter; an open counter "
+                                          "without one: since it opened or its last ticket ended (the later); "
+                                          "else since when it has its status")
+    since_min: int | None
+    served_today: int
+    idle_with_queue: bool
+    allowed_actions: list[CounterAction] = Field(description="What a supervisor may do at the counter now")
+
+
+class FloorTicket(BaseModel):
+    code: str
+    priority: str | None
+    service: str
+    waited_min: int = Field(description="Minutes since it joined the queue (again, after a transfer)")
+    transferred: bool
+    over_target: bool
+
+
+class FloorQueue(BaseModel):
+    code: str
+    name: str
+    prefix: str
+    agency: str | None
+    zone: str | None
+    waiting: int
+    longest_wait_min: int | None
+    over_target: bool
+    tickets: list[FloorTicket] = Field(description="The longest waiting first, at most 50; no personal data")
+
+
+class Floor(BaseModel):
+    generation: str
+    last_event_id: int = Field(description="The figures include every event up to this id")
+    service_day: str
+    now: str
+    zone: str | None
+    agency: str | None = Field(description="The agency a supervisor of one agency sees; null: every agency")
+    kpi: FloorKpi
+    agencies: list[FloorAgency]
+    counters: list[FloorCounter]
+    queues: list[FloorQueue]

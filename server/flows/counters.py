@@ -112,7 +112,7 @@ def _finish_current(work: Work, row, current, action: str = "done") -> dict | No
         status = next_status(current["status"], action)
         changes = {"status": status}
         if status == WAITING:
-            changes.update(counter=None, officer_id=None, called_at=None)
+            changes.update(counter=None, officer_id=None, called_at=None, rejoined_at=work.now)
         else:
             changes["finished_at"] = work.now
         storage.update_ticket(work.conn, current["id"], **changes)
@@ -126,6 +126,7 @@ def _finish_current(work: Work, row, current, action: str = "done") -> dict | No
 def _call(work: Work, row, officer, ticket_id: int) -> dict:
     storage.update_ticket(work.conn, ticket_id, status=CALLED, called_at=work.now, counter=row["code"],
                           officer_id=officer.id, started_at=None, finished_at=None)
+    storage.mark_first_call(work.conn, ticket_id, work.now)  # its wait ends here, whatever follows
     storage.update_counter(work.conn, row["code"], ticket_id=ticket_id)
     ticket = ticket_view(work.ctx.site, storage.ticket_by_id(work.conn, ticket_id))
     work.emit("ticket.called", row["zone"], counter=row["code"], ticket=ticket)
@@ -229,7 +230,7 @@ def _transfer(work: Work, code: str, officer, action: str, service: str) -> dict
     storage.update_ticket(
         conn, current["id"], status=WAITING, service=service, queue=joined.queue, agency=agency.code,
         zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
-        queued_at=current["issued_at"], transfer_count=current["transfer_count"] + 1,
+        queued_at=current["issued_at"], rejoined_at=work.now, transfer_count=current["transfer_count"] + 1,
     )
     storage.update_counter(conn, code, ticket_id=None)
     ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))

@@ -8,6 +8,7 @@ SQL lives in this package only; the rest of the server calls these functions as 
 
 from .audit import audit_entries, insert_audit
 from .connection import BUSY_TIMEOUT_MS, Pool, checkpoint, connect, read, write
+from .floor import floor_counters, floor_ended, floor_first_calls, floor_waiting, signed_in_officers, tickets_by_ids
 from .migrations import MIGRATIONS, generation, migrate, renew_generation
 from .people import *  # noqa: F401,F403
 from .site import *  # noqa: F401,F403

@@ -52,6 +52,7 @@ def _read_site(conn):
             "default_minutes": s["default_minutes"], "requirements": requirements.get(s["code"], []),
             "hours": hours.get(("service", s["code"])), "cutoff_minutes": s["cutoff_minutes"],
             "asks_nik": bool(s["asks_nik"]), "asks_phone": bool(s["asks_phone"]),
+            "target_wait_min": s["target_wait_min"],
         })
     served: dict[str, list[str]] = {}
     for row in conn.execute("SELECT counter, queue FROM counter_queues ORDER BY counter, position"):
@@ -120,7 +121,8 @@ def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         _upsert(conn, "services", [
             {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
              "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
-             "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "position": i}
+             "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "target_wait_min": s.target_wait_min,
+             "position": i}
             for a in config.agencies for i, s in enumerate(a.services)])
         for agency in config.agencies:
             _write_hours(conn, "agency", agency.code, agency.hours)

@@ -45,6 +45,11 @@ def update_ticket(conn, ticket_id: int, **values) -> None:
     conn.execute(f"UPDATE tickets SET {assignments} WHERE id = ?", [*values.values(), ticket_id])
 
 
+def mark_first_call(conn, ticket_id: int, now: str) -> None:
+    """The ticket's first call (its wait ends); a later call, after a transfer or a recall to the queue, keeps it."""
+    conn.execute("UPDATE tickets SET first_called_at = ? WHERE id = ? AND first_called_at IS NULL", (now, ticket_id))
+
+
 def ticket_by_id(conn, ticket_id: int):
     return conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
 

@@ -104,3 +104,13 @@ def test_version_3_file_moves_its_site_into_tables_and_keeps_tickets_and_counter
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # The tables now are the site: `init` with the same file changes nothing.
     assert storage.save_site(conn, demo, "demo.toml", "2026-11-23T08:00:00+07:00") == 1
+
+
+def test_version_9_file_keeps_the_first_call_of_tickets_called_before(tmp_path):
+    conn = file_at_version(tmp_path / "old.db", 9)
+    ticket(conn, 1, "A-001", 1, "DUKCAPIL-KTP", status="done", called_at="2026-11-23T08:10:00+07:00")
+    ticket(conn, 2, "A-002", 2, "DUKCAPIL-KTP")
+    assert storage.migrate(conn) == len(storage.MIGRATIONS)
+    assert conn.execute("SELECT id, first_called_at, rejoined_at FROM tickets ORDER BY id").fetchall() == [
+        (1, "2026-11-23T08:10:00+07:00", None), (2, None, None)]
+    assert conn.execute("SELECT count(*) FROM services WHERE target_wait_min IS NOT NULL").fetchone() == (0,)

@@ -1,0 +1,101 @@
+"""The floor figures (`GET /api/floor`, the live monitor page): one read snapshot of the day's
+tickets, the counters and who is signed in, through the rule in server/domain/floor.py."""
+
+import json
+import weakref
+from datetime import datetime
+
+from .. import storage
+from ..context import Context, Site, ticket_view
+from ..domain import counter_actions, floor
+from ..domain.errors import NotFound
+
+_parse = datetime.fromisoformat
+_VIEWS: "weakref.WeakKeyDictionary[Site, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _site_view(site: Site) -> tuple:
+    """The site as the rule reads it (queues, agencies, services), made once per site."""
+    view = _VIEWS.get(site)
+    if view is None:
+        queues = [floor.Queue(q.code, q.name, q.prefix, site.queue_agency.get(q.code), site.queue_zone.get(q.code))
+                  for q in site.config.queues]
+        agencies = [floor.Agency(a.code, a.name, a.short_name, a.zone) for a in site.config.agencies]
+        services = {s.code: floor.Service(s.code, a.code, a.zone, s.target_wait_min)
+                    for a in site.config.agencies for s in a.services}
+        view = _VIEWS[site] = (queues, agencies, services)
+    return view
+
+
+def check_scope(ctx: Context, zone: str | None, agency: str | None) -> None:
+    if zone is not None and zone not in {z.code for z in ctx.site.config.zones}:
+        raise NotFound(f"Zona {zone!r} tidak dikenal.", code="unknown_zone")
+    if agency is not None and agency not in ctx.site.agencies:
+        raise NotFound(f"Instansi {agency!r} tidak dikenal.", code="unknown_agency")
+
+
+def _waiting(row: tuple) -> floor.Waiting:
+    code, queue, service, agency, zone, priority, since, transferred = row
+    return floor.Waiting(code, queue, service, agency, zone, priority, _parse(since), bool(transferred))
+
+
+def _counter(site: Site, row, current: dict) -> floor.Counter:
+    ticket = current.get(row["ticket_id"])
+    return floor.Counter(
+        row["code"], row["name"], row["agency"], row["zone"], row["status"], tuple(json.loads(row["queues"])),
+        row["officer_id"],
+        {"id": row["officer_id"], "username": row["officer_username"]} if row["officer_id"] else None,
+        ticket_view(site, ticket) if ticket is not None else None,
+        _parse(row["status_since"]) if row["status_since"] else None,
+        _parse(row["ticket_since"]) if row["ticket_since"] else None,
+    )
+
+
+def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = None) -> dict:
+    """The floor as a manager sees it now: `zone` and `agency` narrow it (None: the building).
+
+    Answers {generation, last_event_id, service_day, now, zone, agency, kpi, agencies, counters, queues}
+    (server/domain/floor.py says what each figure means); every figure from one read snapshot,
+    as of `last_event_id`. Unknown zone or agency: NotFound."""
+    check_scope(ctx, zone, agency)
+    site = ctx.site
+    moment = ctx.now()
+    day = site.service_day(moment)
+    queues, agencies, services = _site_view(site)
+    with storage.read(conn):
+        last_id = storage.last_event_id(conn)
+        waiting = [_waiting(row) for row in storage.floor_waiting(conn, day)]
+        first_calls = [floor.FirstCalls(service, json.loads(waits))
+                       for service, waits in storage.floor_first_calls(conn, day)]
+        ended = [floor.Ended(status, agency, zone, counter, count, _parse(last) if last else None)
+                 for status, agency, zone, counter, count, last in storage.floor_ended(conn, day)]
+        counter_rows = storage.floor_counters(conn)
+        current = {row["id"]: row for row in storage.tickets_by_ids(
+            conn, [r["ticket_id"] for r in counter_rows if r["ticket_id"] is not None])}
+        signed_in = [floor.Officer(r["id"], r["role"], r["agency"])
+                     for r in storage.signed_in_officers(conn, site.local_text(moment))]
+    counters = [_counter(site, row, current) for row in counter_rows]
+    answer = floor.floor_figures(waiting, first_calls, ended, counters, queues, agencies, services, signed_in, moment,
+                                 floor.Scope(zone, agency))
+    for row in answer["counters"]:  # what the supervisor may do at each counter now (the page's buttons)
+        row["allowed_actions"] = list(counter_actions.allowed_actions(
+            row["status"], row["ticket"]["status"] if row["ticket"] else None, counter_actions.SUPERVISOR))
+    return {"generation": ctx.events.generation, "last_event_id": last_id, "service_day": day,
+            "now": site.local_text(moment), "zone": zone, "agency": agency, **answer}
+
+
+FRESH_S = 5.0  # of the server's clock: what changes with no event (waits so far, sign-ins) is this late at most
+
+
+def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = None) -> dict:
+    """`figures` for many open pages at once: the pages that ask after the same event, within FRESH_S,
+    share one computation (on its own connection). The answer is shared: do not change it."""
+    check_scope(ctx, zone, agency)
+    bucket = int(ctx.now().timestamp() // FRESH_S)
+    key = (ctx.events.generation, ctx.events.last_id, ctx.site.version, zone, agency, bucket)
+
+    def compute() -> dict:
+        with ctx.pool.connection() as conn:
+            return figures(ctx, conn, zone, agency)
+
+    return ctx.estimates.get("floor", key, compute)
