@@ -4,7 +4,7 @@ Pages are server-rendered Jinja (templates/), enhanced with the bundled htmx and
 `register(app)` adds them to the app; session.py says who is looking and what they may see.
 """
 
-import logging
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -17,7 +17,6 @@ from ..flows import audit, counters, web_session
 from . import session
 from .session import ADMINS, EVERYONE, MANAGERS, page, page_principal, scope
 
-log = logging.getLogger("mpp.manage")
 
 bp = Blueprint("manage", __name__, url_prefix=session.PATH, template_folder="templates")
 bp.before_request(session.load_session)
@@ -52,9 +51,16 @@ def layout_values() -> dict:
     elif who is not None:
         nav = [("manage.counter", "Loket saya", f"{session.PATH}/counter")]
     agency = ctx().site.agencies.get(who.agency) if who is not None and who.agency else None
-    return {"who": who, "role_name": session.ROLE_NAMES.get(who.role, who.role) if who else None,
+    return {"events_url": events_url, "who": who, "role_name": session.ROLE_NAMES.get(who.role, who.role) if who else None,
             "agency_name": (agency.short_name or agency.name) if agency else None, "csrf_token": g.get("csrf_token"),
             "site_name": ctx().site.info.name, "nav": nav, "csrf_header": session.CSRF_HEADER}
+
+
+def events_url(**filters) -> str:
+    """The page's stream (`sse-connect`), from the last event before the page was read: whatever
+    happens between the page and its stream's first event is replayed, also after a reconnect."""
+    query = {"last_event_id": g.get("last_event_id", 0), **{k: v for k, v in filters.items() if v is not None}}
+    return f"{session.PATH}/events?{urlencode(query)}"
 
 
 @bp.after_request

@@ -72,6 +72,7 @@ def idle() -> timedelta:
 def load_session() -> None:
     """before_request of every /manage/ route: the session, if the cookie names a live one."""
     g.page_principal = g.csrf_token = None
+    g.last_event_id = ctx().events.last_id  # before the page reads anything: its stream resumes from here
     raw = request.cookies.get(COOKIE)
     digest = keys().digest(raw) if raw else None
     if digest:
@@ -140,7 +141,10 @@ def local_next(target: str | None) -> str | None:
 
 
 def to_login():
-    """Not signed in: a page goes to the sign-in form and comes back; htmx reloads the whole page there."""
+    """Not signed in: a page goes to the sign-in form and comes back; htmx reloads the whole page there;
+    an event stream is refused (manage.js then reloads its page)."""
+    if "text/event-stream" in request.headers.get("Accept", ""):
+        return current_app.response_class("Sesi berakhir; silakan masuk lagi.\n", status=401, mimetype="text/plain")
     if request.headers.get("HX-Request"):
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
         back = local_next(current.path + (f"?{current.query}" if current.query else "")) or PATH + "/"

@@ -401,3 +401,19 @@ def test_the_web_secret_migration_fills_an_older_file(tmp_path):
         conn.executescript(f"BEGIN; {script}; PRAGMA user_version={number}; COMMIT;")
     storage.migrate(conn)
     assert re.fullmatch(r"[0-9a-f]{64}", storage.web_secret(conn))
+
+
+# --------------------------------------------------------------------------------------- event stream
+
+
+def test_a_signed_out_stream_is_refused_not_sent_to_the_form(app_floor):
+    answer = browser(app_floor).get("/manage/events", headers={"Accept": "text/event-stream"})
+    assert answer.status_code == 401 and "Location" not in answer.headers
+
+
+def test_the_pages_stream_resumes_from_where_the_page_was_read(app_floor):
+    app_floor.issue()
+    with app_floor.client() as anonymous:
+        last = anonymous.get("/api/health").json()["last_event_id"]
+    page = signed_in(app_floor, "budi").get("/manage/counter").get_data(as_text=True)
+    assert last > 0 and f'sse-connect="/manage/events?last_event_id={last}"' in page
