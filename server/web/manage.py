@@ -1,4 +1,5 @@
-"""The management pages under /manage/: sign-in, the layout, the audit log and the officer's page.
+"""The management pages under /manage/: sign-in, the layout, the audit log and the officer's page;
+the floor monitor (monitor.py) and the devices (devices.py) join the same blueprint.
 
 Pages are server-rendered Jinja (templates/), enhanced with the bundled htmx and its SSE extension.
 `register(app)` adds them to the app; session.py says who is looking and what they may see.
@@ -15,7 +16,7 @@ from ..domain.errors import Conflict, DomainError, Unauthorized
 from ..events import Filter
 from ..flows import audit, counters, web_session
 from . import session
-from .session import ADMINS, EVERYONE, MANAGERS, page, page_principal, scope
+from .session import ADMINS, EVERYONE, MANAGERS, page, page_principal
 
 
 bp = Blueprint("manage", __name__, url_prefix=session.PATH, template_folder="templates")
@@ -138,20 +139,6 @@ def logout():
 # ------------------------------------------------------------------------------------------- pages
 
 
-@bp.get("/")
-@page(roles=EVERYONE)
-def monitor():
-    if page_principal().role not in MANAGERS:
-        return redirect(session.home(page_principal()), code=303)
-    return render_template("monitor.html", scope=scope())
-
-
-@bp.get("/devices")
-@page(roles=MANAGERS)
-def devices():
-    return render_template("devices.html", scope=scope())
-
-
 @bp.get("/counter")
 @page(roles=EVERYONE)
 def counter():
@@ -193,3 +180,7 @@ def events():
         return event_stream(Filter(zones=frozenset({agency.zone}) if agency else frozenset({""})))
     return event_stream(Filter.parse(request.args.get("zone"), request.args.get("counter"),
                                      types=request.args.get("types")))
+
+
+# Each larger page lives in a module of its own (its routes join `bp`) with its own template.
+from . import devices, monitor  # noqa: E402,F401

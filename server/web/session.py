@@ -8,6 +8,7 @@ signed in and revoking the session row ends it at once.
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from functools import wraps
@@ -133,6 +134,8 @@ def new_login_nonce(response) -> str:
 def local_next(target: str | None) -> str | None:
     """`next` only when it is one of our own pages: never another site (open redirect)."""
     if not target or not target.startswith(PATH + "/") or target.startswith(PATH + "/login"):
+        return None
+    if not re.fullmatch(r"[\x21-\x7e]+", target):  # a Location header takes printable ASCII only
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or "\\" in target:

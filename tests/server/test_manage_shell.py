@@ -119,7 +119,7 @@ def test_signed_out_pages_send_to_the_sign_in_form_and_back(app_floor):
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/manage/", "/api/audit",
-                                    "/manage/login", "/manage/\\evil.example"])
+                                    "/manage/login", "/manage/\\evil.example", "/manage/%0d%0aSet-Cookie:x=1"])
 def test_next_goes_only_to_our_own_pages(app_floor, target):
     answer = sign_in(browser(app_floor), "rina", next_=target)
     assert answer.headers["Location"] == "/manage/"
