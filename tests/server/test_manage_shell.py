@@ -136,6 +136,14 @@ def test_sign_out_ends_the_session_and_is_audited(app_floor):
     assert (entry["actor"], entry["actor_role"], entry["address"]) == ("rina", "supervisor", "127.0.0.1")
 
 
+def test_the_counter_apps_logout_is_audited_too(app_floor):
+    with app_floor.login("joko") as joko:
+        assert joko.post("/api/auth/logout").status_code == 200
+    with storage.connect(app_floor.db_path) as conn:
+        (entry,) = storage.audit_entries(conn, action="auth.logout")
+    assert (entry["actor"], entry["target"], entry["address"]) == ("joko", "joko", "127.0.0.1")
+
+
 def test_a_signed_out_cookie_no_longer_opens_a_page(app_floor):
     client = signed_in(app_floor, "rina")
     kept = client.get_cookie("mpp_manage", path="/manage").value
