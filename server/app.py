@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from flask_openapi3 import Info, OpenAPI
 
 from . import __version__, storage
+from .api import audit as audit_api
 from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import floor as floor_api
@@ -21,6 +22,7 @@ from .domain.clock import Clock
 from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
+from .web import manage
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -88,7 +90,8 @@ def documented_answers(document: dict) -> dict:
 
 
 def create_app(config: dict) -> OpenAPI:
-    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
+    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S,
+    MANAGE_IDLE_MINUTES (a management page's session ends after that long without a request; 30)."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -136,6 +139,8 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(auth_api.bp)
     app.register_api(live.bp)
     app.register_api(floor_api.bp)
+    app.register_api(audit_api.bp)
+    manage.register(app)  # the management pages, /manage/
 
     @app.get("/api/health")
     def health():
@@ -168,7 +173,8 @@ def create_app(config: dict) -> OpenAPI:
         target = (folder / name).resolve()
         if not target.is_file() or folder.resolve() not in target.parents:
             return errors.error_response(404, "not_found", "Berkas tidak ada.")
-        types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+        types = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+                 ".map": "application/json", ".txt": "text/plain", ".md": "text/markdown"}
         return Response(target.read_bytes(), mimetype=types.get(target.suffix, "application/octet-stream"),
                         headers={"Cache-Control": "no-cache"})
 

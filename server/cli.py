@@ -98,7 +98,9 @@ def export(db_path: Path, site_path: Path):
               help="Write a nightly backup here")
 @click.option("--backup-at", default="23:30", show_default=True, help="Local time of the nightly backup")
 @click.option("--log-level", default="INFO", show_default=True)
-def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
+@click.option("--manage-idle-minutes", default=30.0, show_default=True, type=click.FloatRange(min=1),
+              help="A management page's session ends after this long without a request")
+def run(db_path, host, port, public_url, backup_dir, backup_at, log_level, manage_idle_minutes):
     from . import logs
     from .app import create_app
     from .serve import serve
@@ -110,7 +112,8 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level):
         at = clock_time.fromisoformat(backup_at)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_URL": public_url}
+    config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_URL": public_url,
+              "MANAGE_IDLE_MINUTES": manage_idle_minutes}
     if os.environ.get("MPP_PRINTING_TIMEOUT_S"):
         config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
     if os.environ.get("MPP_KEEPALIVE_S"):

@@ -21,7 +21,7 @@ def login(body: Login):
          responses={401: ErrorResponse, 403: ErrorResponse})
 @roles(*OFFICERS)
 def logout():
-    auth.logout(ctx(), require(*OFFICERS))
+    auth.logout(ctx(), require(*OFFICERS), request.remote_addr)
     return jsonify({"status": "logged_out"})
 
 

@@ -144,9 +144,10 @@ def _audit_failure(ctx: Context, username: str, address: str | None, reason: str
         work.audit(username[:100], "auth.login_failed", target=username[:100], address=address, reason=reason)
 
 
-def logout(ctx: Context, principal: Principal) -> None:
+def logout(ctx: Context, principal: Principal, address: str | None = None) -> None:
     with Work(ctx) as work:
         storage.revoke_session(work.conn, principal.token_hash, work.now)
+        work.audit(principal, "auth.logout", target=principal.name, address=address)
 
 
 def heartbeat(ctx: Context, device: Principal, health: dict | None) -> str:

@@ -26,3 +26,7 @@ def audit_entries(conn, start: str | None = None, end: str | None = None, actor:
     return [{"id": row["id"], "ts": row["ts"], "actor": row["actor"], "actor_role": row["actor_role"],
              "action": row["action"], "target": row["target"], "details": json.loads(row["details"]),
              "address": row["address"]} for row in rows]
+
+
+def audit_actions(conn) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]

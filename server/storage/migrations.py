@@ -288,6 +288,12 @@ MIGRATIONS: list[str] = [
         WHERE first_called_at IS NOT NULL;
     CREATE INDEX sessions_by_expiry ON sessions (expires_at) WHERE revoked_at IS NULL;
     """,
+    # 11: the key that signs the management pages' cookies: one per database, so that a restarted
+    # server keeps everyone signed in and a copied database does not sign another site's cookies.
+    """
+    ALTER TABLE database_info ADD COLUMN web_secret TEXT;
+    UPDATE database_info SET web_secret = lower(hex(randomblob(32)));
+    """,
 ]
 
 
@@ -325,6 +331,11 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 def generation(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT generation FROM database_info WHERE id = 1").fetchone()[0]
+
+
+def web_secret(conn: sqlite3.Connection) -> str:
+    """The key of the management pages' signed cookies (migration 10 makes it)."""
+    return conn.execute("SELECT web_secret FROM database_info WHERE id = 1").fetchone()[0]
 
 
 def renew_generation(conn: sqlite3.Connection) -> str | None:

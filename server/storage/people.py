@@ -61,3 +61,19 @@ def session_officer(conn, token_hash: str, now: str):
 
 def revoke_session(conn, token_hash: str, now: str) -> None:
     conn.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", (now, token_hash))
+
+
+def web_session(conn, token_hash: str, now: str):
+    """The officer of a live session, with the session's `session_created_at` and `session_expires_at`."""
+    return conn.execute(
+        "SELECT officers.*, sessions.created_at AS session_created_at, sessions.expires_at AS session_expires_at "
+        "FROM sessions JOIN officers ON officers.id = sessions.officer_id "
+        "WHERE sessions.token_hash = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ? "
+        "AND officers.active = 1",
+        (token_hash, now),
+    ).fetchone()
+
+
+def extend_session(conn, token_hash: str, expires_at: str) -> None:
+    conn.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                 (expires_at, token_hash))

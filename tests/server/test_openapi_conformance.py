@@ -11,8 +11,8 @@ import pytest
 
 CHECKS = "status_code_conformance,response_schema_conformance,content_type_conformance,not_a_server_error"
 
-# The officer endpoints with a supervisor's token, the kiosk's with a kiosk token; real codes in
-# the paths, so that most requests reach the rules instead of a 404. Streams never end and logout
+# The officer endpoints with a supervisor's token, the kiosk's with a kiosk token, the audit log with
+# the admin's; real codes in the paths, so that most requests reach the rules instead of a 404. Streams never end and logout
 # would end the token the run uses: both are tested elsewhere.
 CONFIG = """
 request-timeout = 10.0
@@ -29,6 +29,10 @@ max-examples = 12
 [[operations]]
 include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}|devices/)"
 headers = { Authorization = "Bearer ${MPP_KIOSK}" }
+
+[[operations]]
+include-path = "/api/audit"
+headers = { Authorization = "Bearer ${MPP_ADMIN}" }
 
 [[operations]]
 include-path-regex = "/events$"
@@ -51,9 +55,11 @@ def test_every_operation_answers_only_what_its_document_says(floor, tmp_path):
     ticket = floor.issue()
     with floor.login("rina") as supervisor:
         token = supervisor.headers["Authorization"].split()[1]
+    with floor.login("admin") as admin:  # the audit log is the admin's only
+        admin_token = admin.headers["Authorization"].split()[1]
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    env = {**os.environ, "MPP_SUPERVISOR": token, "MPP_KIOSK": floor.kiosk_token,
+    env = {**os.environ, "MPP_SUPERVISOR": token, "MPP_ADMIN": admin_token, "MPP_KIOSK": floor.kiosk_token,
            "MPP_PUBLIC_ID": ticket["public_id"], "MPP_TICKET_ID": str(ticket["id"]),
            "SCHEMATHESIS_HOOKS": ""}
     run = subprocess.run(
