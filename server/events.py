@@ -188,7 +188,7 @@ class EventPipeline:
         self._issuance: list[Filter] | None = None  # the channels that may show issuance; None: to work out
         self._counts_version = 0  # moves whenever a waiting count may have changed
         self._ticked_version = 0
-        self._counts_cache: dict = {}  # zones -> (version, counts)
+        self._counts_cache: dict = {}  # zones -> (version, the encoded frame)
         self.closing = False
 
     # ------------------------------------------------------------ the writing side
@@ -307,14 +307,15 @@ class EventPipeline:
         return [Event.from_row(row, self.generation) for row in rows]
 
     def _counts_frame(self, zones: frozenset | None) -> bytes:
-        """queue.counts for some zones (None: all), read at most once per change of the counts."""
+        """queue.counts for some zones (None: all), read and encoded at most once per change of the
+        counts: the hundreds of streams of a zone share one frame."""
         hit = self._counts_cache.get(zones)
         if hit is None or hit[0] != self._counts_version:
-            hit = (self._counts_version, self._counts(zones))
+            zone = ",".join(sorted(zones)) if zones else None
+            body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, **self._counts(zones)}
+            hit = (self._counts_version, Frame(data=json.dumps(body), event="queue.counts").encode())
             self._counts_cache[zones] = hit
-        zone = ",".join(sorted(zones)) if zones else None
-        body = {"type": "queue.counts", "ts": self._now_text(), "zone": zone, **hit[1]}
-        return Frame(data=json.dumps(body), event="queue.counts").encode()
+        return hit[1]
 
     def _subscribe(self, key: Filter) -> None:
         if key not in self._channels:
