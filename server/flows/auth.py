@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from gevent import get_hub
+from gevent.lock import BoundedSemaphore
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .. import storage
@@ -28,6 +29,7 @@ FAILED_LOGIN_WINDOW_S = 300
 # doubled the server's memory for the duration of each login.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _DUMMY_HASH = _hasher.hash("not-a-pin")
+PIN_CHECKS = 2  # PINs checked at once (each check takes 19 MiB)
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,12 @@ def authenticate(ctx: Context, conn, token: str | None) -> Principal:
 
 
 class LoginGuard:
-    """Slows down PIN guessing: a username is locked for a while after a few failures."""
+    """Slows down PIN guessing: a username is locked for a while after a few failures; and
+    checks few PINs at once."""
 
     def __init__(self):
         self._failures: dict[str, deque] = defaultdict(deque)
+        self.pin_checks = BoundedSemaphore(PIN_CHECKS)
 
     def check(self, username: str) -> None:
         recent = self._recent(username)
@@ -118,8 +122,11 @@ def login(ctx: Context, conn, guard: LoginGuard, username: str, pin: str, addres
         _audit_failure(ctx, username, address, "locked")
         raise
     officer = storage.officer_by_username(conn, username)
-    # In a native thread: the event loop (and every open stream) goes on meanwhile.
-    matches = get_hub().threadpool.apply(pin_matches, (officer["pin_hash"] if officer else _DUMMY_HASH, pin))
+    # In a native thread: the event loop (and every open stream) goes on meanwhile. At most
+    # PIN_CHECKS at once: a shift's officers signing in together would otherwise leave the
+    # server's memory larger for good (19 MiB a check, kept in per-thread malloc arenas).
+    with guard.pin_checks:
+        matches = get_hub().threadpool.apply(pin_matches, (officer["pin_hash"] if officer else _DUMMY_HASH, pin))
     if not (matches and officer is not None):
         guard.failed(username)
         _audit_failure(ctx, username, address, "wrong_pin" if officer else "unknown_username")
