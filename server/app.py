@@ -14,6 +14,7 @@ from . import __version__, storage
 from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
+from .api import supervise as supervise_api
 from .api.errors import MalformedJson
 from .context import Context, Settings, load_site
 from .domain.clock import Clock
@@ -134,6 +135,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(counters_api.bp)
     app.register_api(auth_api.bp)
     app.register_api(live.bp)
+    app.register_api(supervise_api.bp)
 
     @app.get("/api/health")
     def health():

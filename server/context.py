@@ -82,6 +82,8 @@ class Context:
     clock: object
     settings: Settings = field(default_factory=Settings)
     estimates: Memo = field(default_factory=Memo)  # replays of the wait estimate (flows/waits.py)
+    # Device id → its latest authenticated request; written to the database in batches (flows/devices.py).
+    seen: dict = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -32,7 +32,8 @@ SITE_WIDE = frozenset({"site.changed"})
 TYPES = frozenset({
     "ticket.issued", "ticket.waiting", "ticket.cancelled", "ticket.called", "ticket.recalled", "ticket.started",
     "ticket.done", "ticket.no_show", "ticket.transferred", "ticket.held", "counter.opened", "counter.paused",
-    "counter.resumed", "counter.closed", "queue.counts", *SITE_WIDE,
+    "counter.resumed", "counter.closed", "counter.updated", "queue.counts", "board.message", "device.online",
+    "device.offline", "device.printer", *SITE_WIDE,
 })
 COUNTS_EVERY_S = 0.5
 REPLAY_BATCH = 500

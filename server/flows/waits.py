@@ -14,7 +14,7 @@ from datetime import datetime
 
 from .. import storage
 from ..context import Context
-from ..domain import estimates
+from ..domain import estimates, supervise
 from ..domain.estimates import GHOST, Desk, Pace, Waiting
 
 HEAD = 12  # tickets listed per queue; the rest of a long queue is only counted
@@ -50,23 +50,47 @@ class Key:
         return self.hash == other.hash and self.parts == other.parts
 
 
-def component(ctx: Context, queue: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(queues, counters) whose calls decide the wait in `queue`."""
-    site = ctx.site
+def _today(conn, day: str) -> tuple:
+    """The counters whose queues a supervisor changed for `day` (usually none), as a hashable key."""
+    return tuple(sorted(storage.queues_today(conn, day).items()))
+
+
+def counters_by_queue(ctx: Context, conn, day: str) -> dict[str, list[str]]:
+    """The counters that serve each queue on `day`."""
+    today = _today(conn, day)
+    if not today:
+        return ctx.site.counters_by_queue
 
     def compute():
+        configured = {code: tuple(c.queues) for code, c in ctx.site.counters.items()}
+        return supervise.counters_by_queue(supervise.served_today(configured, dict(today)))
+
+    return ctx.estimates.get("site", ("by_queue", ctx.site, today), compute)
+
+
+def component(ctx: Context, queue: str, today: tuple = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(queues, counters) whose calls decide the wait in `queue`; `today`: the counters whose
+    queues a supervisor changed for the day (`_today`)."""
+    site = ctx.site
+    changed = dict(today)
+
+    def compute():
+        by_queue = site.counters_by_queue
+        if changed:
+            configured = {code: tuple(c.queues) for code, c in site.counters.items()}
+            by_queue = supervise.counters_by_queue(supervise.served_today(configured, changed))
         queues, counters, todo = set(), set(), [queue]
         while todo:
             q = todo.pop()
             if q not in queues:
                 queues.add(q)
-                for code in site.counters_by_queue.get(q, []):
+                for code in by_queue.get(q, []):
                     if code not in counters:
                         counters.add(code)
-                        todo.extend(site.counters[code].queues)
+                        todo.extend(changed.get(code) or site.counters[code].queues)
         return tuple(sorted(queues)), tuple(sorted(counters))
 
-    return ctx.estimates.get("site", ("component", site, queue), compute)
+    return ctx.estimates.get("site", ("component", site, queue, today), compute)
 
 
 def _default_minutes(ctx: Context) -> dict[str, float]:
@@ -97,8 +121,8 @@ def _minutes_between(earlier: str | None, later: datetime) -> float:
 
 def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs:
     """The state of `queue`'s component now: its counters, the head of each queue, the pace."""
-    queues, codes = component(ctx, queue)
-    rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
+    queues, codes = component(ctx, queue, _today(conn, day))
+    rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes), day)] if codes else []
     bucket = _bucket(moment)
     pace = ctx.estimates.get("pace", (day, queues, _bucket(moment, PACE_EVERY_MIN)),
                              lambda: _pace(ctx, conn, day, queues, rows))
