@@ -88,7 +88,8 @@ def documented_answers(document: dict) -> dict:
 
 
 def create_app(config: dict) -> OpenAPI:
-    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S."""
+    """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S,
+    DEVICE_OFFLINE_S, WATCH_EVERY_S."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -111,7 +112,8 @@ def create_app(config: dict) -> OpenAPI:
         site = load_site(connection)
         if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
+    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
+                        device_offline_s=config.get("DEVICE_OFFLINE_S"), watch_every_s=config.get("WATCH_EVERY_S"))
 
     def now_text() -> str:
         return context.site.local_text(context.now())

@@ -71,6 +71,8 @@ class Settings:
     public_url: str | None = None  # `mpp-server run --public-url`, over the site's
     printing_timeout_s: float | None = None  # None: the site file's value
     session_hours: float = 16.0
+    device_offline_s: float | None = None  # None: domain/devices.py's OFFLINE_AFTER_S
+    watch_every_s: float | None = None  # None: flows/devices.py's WATCH_EVERY_S
 
 
 @dataclass

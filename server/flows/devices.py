@@ -28,7 +28,7 @@ def _latest(*moments: datetime | None) -> datetime | None:
 
 def window_s(ctx: Context) -> float:
     """A simulated day's fast clock runs the window out as fast: devices still report every 30 real seconds."""
-    return rule.OFFLINE_AFTER_S * ctx.clock_rate
+    return (ctx.settings.device_offline_s or rule.OFFLINE_AFTER_S) * ctx.clock_rate
 
 
 def device_view(ctx: Context, row, now: datetime) -> dict:
