@@ -32,6 +32,7 @@ def logout():
 @roles(*DEVICES)
 def heartbeat(body: Heartbeat):
     device = require(*DEVICES)
-    now = devices.heartbeat(ctx(), device, body.model_dump(exclude_none=True) or None)
+    # An empty body only says "alive"; any field given replaces the health kept (`last_error: null`: all well).
+    now = devices.heartbeat(ctx(), device, body.model_dump(exclude_none=True) if body.model_fields_set else None)
     return jsonify({"status": "ok", "server_time": now, "device": {"id": device.id, "name": device.name,
                                                                    "kind": device.role}})

@@ -60,7 +60,7 @@ def heartbeat(ctx: Context, device, health: dict | None) -> str:
             health = {key: value for key, value in health.items() if key != "app_version" and value is not None}
             if version is not None:
                 health["version"] = version
-        storage.record_heartbeat(work.conn, device.id, work.now, health or None)
+        storage.record_heartbeat(work.conn, device.id, work.now, health)
         ctx.seen[device.id] = work.moment
         printer = rule.printer_state(health)
         if printer is not None and printer != rule.printer_state(before):
