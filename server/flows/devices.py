@@ -79,7 +79,8 @@ class DeviceWatch:
         self.written: dict[int, datetime] = {}
 
     def round(self, ctx: Context) -> dict[int, bool]:
-        """One round; returns the devices whose state moved ({id: online})."""
+        """One round; returns the devices whose state moved ({id: online}). A device revoked since
+        the last round also loses its open event stream."""
         now = ctx.now()
         seen = dict(ctx.seen)
         unwritten = [(device, moment) for device, moment in seen.items() if self.written.get(device) != moment]
@@ -107,4 +108,5 @@ class DeviceWatch:
         self.known.update(moved)
         for device in [d for d in self.known if d not in rows]:
             del self.known[device]
+            ctx.events.revoke(f"device:{device}")  # its open event stream ends too
         return moved

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from server import storage
 from tests.conftest import make_floor
 from tests.server.test_events import read_events
 
@@ -51,3 +52,18 @@ def test_a_running_text_and_its_end_reach_a_boards_stream(quick_floor):
     assert json.loads(shown.data)["message"]["text"] == "Loket 3 tutup sementara"
     assert json.loads(shown.data)["ended"] is False and json.loads(ended.data)["ended"] is True
     assert snapshot["messages"] == []
+
+
+def test_a_revoked_devices_open_stream_ends_and_its_next_request_is_refused(quick_floor):
+    with quick_floor.display() as display:
+        with display.stream("GET", "/api/events", params={"zone": "1"}, timeout=10) as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith(":")  # connected
+            with storage.connect(quick_floor.db_path) as conn:
+                conn.execute("UPDATE devices SET active = 0 WHERE name = 'Layar Hall 1'")
+            started = time.monotonic()
+            rest = list(lines)  # the server ends the stream
+        ended_after = time.monotonic() - started
+        refused = display.get("/api/state")
+    assert ": revoked" in rest and ended_after < 3, (rest, ended_after)
+    assert refused.status_code == 401
