@@ -18,7 +18,9 @@ def _counter(ctx: Context, conn, code: str, officer):
     row = storage.counter_row(conn, code, ctx.site.service_day(ctx.now()))
     if row is None:
         raise NotFound(f"Loket {code!r} tidak dikenal.", code="unknown_counter")
-    if officer.role not in SUPERVISING and row["agency"] != officer.agency:
+    # An officer, and a supervisor with an agency, act on that agency's counters only.
+    building_wide = officer.role == "admin" or (officer.role == "supervisor" and not officer.agency)
+    if not building_wide and row["agency"] != officer.agency:
         raise Forbidden("Loket ini milik instansi lain.", code="not_your_agency")
     return row
 
@@ -241,8 +243,11 @@ HANDLERS = {
 }
 
 
-def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, **args) -> dict:
+def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, *,
+        address: str | None = None, **args) -> dict:
     """One officer action at a counter; its answer is the ticket it moved and the counter after it.
+    A supervisor's or admin's action (e.g. closing a counter its officer left open) is in the audit
+    log, from `address`.
 
     With an idempotency key, the caller's retry of the same request (its answer was lost) gets the
     first answer again and nothing happens twice; the answer is kept in the action's own transaction."""
@@ -256,6 +261,9 @@ def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | No
                                   code="idempotency_key_reused")
                 return json.loads(kept["answer"])
         answer = HANDLERS[action](work, code, officer, action, **args)
+        if officer.role in SUPERVISING:
+            moved = answer["ticket"]["code"] if answer.get("ticket") else None
+            work.audit(officer, f"counter.{action}", target=code, address=address, **{"ticket": moved, **args})
         if idempotency_key is not None:
             storage.keep_answer(work.conn, officer.id, idempotency_key, work.service_day, request,
                                 json.dumps(answer, ensure_ascii=False), work.now)

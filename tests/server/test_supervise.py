@@ -205,3 +205,36 @@ def test_the_counter_transfer_still_follows_its_rule(floor):
         answer = budi.post("/api/counters/L01/transfer", json={"service": "DK-KK"}).json()
     assert answer["ticket"]["code"] == ticket["code"] and answer["ticket"]["queue"] == "DUKCAPIL-SIPIL"
     assert answer["ticket"]["status"] == "waiting" and answer["counter"]["ticket"] is None
+
+
+# ---------------------------------------------------------------- supervisors at counters
+
+
+def test_a_supervisor_closes_a_counter_its_officer_left_open_and_it_is_audited(floor):
+    ticket = floor.issue()
+    with floor.login("budi") as budi:
+        budi.post("/api/counters/L01/open")
+        budi.post("/api/counters/L01/call-next")
+    with floor.login("rina") as rina:
+        answer = rina.post("/api/counters/L01/close")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["counter"]["status"] == "closed"
+    (entry,) = audit(floor, "counter.close")
+    assert entry["actor"] == "rina" and entry["target"] == "L01" and entry["details"]["ticket"] == ticket["code"]
+    assert entry["address"] == "127.0.0.1"
+    assert audit(floor, "counter.open") == []  # an officer's own actions are not the audit log's
+
+
+def test_an_agency_supervisor_acts_only_at_their_agencys_counters(floor):
+    with floor.login("dewi") as dewi:
+        assert dewi.post("/api/counters/L01/open").status_code == 200
+        other = dewi.post("/api/counters/L08/open")
+        seen = dewi.get("/api/counters/L08")
+    assert other.status_code == 403 and other.json()["error"]["code"] == "not_your_agency"
+    assert seen.status_code == 403
+    with floor.login("admin") as admin:
+        assert admin.post("/api/counters/L08/open").status_code == 200
+        ticket = floor.issue("SM-PKB")
+        called = admin.post("/api/counters/L08/call", json={"ticket": ticket["code"]})
+    assert called.status_code == 200, called.text
+    assert [e["details"]["ticket"] for e in audit(floor, "counter.call")] == [ticket["code"]]
