@@ -11,6 +11,10 @@ Halls: the board follows every zone of its hall (the snapshot's `hall.zones`) an
 every call of the hall, but lists only its own zone's counters and queues. The headline shows
 a call only while it is current: a done, no-show, transferred or re-queued ticket leaves it at
 once (the last calls keep it: they are history).
+
+Running text: the site's own, with the supervisors' messages (`board.message`) of this board's
+zone and of the whole building before it, all at once; a message leaves at its `until` (by the
+server's clock) or when the server says it ended. The text is shown as plain text, never markup.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ T = TypeVar("T")
 CONNECTION_LOST = text("id", "connection_lost")
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 CLEARING_EVENTS = ("ticket.done", "ticket.no_show", "ticket.transferred", "ticket.cancelled", "ticket.waiting")
+MESSAGE_GAP = "   •   "  # between the running texts, on the one line of the marquee
 # What a counter's row says when it holds no ticket: "—" did not tell idle from closed.
 COUNTER_WORDS = {"open": "Siap", "paused": "Istirahat", "closed": "Tutup"}
 
@@ -105,6 +110,7 @@ class _State:
     waiting: dict = field(default_factory=dict)  # queue code → count
     calls: list = field(default_factory=list)  # newest first
     current: set = field(default_factory=set)  # (code, counter) of the calls still at their counter
+    messages: dict = field(default_factory=dict)  # id → (text, until) of the supervisors' running texts
 
 
 class BoardPresenter:
@@ -118,6 +124,8 @@ class BoardPresenter:
         self.board = Board()
         self.called_at: float | None = None
         self.announced: list[Announcement] = []
+        self.zone: str | None = None  # the board's own zone, from the snapshot (None: the whole building)
+        self.site_text = ""  # the site's own running text
 
     # -- what the stream reports --------------------------------------------------------------
 
@@ -143,17 +151,30 @@ class BoardPresenter:
                 if line is not None and line.ticket == call.code:
                     s.current.add((call.code, call.counter))
         self.state = s
+        self.zone = state.get("zone")
+        for message in state.get("messages") or []:
+            self._take_message(message)
         site = state.get("site") or {}
         hall = state.get("hall") or {}
         self.called_at = None
+        self.site_text = site.get("running_text") or ""
+        self._drop_expired()
         self._render(site_name=site.get("name", ""), hall_name=hall.get("name") or "",
-                     running_text=site.get("running_text", ""),
                      timezone=site.get("timezone", "Asia/Jakarta"), ready=True)
 
     def event(self, type_: str, data: dict, event_id: int | None = None) -> None:
         s = self.state
         if type_ == "queue.counts":
             s.waiting.update({k: int(v) for k, v in (data.get("queues") or {}).items()})
+            self._render()
+            return
+        if type_ == "board.message":
+            message = data.get("message") or {}
+            if data.get("ended"):
+                s.messages.pop(message.get("id"), None)
+            else:
+                self._take_message(message)
+                self._drop_expired()
             self._render()
             return
         code = data.get("counter")
@@ -193,8 +214,8 @@ class BoardPresenter:
         self._render(connected=connected, banner=banner)
 
     def tick(self) -> None:
-        """The view's timer: the highlight fades after `highlight_s`."""
-        if self.board.highlight != self._highlight():
+        """The view's timer: the highlight fades after `highlight_s`; a message leaves at its time."""
+        if self._drop_expired() or self.board.highlight != self._highlight():
             self._render()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -223,6 +244,28 @@ class BoardPresenter:
         spoken = item.get("counter_spoken_name") or ticket.get("counter_spoken_name") or name
         return Call(code, counter, name, spoken, ticket.get("service_name") or "", recall)
 
+    def _take_message(self, message: dict) -> None:
+        """A supervisor's running text, if it is for this board (its zone, or the whole building)."""
+        try:
+            until = datetime.fromisoformat(message["until"])
+            text_, key = str(message["text"]), message["id"]
+        except (KeyError, TypeError, ValueError):
+            return  # not a message this board can show until an end
+        if message.get("zone") in (None, self.zone) or self.zone is None:
+            self.state.messages[key] = (text_, until)
+
+    def _drop_expired(self) -> bool:
+        """Messages whose time is up leave the board even if the server's word of it is late."""
+        now = self.server_now()
+        gone = [key for key, (_, until) in self.state.messages.items() if until <= now]
+        for key in gone:
+            del self.state.messages[key]
+        return bool(gone)
+
+    def _running_text(self) -> str:
+        texts = [text_ for _, (text_, _) in sorted(self.state.messages.items())]
+        return MESSAGE_GAP.join([*texts, *([self.site_text] if self.site_text else [])])
+
     def _highlight(self) -> bool:
         return self.called_at is not None and self.monotonic() - self.called_at < self.highlight_s
 
@@ -237,7 +280,7 @@ class BoardPresenter:
         calls = self.state.calls
         now = calls[0] if calls and (calls[0].code, calls[0].counter) in self.state.current else None
         history = calls[1:] if now is not None else calls
-        self.board = replace(self.board, **changes, now_calling=now,
+        self.board = replace(self.board, **changes, now_calling=now, running_text=self._running_text(),
                              highlight=self._highlight() and now is not None, recent=tuple(history[:self.recent_n]),
                              counters=tuple(self.state.counters.values()), waiting=self._waiting_by_agency())
         self.view.show(self.board)

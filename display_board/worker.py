@@ -1,6 +1,7 @@
 """The board's owner threads, bridged to the UI thread by signals (STYLE 7).
 
-The EventFollower reads the stream (every zone of the board's hall) in its own thread; the
+The EventFollower reads the stream (every zone of the board's hall) in its own thread, the
+HeartbeatSender tells the server every 25 s that the board is alive in another; the
 Speaker hands the text to the process's one TTS engine thread (`speech.SpeechEngine`, shared by
 every board of the process: pyttsx3 keeps one engine per driver per process; none on a silent board).
 `BoardWorker` lives in the UI thread; their callbacks only emit its signals,
@@ -15,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from mpp_client.events import SITE_CHANGED, EventFollower
+from mpp_client.heartbeat import HeartbeatSender
 
 from .speech import DEFAULT_RATE, Speaker
 
@@ -35,6 +37,8 @@ class BoardWorker(QObject):
                                       on_status=lambda s, m: self.status.emit(s, m or ""),
                                       read_timeout=read_timeout)
         self.speaker = Speaker(audio_dir, self.spoken.emit, voice=voice, rate=rate) if speak else None
+        # An open stream is one request: the heartbeat keeps the board on the device page's "online".
+        self.heartbeat = HeartbeatSender(server_url, token)
 
     def _on_event(self, type_: str, data: dict, event_id: int | None) -> None:
         self.event.emit(type_, data, event_id, time.perf_counter())
@@ -46,11 +50,13 @@ class BoardWorker(QObject):
         if self.speaker is not None:
             self.speaker.start()
         self.follower.start()
+        self.heartbeat.start()
 
     def say(self, text: str) -> int:
         return self.speaker.say(text)
 
     def stop(self) -> bool:
         stream = self.follower.stop()
+        beats = self.heartbeat.stop()
         speech = self.speaker.stop() if self.speaker is not None else True
-        return stream and speech
+        return stream and beats and speech

@@ -195,12 +195,14 @@ class ApiClient:
         """Nobody holds this number: it is cancelled, never reused. Retried (the server repeats its answer)."""
         return self._idempotent("POST", f"/api/tickets/{int(ticket_id)}/print-failed", {"reason": reason[:200]})
 
-    def heartbeat(self, printer: dict | None = None, app_version: str | None = None) -> dict:
-        body: dict = {}
+    def heartbeat(self, printer: dict | None = None, version: str | None = None,
+                  last_error: str | None = None) -> dict:
+        """The device is alive: its version, its latest trouble (None: all well), a kiosk's printer."""
+        body: dict = {"last_error": last_error[:500] if last_error else None}
         if printer is not None:
             body["printer"] = printer
-        if app_version is not None:
-            body["app_version"] = app_version
+        if version is not None:
+            body["version"] = version[:32]
         return self._call("POST", "/api/devices/heartbeat", body)
 
     def public_status(self, public_id: str) -> dict:

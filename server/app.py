@@ -16,6 +16,7 @@ from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import floor as floor_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
+from .api import supervise as supervise_api
 from .api.errors import MalformedJson
 from .context import Context, Settings, load_site
 from .domain.clock import Clock
@@ -91,7 +92,8 @@ def documented_answers(document: dict) -> dict:
 
 def create_app(config: dict) -> OpenAPI:
     """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S,
-    MANAGE_IDLE_MINUTES (a management page's session ends after that long without a request; 30)."""
+    MANAGE_IDLE_MINUTES (a management page's session ends after that long without a request; 30),
+    DEVICE_OFFLINE_S, WATCH_EVERY_S."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -114,7 +116,8 @@ def create_app(config: dict) -> OpenAPI:
         site = load_site(connection)
         if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
-    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"))
+    settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
+                        device_offline_s=config.get("DEVICE_OFFLINE_S"), watch_every_s=config.get("WATCH_EVERY_S"))
 
     def now_text() -> str:
         return context.site.local_text(context.now())
@@ -141,6 +144,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(floor_api.bp)
     app.register_api(audit_api.bp)
     manage.register(app)  # the management pages, /manage/
+    app.register_api(supervise_api.bp)
 
     @app.get("/api/health")
     def health():

@@ -118,6 +118,11 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level, manag
         config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
     if os.environ.get("MPP_KEEPALIVE_S"):
         config["KEEPALIVE_S"] = float(os.environ["MPP_KEEPALIVE_S"])
+    # Tests and demos: a device counts as offline sooner, and the watcher looks more often.
+    if os.environ.get("MPP_DEVICE_OFFLINE_S"):
+        config["DEVICE_OFFLINE_S"] = float(os.environ["MPP_DEVICE_OFFLINE_S"])
+    if os.environ.get("MPP_WATCH_EVERY_S"):
+        config["WATCH_EVERY_S"] = float(os.environ["MPP_WATCH_EVERY_S"])
     app = create_app(config)
     if not (public_url or app.extensions["mpp"].site.info.public_url):
         click.echo(f"Warning: no public URL is set. A ticket's QR code then takes the address its kiosk uses to reach "

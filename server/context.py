@@ -71,6 +71,8 @@ class Settings:
     public_url: str | None = None  # `mpp-server run --public-url`, over the site's
     printing_timeout_s: float | None = None  # None: the site file's value
     session_hours: float = 16.0
+    device_offline_s: float | None = None  # None: domain/devices.py's OFFLINE_AFTER_S
+    watch_every_s: float | None = None  # None: flows/devices.py's WATCH_EVERY_S
 
 
 @dataclass
@@ -82,6 +84,8 @@ class Context:
     clock: object
     settings: Settings = field(default_factory=Settings)
     estimates: Memo = field(default_factory=Memo)  # replays of the wait estimate (flows/waits.py)
+    # Device id → its latest authenticated request; written to the database in batches (flows/devices.py).
+    seen: dict = field(default_factory=dict)
     changes: FloorChanges = field(default_factory=FloorChanges)  # when those replays' inputs moved
 
     def committed(self, events: list) -> None:

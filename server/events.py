@@ -32,7 +32,8 @@ SITE_WIDE = frozenset({"site.changed"})
 TYPES = frozenset({
     "ticket.issued", "ticket.waiting", "ticket.cancelled", "ticket.called", "ticket.recalled", "ticket.started",
     "ticket.done", "ticket.no_show", "ticket.transferred", "ticket.held", "counter.opened", "counter.paused",
-    "counter.resumed", "counter.closed", "queue.counts", *SITE_WIDE,
+    "counter.resumed", "counter.closed", "counter.updated", "queue.counts", "board.message", "device.online",
+    "device.offline", "device.printer", *SITE_WIDE,
 })
 COUNTS_EVERY_S = 0.5
 REPLAY_BATCH = 500
@@ -190,6 +191,7 @@ class EventPipeline:
         self._ticked_version = 0
         self._counts_cache: dict = {}  # zones -> (version, the encoded frame)
         self.closing = False
+        self._revoked: set[str] = set()  # owners (e.g. "device:7") whose open streams must end
 
     # ------------------------------------------------------------ the writing side
 
@@ -222,8 +224,9 @@ class EventPipeline:
     # ------------------------------------------------------------ the reading side
 
     def stream(self, key: Filter, after_id: int, max_events: int | None = None,
-               timeout: float | None = None) -> Iterator[bytes]:
-        """The frames of one stream; it ends at shutdown, or after `max_events` or `timeout` (for tests)."""
+               timeout: float | None = None, owner: str | None = None) -> Iterator[bytes]:
+        """The frames of one stream; it ends at shutdown, when its `owner` is revoked, or after
+        `max_events` or `timeout` (for tests)."""
         self._subscribe(key)
         try:
             yield Frame(retry_ms=self.retry_ms, comment="antrian-mpp").encode()
@@ -231,6 +234,9 @@ class EventPipeline:
             next_counts = last_write = time.monotonic()
             deadline = None if timeout is None else time.monotonic() + timeout
             while not self.closing:
+                if owner is not None and owner in self._revoked:
+                    yield Frame(comment="revoked").encode()
+                    return
                 batch = self._since(cursor, key.summary)
                 if not batch and key.summary:
                     cursor = max(cursor, self.last_id)  # nothing a summary shows: skip the issuance
@@ -279,6 +285,12 @@ class EventPipeline:
                 for key in [k for k in self._channels if k.wants_counts]:
                     self._wake(key)
             gevent.sleep(COUNTS_EVERY_S)
+
+    def revoke(self, owner: str) -> None:
+        """The streams of `owner` (a revoked device) end now; its next request is refused anyway."""
+        self._revoked.add(owner)
+        for key in list(self._channels):
+            self._wake(key)
 
     def close(self) -> None:
         """Wake every stream so it can end: the server is shutting down."""

@@ -1,6 +1,6 @@
 """Serve the app with gevent's pywsgi: hundreds of idle event streams cost little,
 and it runs on Windows too. Background jobs: expire unconfirmed prints, follow site changes,
-nightly backup."""
+watch devices and running texts, nightly backup."""
 
 import json
 import logging
@@ -14,6 +14,8 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
+from .flows import broadcasts
+from .flows.devices import WATCH_EVERY_S, DeviceWatch
 from .flows.site import follow_site
 from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
 
@@ -101,6 +103,22 @@ def site_loop(app, every_s: float = 0.4):
         gevent.sleep(every_s)
 
 
+def watch_loop(app):
+    """Devices that went quiet or came back, and running texts whose time is up, reach the
+    supervisors' screens and the boards within seconds: no client polls for them."""
+    context = app.extensions["mpp"]
+    every_s = context.settings.watch_every_s or WATCH_EVERY_S
+    watch = DeviceWatch()
+    while True:
+        try:
+            for device, online in watch.round(context).items():
+                log.info("device online" if online else "device offline", extra={"fields": {"device": device}})
+            broadcasts.expire(context)
+        except Exception:
+            log.exception("watching devices and running texts failed")
+        gevent.sleep(every_s)
+
+
 def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
     context = app.extensions["mpp"]
     while True:
@@ -119,7 +137,7 @@ def backup_loop(app, db_path: Path, out_dir: Path, at: clock_time):
 def serve(app, host: str, port: int, db_path: Path, backup_dir: Path | None, backup_at: clock_time) -> None:
     server = NoDelayServer((host, port), app, handler_class=QuietHandler, log=None, error_log=log)
     jobs = [gevent.spawn(expire_loop, app), gevent.spawn(app.extensions["mpp"].events.run_counts),
-            gevent.spawn(site_loop, app)]
+            gevent.spawn(site_loop, app), gevent.spawn(watch_loop, app)]
     if backup_dir is not None:
         jobs.append(gevent.spawn(backup_loop, app, db_path, backup_dir, backup_at))
     stopping = []

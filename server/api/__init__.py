@@ -33,7 +33,9 @@ def event_stream(key: Filter) -> Response:
     pipeline = ctx().events
     after = resume_point(request.headers.get("Last-Event-ID") or request.args.get("last_event_id"), pipeline.last_id)
     release_connection()  # an open stream must not hold a database connection
-    return Response(pipeline.stream(key, after), mimetype="text/event-stream",
+    who = g.get("principal")
+    owner = f"device:{who.id}" if who is not None and who.kind == "device" else None
+    return Response(pipeline.stream(key, after, owner=owner), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 

@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from ..flows import auth
+from ..flows import auth, devices
 from . import roles, DEVICES, OFFICERS, conn, ctx, require
 from .schemas import ErrorResponse, Heartbeat, Login
 
@@ -25,11 +25,14 @@ def logout():
     return jsonify({"status": "logged_out"})
 
 
-@bp.post("/devices/heartbeat", summary="A device is alive; kiosks report their printer's health",
+@bp.post("/devices/heartbeat",
+         summary="A device is alive; it reports its version and last error, a kiosk its printer's health",
+         description="Event `device.printer` when the printer's online or paper state moved.",
          security=[{"bearer": []}], responses={401: ErrorResponse, 403: ErrorResponse})
 @roles(*DEVICES)
 def heartbeat(body: Heartbeat):
     device = require(*DEVICES)
-    now = auth.heartbeat(ctx(), device, body.model_dump(exclude_none=True) or None)
+    # An empty body only says "alive"; any field given replaces the health kept (`last_error: null`: all well).
+    now = devices.heartbeat(ctx(), device, body.model_dump(exclude_none=True) if body.model_fields_set else None)
     return jsonify({"status": "ok", "server_time": now, "device": {"id": device.id, "name": device.name,
                                                                    "kind": device.role}})

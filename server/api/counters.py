@@ -30,7 +30,8 @@ def idempotency_key() -> str | None:
 
 
 def act(code: str, action: str, **args):
-    return jsonify(counters.act(ctx(), code, require(*OFFICERS), action, idempotency_key(), **args))
+    return jsonify(counters.act(ctx(), code, require(*OFFICERS), action, idempotency_key(),
+                                address=request.remote_addr, **args))
 
 
 @bp.get("/<counter>", summary="The counter's status, officer, current ticket, queues and allowed actions",

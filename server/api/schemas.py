@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
 CodeText = Annotated[str, StringConstraints(min_length=1, max_length=32, strip_whitespace=True)]
@@ -38,7 +38,12 @@ class PrinterHealth(Body):
 
 class Heartbeat(Body):
     printer: PrinterHealth | None = None
-    app_version: Annotated[str, StringConstraints(max_length=32)] | None = None
+    version: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        None, description="The app's version, shown on the device page")
+    app_version: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        None, description="Older name of `version`")
+    last_error: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        None, description="The device's latest trouble in a sentence, or null when all is well")
 
 
 class Login(Body):
@@ -271,3 +276,67 @@ class Floor(BaseModel):
     agencies: list[FloorAgency]
     counters: list[FloorCounter]
     queues: list[FloorQueue]
+
+
+# ---------------------------------------------------------------- management (supervisor and admin)
+
+
+class CounterQueues(Body):
+    queues: list[CodeText] = Field(max_length=50, description="Queue codes in calling order (at least one); "
+                                   "for today only: tomorrow the counter serves the site's list again")
+
+
+class TicketTransfer(Body):
+    service: CodeText = Field(description="The service whose queue the waiting ticket joins, keeping its code")
+
+
+class NewBroadcast(Body):
+    text: Annotated[str, StringConstraints(max_length=2000)] = Field(
+        description="Plain text, 1-200 characters once stripped (never read as markup)")
+    zone: CodeText | None = Field(None, description="The zone whose boards show it; null: every board")
+    until: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None, description="ISO 8601 with offset, in the future; null: until the end of the service day")
+
+
+class BroadcastPath(BaseModel):
+    id: int = Field(ge=1, le=2**62)
+
+
+class BroadcastsQuery(BaseModel):
+    zone: CodeText | None = Field(None, description="Only what a board of this zone shows (its zone's and the "
+                                  "building's)")
+
+
+class Broadcast(BaseModel):
+    id: int
+    text: str
+    zone: str | None
+    until: str
+    created_at: str
+    created_by: str
+
+
+class Broadcasts(RootModel[list[Broadcast]]):
+    pass
+
+
+class PrinterState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    online: bool | None = None
+    paper: str | None = None
+
+
+class Device(BaseModel):
+    id: int
+    kind: str
+    name: str
+    zone: str | None
+    online: bool = Field(description="A request of this device within the last 60 s")
+    last_seen: str | None
+    version: str | None
+    printer: PrinterState | None
+    last_error: str | None
+
+
+class Devices(RootModel[list[Device]]):
+    pass

@@ -3,7 +3,7 @@
 printing --printed--> waiting --call--> called --start--> serving --done--> done
 printing --print_failed/expire--> cancelled; waiting --cancel--> cancelled
 called --no_show--> no_show --requeue--> waiting
-called/serving --transfer--> waiting (another queue, same code)
+called/serving/waiting --transfer--> waiting (another queue, same code)
 called/serving --hold--> held --call--> called
 """
 
@@ -35,6 +35,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CALLED, "requeue"): WAITING,
     (CALLED, "transfer"): WAITING,
     (SERVING, "transfer"): WAITING,
+    (WAITING, "transfer"): WAITING,  # a supervisor moves a waiting ticket
     (CALLED, "hold"): HELD,
     (SERVING, "hold"): HELD,
 }
@@ -75,6 +76,21 @@ STATUS_WORDS = {
 def printed_action(status: str, cancel_reason: str | None) -> str:
     """The action a kiosk's confirmation means for a ticket in `status`."""
     return "late_printed" if status == CANCELLED and cancel_reason == "print_timeout" else "printed"
+
+
+def transfer_changes(ticket, service: str, queue: str, agency: str, zone: str, now: str) -> dict:
+    """What changes when a ticket (called, served or waiting) joins another service's queue: it
+    keeps its code and its place in time (it queues from when it was issued), and leaves any counter.
+    A ticket that was at a counter waits again from `now` (`rejoined_at`); a waiting one waits on."""
+    if service == ticket["service"]:
+        raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
+    next_status(ticket["status"], "transfer")
+    changes = {"status": WAITING, "service": service, "queue": queue, "agency": agency, "zone": zone,
+               "counter": None, "officer_id": None, "called_at": None, "started_at": None,
+               "queued_at": ticket["issued_at"], "transfer_count": ticket["transfer_count"] + 1}
+    if ticket["status"] != WAITING:
+        changes["rejoined_at"] = now
+    return changes
 
 
 def next_status(current: str, action: str) -> str:

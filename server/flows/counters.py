@@ -15,10 +15,12 @@ SUPERVISING = ("supervisor", "admin")
 
 
 def _counter(ctx: Context, conn, code: str, officer):
-    row = storage.counter_row(conn, code)
+    row = storage.counter_row(conn, code, ctx.site.service_day(ctx.now()))
     if row is None:
         raise NotFound(f"Loket {code!r} tidak dikenal.", code="unknown_counter")
-    if officer.role not in SUPERVISING and row["agency"] != officer.agency:
+    # An officer, and a supervisor with an agency, act on that agency's counters only.
+    building_wide = officer.role == "admin" or (officer.role == "supervisor" and not officer.agency)
+    if not building_wide and row["agency"] != officer.agency:
         raise Forbidden("Loket ini milik instansi lain.", code="not_your_agency")
     return row
 
@@ -46,6 +48,7 @@ def counter_view(ctx: Context, conn, row, officer, last_event_id: int | None = N
     queues = json.loads(row["queues"])
     waiting = storage.waiting_counts(conn, day, queues)
     joining = waits.joining(ctx, conn, day, queues, moment)
+    by_queue = waits.counters_by_queue(ctx, conn, day)
     ticket = current = None
     if row["ticket_id"] is not None:
         current = storage.ticket_by_id(conn, row["ticket_id"])
@@ -62,7 +65,9 @@ def counter_view(ctx: Context, conn, row, officer, last_event_id: int | None = N
         "status_since": row["status_since"],
         "officer": {"id": holder["id"], "username": holder["username"]} if holder else None,
         "ticket": ticket,
-        "queues": [queue_view(ctx, q, waiting.get(q, 0), open_codes, joining[q]) for q in queues],
+        "queues": [queue_view(ctx, q, waiting.get(q, 0), open_codes, joining[q], by_queue) for q in queues],
+        # The site's own list: `queues` differs from it on a day a supervisor changed it.
+        "configured_queues": json.loads(row["configured_queues"]),
         "allowed_actions": list(counter_actions.allowed_actions(
             row["status"], current["status"] if current else None, caller(row, officer))),
         "last_event_id": storage.last_event_id(conn) if last_event_id is None else last_event_id,
@@ -81,13 +86,15 @@ def with_personal(conn, ticket: dict) -> dict:
     return ticket
 
 
-def queue_view(ctx: Context, queue: str, waiting: int, open_codes: set[str], now: "waits.Joining") -> dict:
+def queue_view(ctx: Context, queue: str, waiting: int, open_codes: set[str], now: "waits.Joining",
+               by_queue: dict[str, list[str]] | None = None) -> dict:
     """A queue as the officer sees it. `est_wait_min`: the wait of a ticket joining it now, by the
     server's one rule (flows/waits.py); `minutes_each` and `open_counters` are that rule's
     learned minutes per ticket and the counters open on the queue."""
     info = ctx.site.queues[queue]
     return {"code": queue, "prefix": info.prefix, "name": info.name, "waiting": waiting,
-            "minutes_each": now.minutes_each, "open_counters": tickets.open_counters_for(ctx, open_codes, queue),
+            "minutes_each": now.minutes_each,
+            "open_counters": tickets.open_counters_for(ctx, open_codes, queue, by_queue),
             "est_wait_min": now.normal}
 
 
@@ -100,7 +107,8 @@ def _answer(work: Work, code: str, officer, ticket: dict | None) -> dict:
     """Every action's answer: the ticket it moved and the counter after it, from the same transaction."""
     last_id = work.events[-1].id if work.events else None
     return {"ticket": ticket,
-            "counter": counter_view(work.ctx, work.conn, storage.counter_row(work.conn, code), officer, last_id)}
+            "counter": counter_view(work.ctx, work.conn, storage.counter_row(work.conn, code, work.service_day),
+                                    officer, last_id)}
 
 
 def _finish_current(work: Work, row, current, action: str = "done") -> dict | None:
@@ -220,18 +228,7 @@ def _transfer(work: Work, code: str, officer, action: str, service: str) -> dict
     ctx, conn = work.ctx, work.conn
     row = _counter(ctx, conn, code, officer)
     current = _allowed(conn, row, officer, "transfer")
-    joined = ctx.site.services.get(service)
-    if joined is None:
-        raise NotFound(f"Layanan {service!r} tidak dikenal.", code="unknown_service")
-    if service == current["service"]:
-        raise Conflict("Tiket sudah berada di layanan itu.", code="same_service")
-    next_status(current["status"], "transfer")
-    agency = ctx.site.agency_of_service[service]
-    storage.update_ticket(
-        conn, current["id"], status=WAITING, service=service, queue=joined.queue, agency=agency.code,
-        zone=agency.zone, counter=None, officer_id=None, called_at=None, started_at=None,
-        queued_at=current["issued_at"], rejoined_at=work.now, transfer_count=current["transfer_count"] + 1,
-    )
+    agency = tickets.join_service(work, current, service)
     storage.update_counter(conn, code, ticket_id=None)
     ticket = ticket_view(ctx.site, storage.ticket_by_id(conn, current["id"]))
     work.emit("ticket.transferred", row["zone"], counter=code, ticket=ticket, to_zone=agency.zone,
@@ -247,8 +244,11 @@ HANDLERS = {
 }
 
 
-def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, **args) -> dict:
+def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | None = None, *,
+        address: str | None = None, **args) -> dict:
     """One officer action at a counter; its answer is the ticket it moved and the counter after it.
+    A supervisor's or admin's action (e.g. closing a counter its officer left open) is in the audit
+    log, from `address`.
 
     With an idempotency key, the caller's retry of the same request (its answer was lost) gets the
     first answer again and nothing happens twice; the answer is kept in the action's own transaction."""
@@ -262,6 +262,9 @@ def act(ctx: Context, code: str, officer, action: str, idempotency_key: str | No
                                   code="idempotency_key_reused")
                 return json.loads(kept["answer"])
         answer = HANDLERS[action](work, code, officer, action, **args)
+        if officer.role in SUPERVISING:
+            moved = answer["ticket"]["code"] if answer.get("ticket") else None
+            work.audit(officer, f"counter.{action}", target=code, address=address, **{"ticket": moved, **args})
         if idempotency_key is not None:
             storage.keep_answer(work.conn, officer.id, idempotency_key, work.service_day, request,
                                 json.dumps(answer, ensure_ascii=False), work.now)

@@ -69,7 +69,7 @@ def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = No
                        for service, waits in storage.floor_first_calls(conn, day)]
         ended = [floor.Ended(status, agency, zone, counter, count, _parse(last) if last else None)
                  for status, agency, zone, counter, count, last in storage.floor_ended(conn, day)]
-        counter_rows = storage.floor_counters(conn)
+        counter_rows = storage.floor_counters(conn, day)
         current = {row["id"]: row for row in storage.tickets_by_ids(
             conn, [r["ticket_id"] for r in counter_rows if r["ticket_id"] is not None])}
         signed_in = [floor.Officer(r["id"], r["role"], r["agency"])

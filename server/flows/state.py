@@ -18,9 +18,9 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
         last_id = storage.last_event_id(conn)
         waiting = storage.waiting_counts(conn, day)
         if counter is None:
-            rows = storage.counter_rows(conn, zone)
+            rows = storage.counter_rows(conn, zone, day)
         else:
-            row = storage.counter_row(conn, counter)
+            row = storage.counter_row(conn, counter, day)
             if row is None or zone not in (None, row["zone"]):
                 raise NotFound(f"Loket {counter!r} tidak dikenal.", code="unknown_counter")
             rows = [row]
@@ -32,6 +32,8 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
                 "agency": row["agency"], "zone": row["zone"], "status": row["status"],
                 "queues": json.loads(row["queues"]), "ticket": ticket,
             })
+        # The running text a board of `zone` shows now (its zone's and the building's; no zone: all).
+        messages = storage.active_broadcasts(conn, site.local_text(moment), zone, every_zone=zone is None)
         calls = [{"id": r["id"], **json.loads(r["data"])}
                  for r in storage.recent_calls(conn, site.day_start_text(moment), zone, counter)]
     if counter is None:
@@ -59,6 +61,7 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
         "counters": counters,
         "queues": queues,
         "recent_calls": calls,
+        "messages": messages,
         # Every service of the site, whatever the zone: a counter may transfer a ticket anywhere.
         "services": [
             {"code": s.code, "name": s.name, "agency": a.code, "agency_name": a.short_name or a.name,

@@ -11,7 +11,7 @@ from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
 from ..domain.schedule import Availability
 from ..domain.tickets import (
-    CANCELLED, END_OF_DAY_ACTION, EVENT_OF_ACTION, PRINTING, WAITING, next_status, printed_action,
+    CANCELLED, END_OF_DAY_ACTION, EVENT_OF_ACTION, PRINTING, WAITING, next_status, printed_action, transfer_changes,
 )
 
 REASON_MESSAGES = {
@@ -50,8 +50,10 @@ def unavailable_message(available: Availability) -> str:
     return message
 
 
-def open_counters_for(ctx: Context, open_codes: set[str], queue: str) -> int:
-    serving = ctx.site.counters_by_queue.get(queue, [])
+def open_counters_for(ctx: Context, open_codes: set[str], queue: str,
+                      by_queue: dict[str, list[str]] | None = None) -> int:
+    """The counters open on `queue`; `by_queue`: the counters serving each queue today (default: the site's)."""
+    serving = (ctx.site.counters_by_queue if by_queue is None else by_queue).get(queue, [])
     opened = sum(1 for code in serving if code in open_codes)
     # Before the counters open in the morning, assume the ones that will.
     return opened or len(serving)
@@ -137,6 +139,18 @@ def _reserve(ctx: Context, device, service_code: str, priority, request_id: str,
         ticket = ticket_view(site, storage.ticket_by_id(conn, ticket_id))
         work.emit("ticket.issued", agency.zone, ticket=ticket)
         return ticket, True
+
+
+def join_service(work: Work, row, service: str):
+    """The ticket `row` joins `service`'s queue by the transfer rule (it keeps its code and its place
+    in time); returns the agency of that service. A counter's transfer and a supervisor's both come here."""
+    joined = work.ctx.site.services.get(service)
+    if joined is None:
+        raise NotFound(f"Layanan {service!r} tidak dikenal.", code="unknown_service")
+    agency = work.ctx.site.agency_of_service[service]
+    storage.update_ticket(work.conn, row["id"], **transfer_changes(row, service, joined.queue, agency.code,
+                                                                   agency.zone, work.now))
+    return agency
 
 
 def _personal_data(service, nik, phone):

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from .. import storage
 from ..context import Context
-from ..domain import estimates
+from ..domain import estimates, supervise
 from ..domain.estimates import GHOST, Desk, Pace, Waiting
 
 HEAD = 12  # tickets listed per queue; the rest of a long queue is only counted
@@ -50,23 +50,54 @@ class Key:
         return self is other or (self.hash == other.hash and self.parts == other.parts)
 
 
-def component(ctx: Context, queue: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(queues, counters) whose calls decide the wait in `queue`."""
-    site = ctx.site
+def _today(ctx: Context, conn, day: str) -> tuple:
+    """The counters whose queues a supervisor changed for `day` (usually none), as a hashable key.
+    Read again when a counter has changed (a `counter.updated` moves everything in ctx.changes)."""
+
+    def read() -> tuple:
+        return tuple(sorted(storage.queues_today(conn, day).items()))
+
+    if conn is ctx.writer.conn:  # inside a change not yet committed
+        return read()
+    return ctx.estimates.get("today", (day, ctx.changes.everything), read)
+
+
+def counters_by_queue(ctx: Context, conn, day: str) -> dict[str, list[str]]:
+    """The counters that serve each queue on `day`."""
+    today = _today(ctx, conn, day)
+    if not today:
+        return ctx.site.counters_by_queue
 
     def compute():
+        configured = {code: tuple(c.queues) for code, c in ctx.site.counters.items()}
+        return supervise.counters_by_queue(supervise.served_today(configured, dict(today)))
+
+    return ctx.estimates.get("site", ("by_queue", ctx.site, today), compute)
+
+
+def component(ctx: Context, queue: str, today: tuple = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(queues, counters) whose calls decide the wait in `queue`; `today`: the counters whose
+    queues a supervisor changed for the day (`_today`)."""
+    site = ctx.site
+    changed = dict(today)
+
+    def compute():
+        by_queue = site.counters_by_queue
+        if changed:
+            configured = {code: tuple(c.queues) for code, c in site.counters.items()}
+            by_queue = supervise.counters_by_queue(supervise.served_today(configured, changed))
         queues, counters, todo = set(), set(), [queue]
         while todo:
             q = todo.pop()
             if q not in queues:
                 queues.add(q)
-                for code in site.counters_by_queue.get(q, []):
+                for code in by_queue.get(q, []):
                     if code not in counters:
                         counters.add(code)
-                        todo.extend(site.counters[code].queues)
+                        todo.extend(changed.get(code) or site.counters[code].queues)
         return tuple(sorted(queues)), tuple(sorted(counters))
 
-    return ctx.estimates.get("site", ("component", site, queue), compute)
+    return ctx.estimates.get("site", ("component", site, queue, today), compute)
 
 
 def _default_minutes(ctx: Context) -> dict[str, float]:
@@ -102,16 +133,17 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     committed events) or the clock has stepped on: a ticket joining a queue listed only in part
     changes nothing here (it is counted, in `wait_of`), so a burst of tickets into long queues
     reads the database once per step of the clock, not once per ticket."""
-    queues, _ = component(ctx, queue)
+    today = _today(ctx, conn, day)
+    queues, _ = component(ctx, queue, today)
     bucket = _bucket(moment)
     if conn is ctx.writer.conn:  # inside a change not yet committed: what it moved is not counted yet
-        return replace(_gather(ctx, conn, day, queue, moment, bucket), offset=(moment - bucket).total_seconds() / 60)
+        return replace(_gather(ctx, conn, day, queue, bucket, today), offset=(moment - bucket).total_seconds() / 60)
     # Taken before reading: a change committed meanwhile shows as a move, never the other way round.
     moved, tails = ctx.changes.stamp(queues)
-    key = (day, queues, bucket, ctx.site, moved)
+    key = (day, queues, bucket, ctx.site, today, moved)
 
     def fresh():
-        return tails, _gather(ctx, conn, day, queue, moment, bucket)
+        return tails, _gather(ctx, conn, day, queue, bucket, today)
 
     seen, inputs = ctx.estimates.get("inputs", key, fresh)
     if any(then != now for q, then, now in zip(queues, seen, tails) if q not in inputs.head_full):
@@ -120,10 +152,10 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     return replace(inputs, offset=(moment - bucket).total_seconds() / 60)
 
 
-def _gather(ctx: Context, conn, day: str, queue: str, moment: datetime, bucket: datetime) -> Inputs:
-    queues, codes = component(ctx, queue)
-    rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
-    pace = ctx.estimates.get("pace", (day, queues, _bucket(moment, PACE_EVERY_MIN)),
+def _gather(ctx: Context, conn, day: str, queue: str, bucket: datetime, today: tuple) -> Inputs:
+    queues, codes = component(ctx, queue, today)
+    rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes), day)] if codes else []
+    pace = ctx.estimates.get("pace", (day, queues, _bucket(bucket, PACE_EVERY_MIN)),
                              lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
     for code, listed_queues, status, since, position, strict, called_at, ticket_queue, ticket_service in rows:
@@ -209,17 +241,18 @@ def joining(ctx: Context, conn, day: str, queues, moment: datetime, priority: bo
     kinds = (False, True) if priority else (False,)
     found, fresh = {}, {}
     inside = conn is ctx.writer.conn
+    today = _today(ctx, conn, day)
     for queue in queues:
-        component_queues, _ = component(ctx, queue)
+        component_queues, _ = component(ctx, queue, today)
         if inside:
             inputs = fresh.get(component_queues) or fresh.setdefault(
                 component_queues, gather(ctx, conn, day, queue, moment))
             found[queue] = _joining(ctx, conn, day, queue, moment, kinds, inputs)
             continue
         if every_min is None:
-            key = (day, queue, ctx.site, kinds, _bucket(moment), ctx.changes.stamp(component_queues))
+            key = (day, queue, ctx.site, today, kinds, _bucket(moment), ctx.changes.stamp(component_queues))
         else:
-            key = (day, queue, ctx.site, kinds, _bucket(moment, every_min))
+            key = (day, queue, ctx.site, today, kinds, _bucket(moment, every_min))
         found[queue] = ctx.estimates.get("joining", key, lambda: _joining(ctx, conn, day, queue, moment, kinds))
     return found
 

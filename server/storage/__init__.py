@@ -13,4 +13,5 @@ from .migrations import MIGRATIONS, generation, migrate, renew_generation, web_s
 from .people import *  # noqa: F401,F403
 from .site import *  # noqa: F401,F403
 from .site import SITE_COLUMNS, WEEKDAY_KEYS
+from .supervise import *  # noqa: F401,F403
 from .tickets import *  # noqa: F401,F403

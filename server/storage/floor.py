@@ -2,6 +2,8 @@
 now, the day so far in groups, the counters, who is signed in. A busy day's 3,000 tickets arrive as
 a few dozen rows: the page computes the figures again on every event."""
 
+from .tickets import CONFIGURED_QUEUES, TODAYS_QUEUES
+
 # The times of server/domain/floor.py's definitions: a ticket is ready when printed (queued_at when it
 # has no print time); a waiting ticket called before waits since it joined a queue again.
 READY = "COALESCE(printed_at, queued_at)"
@@ -44,16 +46,18 @@ def floor_ended(conn, service_day: str) -> list[tuple]:
     ).fetchall()
 
 
-def floor_counters(conn):
-    """Every active counter with the queues it serves (JSON list, in calling order), its officer's
-    username, and the called time of its current ticket."""
+def floor_counters(conn, day: str):
+    """Every active counter with the queues it serves on `day` (JSON list, in calling order: a
+    supervisor's list for the day over the site's), its officer's username, and the called time of
+    its current ticket."""
     return conn.execute(
-        "SELECT c.code, c.name, c.agency, c.zone, c.status, c.status_since, c.officer_id, c.ticket_id, "
+        "SELECT counters.code, counters.name, counters.agency, counters.zone, counters.status, "
+        "counters.status_since, counters.officer_id, counters.ticket_id, "
         "o.username AS officer_username, t.called_at AS ticket_since, "
-        "(SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues WHERE counter = c.code "
-        "ORDER BY position)) AS queues "
-        "FROM counters c LEFT JOIN officers o ON o.id = c.officer_id LEFT JOIN tickets t ON t.id = c.ticket_id "
-        "WHERE c.active = 1 ORDER BY c.position"
+        f"COALESCE({TODAYS_QUEUES}, {CONFIGURED_QUEUES}) AS queues "
+        "FROM counters LEFT JOIN officers o ON o.id = counters.officer_id "
+        "LEFT JOIN tickets t ON t.id = counters.ticket_id WHERE counters.active = 1 ORDER BY counters.position",
+        (day,),
     ).fetchall()
 
 

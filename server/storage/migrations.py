@@ -294,6 +294,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE database_info ADD COLUMN web_secret TEXT;
     UPDATE database_info SET web_secret = lower(hex(randomblob(32)));
     """,
+    # 12: what a supervisor changes for one service day only (the queues a counter serves today; the
+    # site's own list is tomorrow's again), and the running text a supervisor sends to the boards.
+    """
+    CREATE TABLE counter_queues_today (service_day TEXT NOT NULL, counter TEXT NOT NULL REFERENCES counters (code),
+                                       position INTEGER NOT NULL, queue TEXT NOT NULL REFERENCES queues (code),
+                                       PRIMARY KEY (service_day, counter, position)) WITHOUT ROWID;
+    CREATE TABLE broadcasts (id INTEGER PRIMARY KEY, text TEXT NOT NULL, zone TEXT, until TEXT NOT NULL,
+                             created_at TEXT NOT NULL, created_by TEXT NOT NULL, ended_at TEXT, ended_by TEXT);
+    CREATE INDEX broadcasts_open ON broadcasts (ended_at, until);
+    """,
 ]
 
 

@@ -141,17 +141,18 @@ def recent_finished_calls(conn, service_day: str, queue: str, limit: int = 30):
     ).fetchall()
 
 
-def counters_at_work(conn, codes: list[str]):
-    """Counters with their state and, when they hold a ticket, since when and from which queue."""
+def counters_at_work(conn, codes: list[str], day: str | None = None):
+    """Counters with their state (the queues they serve on `day`) and, when they hold a ticket,
+    since when and from which queue."""
     marks = ", ".join("?" for _ in codes)
+    select, values = _served_queues(day)
     return conn.execute(
-        "SELECT c.code, (SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues "
-        "WHERE counter = c.code ORDER BY position)) AS queues, c.status, c.status_since, c.interleave_pos, "
-        "c.strict_queue_order, "
-        "t.called_at, t.queue AS ticket_queue, t.service AS ticket_service FROM counters c "
-        "LEFT JOIN tickets t ON t.id = c.ticket_id "
-        f"WHERE c.active = 1 AND c.code IN ({marks}) ORDER BY c.code",
-        codes,
+        f"SELECT counters.code, {select} AS queues, counters.status, counters.status_since, "
+        "counters.interleave_pos, counters.strict_queue_order, "
+        "t.called_at, t.queue AS ticket_queue, t.service AS ticket_service FROM counters "
+        "LEFT JOIN tickets t ON t.id = counters.ticket_id "
+        f"WHERE counters.active = 1 AND counters.code IN ({marks}) ORDER BY counters.code",
+        (*values, *codes),
     ).fetchall()
 
 
@@ -214,21 +215,36 @@ def forget_answers_before(conn, service_day: str) -> int:
 # ---------------------------------------------------------------- counters
 
 
-# A counter row carries the queues it serves, in order, as a JSON list.
-COUNTER_SELECT = ("SELECT counters.*, (SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues "
-                  "WHERE counter = counters.code ORDER BY position)) AS queues FROM counters")
+# A counter row carries the queues it serves, in order, as a JSON list: on `day`, a supervisor's
+# list for that day (counter_queues_today) over the site's own; `configured_queues` is the site's.
+CONFIGURED_QUEUES = ("(SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues "
+                     "WHERE counter = counters.code ORDER BY position))")
+TODAYS_QUEUES = ("(SELECT json_group_array(queue) FROM (SELECT queue FROM counter_queues_today "
+                 "WHERE service_day = ? AND counter = counters.code ORDER BY position) HAVING COUNT(*) > 0)")
 
 
-def counter_row(conn, code: str):
-    return conn.execute(f"{COUNTER_SELECT} WHERE code = ? AND active = 1", (code,)).fetchone()
+def _served_queues(day: str | None) -> tuple[str, tuple]:
+    if day is None:
+        return CONFIGURED_QUEUES, ()
+    return f"COALESCE({TODAYS_QUEUES}, {CONFIGURED_QUEUES})", (day,)
 
 
-def counter_rows(conn, zone: str | None = None):
+def _counter_select(day: str | None) -> tuple[str, tuple]:
+    served, values = _served_queues(day)
+    return f"SELECT counters.*, {served} AS queues, {CONFIGURED_QUEUES} AS configured_queues FROM counters", values
+
+
+def counter_row(conn, code: str, day: str | None = None):
+    """A counter and the queues it serves on the service day `day` (None: the site's list)."""
+    select, values = _counter_select(day)
+    return conn.execute(f"{select} WHERE code = ? AND active = 1", (*values, code)).fetchone()
+
+
+def counter_rows(conn, zone: str | None = None, day: str | None = None):
+    select, values = _counter_select(day)
     if zone is None:
-        return conn.execute(f"{COUNTER_SELECT} WHERE active = 1 ORDER BY position").fetchall()
-    return conn.execute(
-        f"{COUNTER_SELECT} WHERE active = 1 AND zone = ? ORDER BY position", (zone,)
-    ).fetchall()
+        return conn.execute(f"{select} WHERE active = 1 ORDER BY position", values).fetchall()
+    return conn.execute(f"{select} WHERE active = 1 AND zone = ? ORDER BY position", (*values, zone)).fetchall()
 
 
 def update_counter(conn, code: str, **values) -> None:

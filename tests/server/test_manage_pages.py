@@ -120,7 +120,7 @@ def test_an_officers_page_follows_their_counter_live(floor, page):
 
 
 @pytest.mark.parametrize("username, path, message", [
-    ("dewi", "/manage/counter?counter=L08", "Data ini milik instansi lain."),  # Samsat's counter
+    ("dewi", "/manage/counter?counter=L08", "Loket ini milik instansi lain."),  # Samsat's counter
     ("budi", "/manage/audit", "Halaman ini tidak untuk peran Anda."),
 ])
 def test_a_page_outside_ones_role_or_agency_is_refused(shared_floor, page, username, path, message):

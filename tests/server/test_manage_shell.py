@@ -300,7 +300,7 @@ def test_a_supervisor_sees_only_their_agencys_counters(app_floor, username, coun
     answer = signed_in(app_floor, username).get(f"/manage/counter?counter={counter}")
     assert answer.status_code == status
     if status == 403:
-        assert "Data ini milik instansi lain." in text(answer)
+        assert "Loket ini milik instansi lain." in text(answer)
 
 
 def test_the_header_names_the_person_role_and_agency(app_floor):

@@ -11,8 +11,8 @@ import pytest
 
 CHECKS = "status_code_conformance,response_schema_conformance,content_type_conformance,not_a_server_error"
 
-# The officer endpoints with a supervisor's token, the kiosk's with a kiosk token, the audit log with
-# the admin's; real codes in the paths, so that most requests reach the rules instead of a 404. Streams never end and logout
+# The officer and management endpoints with a supervisor's token, the kiosk's with a kiosk token, the audit
+# log with the admin's; real codes in the paths, so that most requests reach the rules instead of a 404. Streams never end and logout
 # would end the token the run uses: both are tested elsewhere.
 CONFIG = """
 request-timeout = 10.0
@@ -27,7 +27,7 @@ max-examples = 12
 "path.id" = "${MPP_TICKET_ID}"
 
 [[operations]]
-include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}|devices/)"
+include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}/print|devices/)"
 headers = { Authorization = "Bearer ${MPP_KIOSK}" }
 
 [[operations]]
