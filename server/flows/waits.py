@@ -9,8 +9,9 @@ component, which moves slowly, is learned again once a minute.
 """
 
 import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .. import storage
 from ..context import Context
@@ -33,6 +34,7 @@ class Inputs:
     head_full: frozenset[str]  # queues listed only in part
     offset: float  # minutes from the bucketed clock to now
     service_of: dict[int, str]  # the listed tickets' services
+    issuing: float = math.inf  # minutes from the bucketed clock until the site stops issuing today
 
 
 class Key:
@@ -82,13 +84,14 @@ def _default_minutes(ctx: Context) -> dict[str, float]:
     return ctx.estimates.get("site", ("defaults", site), compute)
 
 
-def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tuple]) -> Pace:
+def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tuple], moment: datetime) -> Pace:
     defaults = _default_minutes(ctx)
     finished = [estimates.Finished(q, *r) for q in queues
                 for r in storage.recent_finished_calls(conn, day, q, estimates.RECENT)]
     current = {r[0]: r[6] for r in rows if r[6]}
+    running = [(r[7], r[8], _minutes_between(r[6], moment)) for r in rows if r[6] and r[7]]
     services = {s.code: s.default_minutes for s in ctx.site.services.values() if s.queue in queues}
-    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services)
+    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services, running)
 
 
 def _minutes_between(earlier: str | None, later: datetime) -> float:
@@ -101,7 +104,7 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes))] if codes else []
     bucket = _bucket(moment)
     pace = ctx.estimates.get("pace", (day, queues, _bucket(moment, PACE_EVERY_MIN)),
-                             lambda: _pace(ctx, conn, day, queues, rows))
+                             lambda: _pace(ctx, conn, day, queues, rows, bucket))
     desks = []
     for code, listed_queues, status, since, position, strict, called_at, ticket_queue, ticket_service in rows:
         desks.append(Desk(code, tuple(json.loads(listed_queues)), status, position, bool(strict),
@@ -120,7 +123,23 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     # Plain tuples hash and compare fast.
     key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio)
     return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60,
-                  service_of)
+                  service_of, (_last_issue(ctx, moment) - bucket).total_seconds() / 60)
+
+
+def _last_issue(ctx: Context, moment: datetime) -> datetime:
+    """When the site stops issuing tickets today (closing less the cut-off): no priority ticket
+    comes later to go before the ones waiting."""
+    site = ctx.site
+    local = site.schedule.local(moment)
+
+    def compute():
+        period = site.schedule.hours.get(local.weekday())
+        if period is None or local.date() in site.schedule.holidays:
+            return local
+        closing = datetime.combine(local.date(), period.end, tzinfo=site.tz)
+        return closing - timedelta(minutes=site.schedule.cutoff_minutes)
+
+    return ctx.estimates.get("site", ("last issue", site, local.date()), compute)
 
 
 def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> int:
@@ -142,6 +161,7 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
                                                             frozenset(hidden), inputs.service_of))
     minutes = estimates.drain(state, inputs.desks, inputs.pace, ratio, target, hidden)
+    minutes = estimates.later_priority(minutes, inputs.pace, ratio, target, inputs.issuing)
     return estimates.whole_minutes(minutes - inputs.offset)
 
 
