@@ -14,6 +14,7 @@ A normal ticket also waits for the priority tickets that will come while it wait
 
 import heapq
 import math
+from bisect import bisect_right
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -334,17 +335,32 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
 
 def _calls_at_pace(free: list[float], ahead: int, each: float) -> tuple[float, int]:
     """(when the counters, free at the sorted `free` minutes and then every `each` minutes, make
-    their (ahead + 1)-th call; how many of them call by then). A few calls per counter are counted
-    one by one: a counter freed late may never be the one that calls, while the others come round
-    again. Past that, all call, and at an even pace."""
+    their (ahead + 1)-th call; how many of them call by then). A few rounds are counted exactly: a
+    counter freed late may never be the one that calls, while the others come round again. Past
+    that, all call, and at an even pace."""
     k = len(free)
-    if ahead <= DRAIN_BY_CALL * k:
-        heap = list(free)  # sorted: already a heap
-        for _ in range(ahead):
-            heapq.heapreplace(heap, heap[0] + each)
-        called = heap[0]
-        return called, sum(1 for at in free if at <= called)
-    return (ahead * each - each * (k - 1) / 2 + sum(free)) / k, k
+    if ahead > DRAIN_BY_CALL * k:
+        return (ahead * each - each * (k - 1) / 2 + sum(free)) / k, k
+    # Counter i first calls in round q_i (a round is `each` minutes from the first free counter),
+    # then once in every round, always at the same offset into the round.
+    base = free[0]
+    rounds = [int((at - base) // each) for at in free]  # sorted, as `free` is
+    last = rounds[-1]
+    made = turn = 0  # calls made before round `turn`
+    while turn < last:
+        present = bisect_right(rounds, turn)
+        if made + present > ahead:
+            break
+        made, turn = made + present, turn + 1
+    else:
+        present = k
+        skip = (ahead - made) // k
+        made, turn = made + skip * k, turn + skip
+    if present == k and last == 0:
+        called = free[ahead - made] + turn * each  # `free` within one round: already in call order
+    else:
+        called = sorted(free[i] - rounds[i] * each for i in range(present))[ahead - made] + turn * each
+    return called, bisect_right(free, called)
 
 
 def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Waiting,
