@@ -104,8 +104,8 @@ class Pace:
     """What one call costs a counter, learned from today: minutes per queue and per service
     (call to finish of a served ticket; a queue often mixes a 5-minute service with a 30-minute
     one), the share of no-shows and their minutes, the turnaround from a finish to the next
-    call, how much the visits of a queue vary, and the share of calls that went to priority
-    tickets (those that will come later and go first, see `later_priority`)."""
+    call, how much the visits of a queue vary, and how many priority tickets a minute come (they
+    will go first, see `later_priority`)."""
 
     minutes: tuple[tuple[str, float], ...]
     no_show_share: float = NO_SHOW_SHARE
@@ -113,7 +113,7 @@ class Pace:
     turnaround: float = 0.0
     default_minutes: float = 10.0  # a queue missing from `minutes`
     services: tuple[tuple[str, float], ...] = ()
-    priority_share: float = 0.0  # of today's calls, those of priority tickets
+    priority_rate: tuple[tuple[str, float], ...] = ()  # per queue, priority tickets issued a minute lately
     spread: tuple[tuple[str, float], ...] = ()  # per queue, variance / mean² of its visits (missing: 0)
     _lookup: dict = field(init=False, repr=False, compare=False)  # the tables as dicts, once
 
@@ -142,11 +142,12 @@ class Finished:
 
 def learn_pace(finished: list[Finished], default_minutes: dict[str, float],
                current_calls: dict[str, str] | None = None, service_defaults: dict[str, float] | None = None,
-               running: list[tuple[str, str | None, float]] = ()) -> Pace:
+               running: list[tuple[str, str | None, float]] = (),
+               priority_rate: dict[str, float] | None = None) -> Pace:
     """The pace of a group of queues from their latest finished calls (newest first, up to
     RECENT per queue), each counter's current call (counter -> called at) and the visits at the
     counters now (queue, service, minutes so far); per queue and, given their configured
-    minutes, per service."""
+    minutes, per service; `priority_rate`: per queue, priority tickets issued a minute lately."""
     by_queue: dict[str, list[float]] = {}
     by_service: dict[str, list[float]] = {}
     for call in finished:
@@ -164,11 +165,10 @@ def learn_pace(finished: list[Finished], default_minutes: dict[str, float],
                      for s, d in sorted((service_defaults or {}).items()))
     no_shows = [c.minutes for c in finished if c.no_show]
     share, no_show_minutes = no_show_pace(len(finished), len(no_shows), fmean(no_shows) if no_shows else None)
-    # Shrunk towards none while the day has shown few calls.
-    priority_share = sum(c.priority for c in finished) / (len(finished) + NO_SHOW_MIN_CALLS)
     spread = tuple((q, visit_spread(by_queue.get(q, []))) for q in sorted(default_minutes))
     return Pace(minutes, share, no_show_minutes, _turnaround(finished, current_calls or {}), services=services,
-                priority_share=priority_share, spread=spread)
+                spread=spread,
+                priority_rate=tuple(sorted((priority_rate or {}).items())))
 
 
 def _turnaround(finished: list[Finished], current_calls: dict[str, str]) -> float:
@@ -363,15 +363,22 @@ def _calls_at_pace(free: list[float], ahead: int, each: float) -> tuple[float, i
     return called, bisect_right(free, called)
 
 
-def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Waiting,
+def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Waiting, counters: int,
                    issuing_minutes: float = math.inf) -> float:
     """A normal ticket's wait, stretched by the priority tickets that will come while it waits and
-    be called first: as today, a `pace.priority_share` of the calls (at most what the interleave
-    allows), for as long as tickets are still issued (`issuing_minutes` from now)."""
-    if target.priority or minutes <= 0:
+    be called first: as many a minute as lately, each taking its queue's minutes of one of the
+    `counters` (at most the share of their time the interleave gives priority tickets), for as
+    long as tickets are still issued (`issuing_minutes` from now)."""
+    if target.priority or minutes <= 0 or not pace.priority_rate or counters <= 0:
         return minutes
-    share = min(pace.priority_share, ratio.priority / ratio.cycle)
-    return minutes + min(minutes, max(0.0, issuing_minutes)) * share / (1 - share)
+    load = sum(rate * pace.per_call(q) for q, rate in pace.priority_rate) / counters
+    load = min(load, ratio.priority / ratio.cycle)
+    return minutes + min(minutes, max(0.0, issuing_minutes)) * load / (1 - load)
+
+
+def calling(desks: list[Desk]) -> int:
+    """How many of `desks` call today: the open and paused ones; before any opened, all."""
+    return sum(1 for d in desks if d.status in ("open", "paused")) or len(desks)
 
 
 def wait_minutes(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
@@ -381,7 +388,8 @@ def wait_minutes(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: P
     normal tickets left out of `waiting`, newer than the listed ones (see `drain`)."""
     hidden = {q: n for q, n in (hidden or {}).items() if n > 0}
     state = replay(desks, waiting, pace, ratio, target, frozenset(hidden), service_of)
-    return later_priority(drain(state, desks, pace, ratio, target, hidden), pace, ratio, target, issuing_minutes)
+    return later_priority(drain(state, desks, pace, ratio, target, hidden), pace, ratio, target, calling(desks),
+                          issuing_minutes)
 
 
 def new_ticket_wait(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, queue: str,

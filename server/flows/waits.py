@@ -21,6 +21,8 @@ from ..domain.estimates import GHOST, Desk, Pace, Waiting
 HEAD = 12  # tickets listed per queue; the rest of a long queue is only counted
 BUCKET_MIN = 0.1  # the replay's clock moves in steps this long
 PACE_EVERY_MIN = 1.0  # the pace (means over the last hundred calls) is learned again at most this often
+PRIORITY_WINDOW_MIN = 60.0  # priority tickets a minute: counted over this long lately …
+PRIORITY_WINDOW_AT_LEAST = 15.0  # … or since opening, but over no less than this
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Inputs:
     offset: float  # minutes from the bucketed clock to now
     service_of: dict[int, str]  # the listed tickets' services
     issuing: float = math.inf  # minutes from the bucketed clock until the site stops issuing today
+    counters: int = 1  # of `desks`, those that call today
 
 
 class Key:
@@ -91,7 +94,18 @@ def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tupl
     current = {r[0]: r[6] for r in rows if r[6]}
     running = [(r[7], r[8], _minutes_between(r[6], moment)) for r in rows if r[6] and r[7]]
     services = {s.code: s.default_minutes for s in ctx.site.services.values() if s.queue in queues}
-    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services, running)
+    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services, running,
+                                _priority_rate(ctx, conn, day, list(services), moment))
+
+
+def _priority_rate(ctx: Context, conn, day: str, services: list[str], moment: datetime) -> dict[str, float]:
+    """Priority tickets issued a minute lately, per queue: they will go before the normal ones."""
+    if not services:
+        return {}
+    since = max(moment - timedelta(minutes=PRIORITY_WINDOW_MIN), _opening(ctx, moment))
+    minutes = max((moment - since).total_seconds() / 60, PRIORITY_WINDOW_AT_LEAST)
+    issued = storage.priority_issued_since(conn, day, services, ctx.site.local_text(since))
+    return {q: n / minutes for q, n in issued.items()}
 
 
 def _minutes_between(earlier: str | None, later: datetime) -> float:
@@ -123,23 +137,28 @@ def gather(ctx: Context, conn, day: str, queue: str, moment: datetime) -> Inputs
     # Plain tuples hash and compare fast.
     key = (day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio)
     return Inputs(key, desks, listed, pace, frozenset(head_full), (moment - bucket).total_seconds() / 60,
-                  service_of, (_last_issue(ctx, moment) - bucket).total_seconds() / 60)
+                  service_of, (_hours(ctx, moment)[1] - bucket).total_seconds() / 60, estimates.calling(desks))
 
 
-def _last_issue(ctx: Context, moment: datetime) -> datetime:
-    """When the site stops issuing tickets today (closing less the cut-off): no priority ticket
-    comes later to go before the ones waiting."""
+def _hours(ctx: Context, moment: datetime) -> tuple[datetime, datetime]:
+    """(when the site opens today, when it stops issuing: closing less the cut-off; no priority
+    ticket comes later to go before the ones waiting)."""
     site = ctx.site
     local = site.schedule.local(moment)
 
     def compute():
         period = site.schedule.hours.get(local.weekday())
         if period is None or local.date() in site.schedule.holidays:
-            return local
+            return local, local
+        opening = datetime.combine(local.date(), period.start, tzinfo=site.tz)
         closing = datetime.combine(local.date(), period.end, tzinfo=site.tz)
-        return closing - timedelta(minutes=site.schedule.cutoff_minutes)
+        return opening, closing - timedelta(minutes=site.schedule.cutoff_minutes)
 
-    return ctx.estimates.get("site", ("last issue", site, local.date()), compute)
+    return ctx.estimates.get("site", ("hours", site, local.date()), compute)
+
+
+def _opening(ctx: Context, moment: datetime) -> datetime:
+    return _hours(ctx, moment)[0]
 
 
 def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> int:
@@ -161,7 +180,7 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
                                                             frozenset(hidden), inputs.service_of))
     minutes = estimates.drain(state, inputs.desks, inputs.pace, ratio, target, hidden)
-    minutes = estimates.later_priority(minutes, inputs.pace, ratio, target, inputs.issuing)
+    minutes = estimates.later_priority(minutes, inputs.pace, ratio, target, inputs.counters, inputs.issuing)
     return estimates.whole_minutes(minutes - inputs.offset)
 
 

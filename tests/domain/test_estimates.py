@@ -161,19 +161,24 @@ def test_the_pace_learns_each_service_apart():
 # were told up to 20 minutes too little in the morning and 5-10 too much in the afternoon.
 
 
-@pytest.mark.parametrize("share, issuing, priority, expected", [
+@pytest.mark.parametrize("rate, issuing, priority, expected", [
     (0.0, None, False, 50),
-    (0.2, None, False, 63),  # a fifth of the calls go to priority tickets: 50 minutes of calls take 62.5
-    (0.2, 20.0, False, 55),  # the kiosks stop issuing in 20 minutes: no priority ticket comes after
-    (0.5, None, False, 75),  # at most what the 1:2 interleave lets through: a third of the calls
-    (0.2, None, True, 10),  # later priority tickets queue behind a priority one
+    (0.02, None, False, 63),  # a priority ticket every 50 minutes takes a fifth of the counter: 50 become 62.5
+    (0.02, 20.0, False, 55),  # the kiosks stop issuing in 20 minutes: no priority ticket comes after
+    (0.05, None, False, 75),  # at most what the 1:2 interleave lets through: a third of the counter's time
+    (0.02, None, True, 10),  # later priority tickets queue behind a priority one
 ])
-def test_a_long_queue_underestimated_without_the_priority_tickets_that_come_later(share, issuing, priority,
-                                                                                   expected):
-    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_share=share)
+def test_a_long_queue_underestimated_without_the_priority_tickets_that_come_later(rate, issuing, priority, expected):
+    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", rate),))
     desk = [open_desk(position=2)]  # wants a normal ticket next
     kwargs = {"issuing_minutes": issuing} if issuing is not None else {}
     assert new_ticket_wait(desk, waiting(5), pace, RATIO, "A", priority, NOW, **kwargs) == expected
+
+
+def test_priority_tickets_to_come_share_out_over_the_counters_that_call():
+    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 0.04),))
+    desks = [open_desk(f"L0{i}", position=2) for i in range(2)] + [Desk("L09", ("A",), "closed")]
+    assert new_ticket_wait(desks, waiting(10), pace, RATIO, "A", False, NOW) == 63  # 50 and a fifth of each counter
 
 
 def test_a_counter_freed_late_does_not_hold_up_a_short_drain():
@@ -201,10 +206,10 @@ def test_visits_still_running_long_count_in_the_minutes_learned_early_in_the_day
     assert service_minutes([5.0] * 3, 5.0, running=[20.0, 2.0]) == pytest.approx((15 + 15 + 15) / 7)  # clipped at 3x
 
 
-def test_the_pace_learns_the_priority_share_and_how_much_visits_vary():
+def test_the_pace_keeps_the_priority_rate_and_learns_how_much_visits_vary():
     calls = [finished("A", "L01", f"09:{i * 5:02d}", f"09:{i * 5 + 4:02d}", priority=i < 2) for i in range(10)]
-    pace = learn_pace(calls, {"A": 4.0})
-    assert pace.priority_share == pytest.approx(2 / (10 + 20))  # shrunk while the day has shown few calls
+    pace = learn_pace(calls, {"A": 4.0}, priority_rate={"A": 0.1})
+    assert pace.priority_rate == (("A", 0.1),)
     assert dict(pace.spread)["A"] == pytest.approx(3 * SPREAD / 13)  # ten alike visits, the prior as three
     assert visit_spread([]) == SPREAD
     assert visit_spread([5.0, 15.0] * 50) == pytest.approx((100 * 0.25 + 3 * SPREAD) / 103)
