@@ -116,9 +116,11 @@ class Pace:
     priority_rate: tuple[tuple[str, float], ...] = ()  # per queue, priority tickets issued a minute lately
     spread: tuple[tuple[str, float], ...] = ()  # per queue, variance / mean² of its visits (missing: 0)
     _lookup: dict = field(init=False, repr=False, compare=False)  # the tables as dicts, once
+    priority_work: float = field(init=False, repr=False, compare=False)  # counter minutes a minute they take
 
     def __post_init__(self):
         object.__setattr__(self, "_lookup", (dict(self.minutes), dict(self.services), dict(self.spread)))
+        object.__setattr__(self, "priority_work", sum(rate * self.per_call(q) for q, rate in self.priority_rate))
 
     def per_call(self, queue: str, service: str | None = None) -> float:
         by_queue, by_service, _ = self._lookup
@@ -371,7 +373,7 @@ def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Wai
     long as tickets are still issued (`issuing_minutes` from now)."""
     if target.priority or minutes <= 0 or not pace.priority_rate or counters <= 0:
         return minutes
-    load = sum(rate * pace.per_call(q) for q, rate in pace.priority_rate) / counters
+    load = pace.priority_work / counters
     load = min(load, ratio.priority / ratio.cycle)
     return minutes + min(minutes, max(0.0, issuing_minutes)) * load / (1 - load)
 
