@@ -218,6 +218,8 @@ class Replay:
     called_in: float | None
     clock: tuple[tuple[float, str], ...] = ()
     left: tuple[tuple[tuple[str, bool], tuple[Waiting, ...]], ...] = ()
+    # Per target queue, what `drain` needs of the counters: worked out once per remembered replay.
+    counters: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
@@ -277,32 +279,30 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
     with, and the interleave puts tickets of the other kind before it."""
     if state.called_in is not None:
         return state.called_in
-    queues_of = {d.code: d.queues for d in desks}
-    serving = [(at, code) for at, code in state.clock if target.queue in queues_of[code]]
-    if not serving:
+    try:
+        free, shares = state.counters[target.queue]
+    except KeyError:
+        free, shares = state.counters[target.queue] = _serving(state, desks, target.queue)
+    if not free:
         return pace.per_call(target.queue)  # nobody serving the queue will open: say the queue's pace
-    counters_of, ours = {}, {}
-    for at, code in state.clock:
-        for q in queues_of[code]:
-            counters_of[q] = counters_of.get(q, 0) + 1
-            if target.queue in queues_of[code]:
-                ours[q] = ours.get(q, 0) + 1
     # Tickets ahead of the target per queue: of its kind, and of the other kind.
     same: dict[str, float] = {}
     other: dict[str, float] = {}
     mark = (target.queued_at, target.ticket_id)
     for (queue, priority), tickets in state.left:
-        if queue in ours:
-            share = ours[queue] / counters_of[queue]
+        if queue in shares:
+            share = shares[queue]
             if priority == target.priority:
-                older = sum(1 for t in tickets if (t.queued_at, t.ticket_id) < mark)
+                last = tickets[-1]  # the tickets are in calling order: all older, as a rule
+                older = len(tickets) if (last.queued_at, last.ticket_id) < mark else \
+                    sum(1 for t in tickets if (t.queued_at, t.ticket_id) < mark)
                 same[queue] = same.get(queue, 0.0) + share * older
             else:
                 other[queue] = other.get(queue, 0.0) + share * len(tickets)
     for queue, count in hidden.items():
-        if queue in ours:
+        if queue in shares:
             part = same if not target.priority else other
-            part[queue] = part.get(queue, 0.0) + ours[queue] / counters_of[queue] * count
+            part[queue] = part.get(queue, 0.0) + shares[queue] * count
     if target.priority:  # the interleave calls up to `normal` normal tickets per priority one
         allowed = (sum(same.values()) + 1) * ratio.normal / ratio.priority
         total = sum(other.values())
@@ -310,7 +310,6 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
             other = {q: n * allowed / total for q, n in other.items()}
     # (A normal target: the priority tickets waiting now all go first.)
     ahead = sum(same.values()) + sum(other.values())
-    free = sorted(at for at, _ in serving)
     if ahead < 0.5:
         return free[0]
     # The counters call the tickets ahead as each comes free, then the target. Each queue's tickets
@@ -335,6 +334,27 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
     return max(called - rounds * (active - 1) / active * left_over, free[0])
 
 
+def _serving(state: Replay, desks: list[Desk], queue: str) -> tuple[list[float], dict[str, float]]:
+    """(when each counter serving `queue` is next free, sorted; per queue, the share of its
+    counters that serve `queue` too: the part of its tickets that stand before the target)."""
+    queues_of = {d.code: d.queues for d in desks}
+    free, kinds = [], {}  # kinds: the counters by the queues they serve
+    for at, code in state.clock:
+        queues = queues_of[code]
+        kinds[queues] = kinds.get(queues, 0) + 1
+        if queue in queues:
+            free.append(at)
+    counters_of, ours = {}, {}
+    for queues, n in kinds.items():
+        mine = queue in queues
+        for q in queues:
+            counters_of[q] = counters_of.get(q, 0) + n
+            if mine:
+                ours[q] = ours.get(q, 0) + n
+    free.sort()
+    return free, {q: n / counters_of[q] for q, n in ours.items()}
+
+
 def _calls_at_pace(free: list[float], ahead: int, each: float) -> tuple[float, int]:
     """(when the counters, free at the sorted `free` minutes and then every `each` minutes, make
     their (ahead + 1)-th call; how many of them call by then). A few rounds are counted exactly: a
@@ -343,9 +363,12 @@ def _calls_at_pace(free: list[float], ahead: int, each: float) -> tuple[float, i
     k = len(free)
     if ahead > DRAIN_BY_CALL * k:
         return (ahead * each - each * (k - 1) / 2 + sum(free)) / k, k
+    base = free[0]
+    if free[-1] - base < each:  # all free within one visit: they call in turn
+        called = free[ahead % k] + ahead // k * each
+        return called, bisect_right(free, called)
     # Counter i first calls in round q_i (a round is `each` minutes from the first free counter),
     # then once in every round, always at the same offset into the round.
-    base = free[0]
     rounds = [int((at - base) // each) for at in free]  # sorted, as `free` is
     last = rounds[-1]
     made = turn = 0  # calls made before round `turn`

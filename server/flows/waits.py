@@ -166,11 +166,16 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     # Normal tickets left out of the listing and ahead of the target (all of them for a priority
     # target: the interleave may call newer normal ones first).
     before = None if target.priority or target.ticket_id == GHOST else target.queued_at
+    full = inputs.head_full
+    listed_before = dict.fromkeys(full, 0)  # one pass over the listing, not one per queue
+    for w in inputs.listed:
+        if w.queue in full and (before is None or w.queued_at < before):
+            listed_before[w.queue] += 1
     hidden = {}
-    for q in inputs.head_full:
-        listed_before = sum(1 for w in inputs.listed if w.queue == q and (before is None or w.queued_at < before))
-        hidden[q] = storage.waiting_before(conn, day, q, before) - listed_before
-    hidden = {q: n for q, n in hidden.items() if n > 0}
+    for q in full:
+        n = storage.waiting_before(conn, day, q, before) - listed_before[q]
+        if n > 0:
+            hidden[q] = n
     in_drain = not target.priority and target.queue in hidden
     listed = inputs.listed
     if not in_drain and not any(w.ticket_id == target.ticket_id for w in listed):
