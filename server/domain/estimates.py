@@ -35,6 +35,7 @@ MAX_CALLS = 24  # calls replayed one by one; beyond, the queue drains at the cou
 DRAIN_BY_CALL = 4  # calls per counter the drain still counts one by one
 GAP_MAX = 3.0  # minutes from a finish to the counter's next call that still count as turning round
 SPREAD = 0.25  # variance / mean² of a visit's minutes before the day has shown its own
+PRIORITY_LOAD_MAX = 0.75  # of the counters' time, the most priority tickets to come are told to take
 GHOST = -1  # the ticket id of "a new ticket now"
 
 Waiting = Candidate  # a waiting ticket: id, queue, priority, queued_at — what call-next sees
@@ -396,8 +397,9 @@ def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Wai
     long as tickets are still issued (`issuing_minutes` from now)."""
     if target.priority or minutes <= 0 or not pace.priority_rate or counters <= 0:
         return minutes
-    load = pace.priority_work / counters
-    load = min(load, ratio.priority / ratio.cycle)
+    # At most what the interleave gives them; with 1:0 that is every call, so a finite wait is
+    # told for at most a PRIORITY_LOAD_MAX share.
+    load = min(pace.priority_work / counters, ratio.priority / ratio.cycle, PRIORITY_LOAD_MAX)
     return minutes + min(minutes, max(0.0, issuing_minutes)) * load / (1 - load)
 
 

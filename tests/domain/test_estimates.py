@@ -175,6 +175,11 @@ def test_a_long_queue_underestimated_without_the_priority_tickets_that_come_late
     assert new_ticket_wait(desk, waiting(5), pace, RATIO, "A", priority, NOW, **kwargs) == expected
 
 
+def test_priority_tickets_to_come_under_a_1_to_0_interleave_still_leave_a_finite_wait():
+    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 1.0),))
+    assert new_ticket_wait([open_desk()], waiting(5), pace, PriorityRatio(1, 0), "A", False, NOW) == 200
+
+
 def test_priority_tickets_to_come_share_out_over_the_counters_that_call():
     pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 0.04),))
     desks = [open_desk(f"L0{i}", position=2) for i in range(2)] + [Desk("L09", ("A",), "closed")]
