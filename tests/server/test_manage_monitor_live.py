@@ -89,13 +89,15 @@ def test_the_monitor_follows_a_kiosk_and_a_counter_live(floor, page):
     browser.screenshot(page, SCREENSHOTS / "manage-monitor.png")
 
 
-def test_an_opened_queue_stays_open_while_the_floor_changes(shared_floor, page):
+def test_an_opened_queue_stays_open_and_focused_while_the_floor_changes(shared_floor, page):
     sign_in(page, shared_floor, "rina")
     queue = page.locator("details[data-queue='SAMSAT']")
-    queue.locator("summary").click()
+    queue.locator("summary").focus()
+    page.keyboard.press("Enter")
     ticket = shared_floor.issue("SM-PKB")
     expect(queue.locator(f"li[data-ticket='{ticket['code']}']")).to_be_visible()
     expect(queue).to_have_attribute("open", "")
+    expect(queue.locator("summary")).to_be_focused()  # a keyboard user keeps their place
     page.reload()  # after a server restart manage.js reloads the page: the queue stays open
     expect(page.locator("details[data-queue='SAMSAT']")).to_have_attribute("open", "")
 
