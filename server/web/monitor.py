@@ -32,8 +32,10 @@ TRIGGERS = ("queue.counts", "ticket.called", "ticket.recalled", "ticket.started"
             "counter.closed", "counter.updated", "site.changed")
 REFRESH = "every 60s"  # waits so far and over-target grow with no event: the minutes move on once a minute
 
-# The supervisor's actions join the page here (templates of their own, included when they exist).
-HOOKS = {"counter": "monitor_counter_actions.html", "ticket": "monitor_ticket_actions.html"}
+# Other work joins the page here, in templates of its own included when they exist: the supervisor's
+# actions in the shared fragment (per counter, per waiting ticket), device alerts on the page itself.
+HOOKS = {"counter": "monitor_counter_actions.html", "ticket": "monitor_ticket_actions.html",
+         "alerts": "monitor_alerts.html"}
 
 STATUSES = {"open": "Buka", "paused": "Jeda", "closed": "Tutup"}
 TICKET_STATUSES = {"called": "Dipanggil", "serving": "Dilayani", "held": "Ditunda"}
@@ -70,7 +72,8 @@ def _page(tv: bool):
     return render_template("monitor.html", **view, floor_html=_fragment(view),
                            zones=site.config.zones, stream_zone=stream_zone,
                            zone_name=next((z.name for z in site.config.zones if z.code == view["zone"]), None),
-                           scope_agency=agency, triggers=", ".join(f"sse:{t}" for t in TRIGGERS) + ", " + REFRESH)
+                           scope_agency=agency, hooks=_hooks(),
+                           triggers=", ".join([*(f"sse:{t}" for t in TRIGGERS), REFRESH]))
 
 
 def _view(tv: bool) -> dict:
@@ -81,8 +84,8 @@ def _view(tv: bool) -> dict:
     if agency is not None:
         check_scope(agency)
     agency = agency or mine
-    query = {k: v for k, v in (("zone", zone), ("agency", agency if mine is None else None), ("tv", "1" if tv else None))
-             if v is not None}
+    asked = (("zone", zone), ("agency", agency if mine is None else None), ("tv", "1" if tv else None))
+    query = {name: value for name, value in asked if value is not None}  # an agency's own scope goes without saying
     return {"zone": zone, "agency": agency, "tv": tv, "fragment_url": f"{session.PATH}/floor?{urlencode(query)}",
             "query": query}
 
