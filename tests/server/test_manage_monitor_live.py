@@ -152,6 +152,7 @@ def test_every_text_of_the_monitor_reads_at_wcag_aa(floor, page):
     low = {"monitor": page.evaluate(CONTRAST)}
     page.goto(floor.url + "/manage/tv")
     low["tv"] = page.evaluate(CONTRAST)
+    browser.screenshot(page, SCREENSHOTS / "manage-monitor-tv-over-target.png")
     assert all(result["checked"] >= 50 for result in low.values()), low
     assert {name: result["found"] for name, result in low.items() if result["found"]} == {}
 
