@@ -170,7 +170,7 @@ def audit_page():
 @bp.get("/events")
 @page(roles=EVERYONE)
 def events():
-    """The page's one event stream (htmx's SSE extension: `sse-connect`); `?zone=` as /api/events.
+    """The page's one event stream (htmx's SSE extension: `sse-connect`); `?zone=`, `?summary=1` as /api/events.
 
     An officer follows the zone of their agency. Events say *that* something changed (codes, counters,
     no personal data); a page then fetches its own scoped fragment."""
@@ -179,7 +179,7 @@ def events():
         agency = ctx().site.agencies.get(who.agency)
         return event_stream(Filter(zones=frozenset({agency.zone}) if agency else frozenset({""})))
     return event_stream(Filter.parse(request.args.get("zone"), request.args.get("counter"),
-                                     types=request.args.get("types")))
+                                     summary=request.args.get("summary") in ("1", "true"), types=request.args.get("types")))
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.

@@ -1,10 +1,44 @@
-"""The floor monitor (`/manage/`): the building's or an agency's floor, live."""
+"""The floor monitor (`/manage/`): the building's or an agency's floor, live.
 
-from flask import redirect, render_template
+The page holds one `#floor` section that fetches its fragment (`/manage/floor`, same query) again
+whenever the page's one event stream says the floor changed, and once a minute for the waits that
+grow with no event. The figures are `flows.floor.shared_figures` (one computation per event for
+every open page); the fragment's HTML is shared the same way, so it must hold nothing of the person
+looking at it but their scope (htmx sends the CSRF token from <body hx-headers>, never a form field).
+"""
 
+import re
+from collections import OrderedDict
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import current_app, redirect, render_template, request
+from jinja2 import TemplateNotFound
+
+from ..api import ctx
+from ..flows import floor
 from . import session
 from .manage import bp
-from .session import EVERYONE, MANAGERS, page, page_principal, scope
+from .session import EVERYONE, MANAGERS, check_scope, page, page_principal, scope
+
+RENDERED = 32  # fragments kept: a few scopes and views, each at its latest figures
+PARAM_MAX = 32
+INDENT = re.compile(r"\s*\n\s*")
+
+# What changes the floor, on a summary stream: issuance, returns and cancellations come as
+# `queue.counts` (at most twice a second), calls and counter changes one by one, at once.
+TRIGGERS = ("queue.counts", "ticket.called", "ticket.recalled", "ticket.started", "ticket.done", "ticket.no_show",
+            "ticket.transferred", "ticket.held", "counter.opened", "counter.paused", "counter.resumed",
+            "counter.closed", "counter.updated", "site.changed")
+REFRESH = "every 60s"  # waits so far and over-target grow with no event: the minutes move on once a minute
+
+# Other work joins the page here, in templates of its own included when they exist: the supervisor's
+# actions in the shared fragment (per counter, per waiting ticket), device alerts on the page itself.
+HOOKS = {"counter": "monitor_counter_actions.html", "ticket": "monitor_ticket_actions.html",
+         "alerts": "monitor_alerts.html"}
+
+STATUSES = {"open": "Buka", "paused": "Jeda", "closed": "Tutup"}
+TICKET_STATUSES = {"called": "Dipanggil", "serving": "Dilayani", "held": "Ditunda"}
 
 
 @bp.get("/")
@@ -12,4 +46,96 @@ from .session import EVERYONE, MANAGERS, page, page_principal, scope
 def monitor():
     if page_principal().role not in MANAGERS:  # an officer's home is their counter
         return redirect(session.home(page_principal()), code=303)
-    return render_template("monitor.html", scope=scope())
+    return _page(tv=request.args.get("tv") == "1")
+
+
+@bp.get("/tv")
+@page(roles=MANAGERS)
+def monitor_tv():
+    """The wall-TV view: big type, no menu and no forms, the whole floor on one screen."""
+    return _page(tv=True)
+
+
+@bp.get("/floor")
+@page(roles=MANAGERS)
+def floor_fragment():
+    """The live part of the monitor (`#floor`'s content), for the page's htmx to swap in."""
+    view = _view(tv=request.args.get("tv") == "1")
+    return _fragment(view)
+
+
+def _page(tv: bool):
+    view = _view(tv)
+    site = ctx().site
+    agency = site.agencies.get(view["agency"]) if view["agency"] else None
+    stream_zone = view["zone"] or (agency.zone if agency else None)  # an agency sits in one zone
+    return render_template("monitor.html", **view, floor_html=_fragment(view),
+                           zones=site.config.zones, stream_zone=stream_zone,
+                           zone_name=next((z.name for z in site.config.zones if z.code == view["zone"]), None),
+                           scope_agency=agency, hooks=_hooks(),
+                           triggers=", ".join([*(f"sse:{t}" for t in TRIGGERS), REFRESH]))
+
+
+def _view(tv: bool) -> dict:
+    """The query as the page reads it: `zone`, `agency` (within the person's scope: else 403)."""
+    zone = request.args.get("zone", "").strip()[:PARAM_MAX] or None
+    agency = request.args.get("agency", "").strip()[:PARAM_MAX] or None
+    mine = scope()
+    if agency is not None:
+        check_scope(agency)
+    agency = agency or mine
+    asked = (("zone", zone), ("agency", agency if mine is None else None), ("tv", "1" if tv else None))
+    query = {name: value for name, value in asked if value is not None}  # an agency's own scope goes without saying
+    return {"zone": zone, "agency": agency, "tv": tv, "fragment_url": f"{session.PATH}/floor?{urlencode(query)}",
+            "query": query}
+
+
+def _fragment(view: dict) -> str:
+    """The fragment's HTML for these figures: rendered once however many pages ask for it."""
+    app = current_app._get_current_object()
+    figures = floor.shared_figures(ctx(), view["zone"], view["agency"])
+    key = (figures["generation"], figures["last_event_id"], figures["now"], ctx().site.version,
+           view["zone"], view["agency"], view["tv"])
+    shelf = app.extensions.setdefault("mpp.web.monitor", OrderedDict())
+    html = shelf.get(key)
+    if html is None:
+        html = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
+                               floor=figures, **_helpers(), **view)
+        html = shelf[key] = INDENT.sub("\n", html)  # a fifth less to send and parse, on every change
+        if len(shelf) > RENDERED:
+            shelf.popitem(last=False)
+    else:
+        shelf.move_to_end(key)
+    return html
+
+
+def _helpers() -> dict:
+    site = ctx().site
+
+    def clock(text: str | None) -> str:
+        """An ISO time of the server as the floor reads it: 09:14."""
+        return datetime.fromisoformat(text).astimezone(site.tz).strftime("%H:%M") if text else "–"
+
+    def percent(value: float | None) -> str:
+        if value is None:
+            return "–"
+        return (f"{value:.0f}" if value == int(value) else f"{value:.1f}").replace(".", ",")
+
+    return {"clock": clock, "percent": percent, "statuses": STATUSES, "ticket_statuses": TICKET_STATUSES,
+            "queue_info": site.queues, "agency_info": site.agencies, "hooks": _hooks()}
+
+
+def _hooks() -> dict:
+    """The action templates there are, looked up once (a missing template is looked up anew each time)."""
+    app = current_app._get_current_object()
+    found = app.extensions.get("mpp.web.monitor_hooks")
+    if found is None:
+        found = {}
+        for name, template in HOOKS.items():
+            try:
+                app.jinja_env.get_template(template)
+                found[name] = template
+            except TemplateNotFound:
+                found[name] = None
+        app.extensions["mpp.web.monitor_hooks"] = found
+    return found
