@@ -294,6 +294,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE database_info ADD COLUMN web_secret TEXT;
     UPDATE database_info SET web_secret = lower(hex(randomblob(32)));
     """,
+    # 12: an agency or a service hidden from the kiosk (the site administration's "hide"): it keeps its
+    # tickets, counters still call them, but the kiosk no longer offers it.
+    """
+    ALTER TABLE agencies ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE services ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

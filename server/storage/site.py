@@ -52,7 +52,7 @@ def _read_site(conn):
             "default_minutes": s["default_minutes"], "requirements": requirements.get(s["code"], []),
             "hours": hours.get(("service", s["code"])), "cutoff_minutes": s["cutoff_minutes"],
             "asks_nik": bool(s["asks_nik"]), "asks_phone": bool(s["asks_phone"]),
-            "target_wait_min": s["target_wait_min"],
+            "target_wait_min": s["target_wait_min"], "hidden": bool(s["hidden"]),
         })
     served: dict[str, list[str]] = {}
     for row in conn.execute("SELECT counter, queue FROM counter_queues ORDER BY counter, position"):
@@ -65,7 +65,8 @@ def _read_site(conn):
                    for q in conn.execute("SELECT * FROM queues WHERE active = 1 ORDER BY position")],
         "agencies": [
             {"code": a["code"], "name": a["name"], "short_name": a["short_name"], "zone": a["zone"],
-             "hours": hours.get(("agency", a["code"])), "services": services.get(a["code"], [])}
+             "hours": hours.get(("agency", a["code"])), "hidden": bool(a["hidden"]),
+             "services": services.get(a["code"], [])}
             for a in conn.execute("SELECT * FROM agencies WHERE active = 1 ORDER BY position")
         ],
         "counters": [
@@ -78,12 +79,24 @@ def _read_site(conn):
 
 
 def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
-    """Make `config` the stored site in one transaction; returns the site version.
+    """Make `config` the stored site in one transaction of its own (`mpp-server init`); returns the
+    site version. See `write_site`."""
+    with write(conn):
+        return write_site(conn, config, source, now)
+
+
+def read_site(conn):
+    """`load_site` inside a transaction already open (the writer's, where an admin's change runs)."""
+    return _read_site(conn)
+
+
+def write_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
+    """Make `config` the stored site inside the caller's open transaction; returns the site version.
 
     A site equal to the stored one changes nothing (same version). Rows that tickets name
     (zones, queues, agencies, services, counters, priority categories) are retired, not
     deleted; counters keep their live state (status, officer, ticket)."""
-    with write(conn):
+    if True:  # one indentation with the transaction `save_site` wraps around it
         stored = _read_site(conn)
         if stored is not None and stored[0] == config:
             return stored[1]
@@ -117,12 +130,12 @@ def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         _upsert(conn, "queues", [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name, "position": i}
                                  for i, q in enumerate(config.queues)])
         _upsert(conn, "agencies", [{"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone,
-                                    "position": i} for i, a in enumerate(config.agencies)])
+                                    "hidden": int(a.hidden), "position": i} for i, a in enumerate(config.agencies)])
         _upsert(conn, "services", [
             {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
              "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
              "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "target_wait_min": s.target_wait_min,
-             "position": i}
+             "hidden": int(s.hidden), "position": i}
             for a in config.agencies for i, s in enumerate(a.services)])
         for agency in config.agencies:
             _write_hours(conn, "agency", agency.code, agency.hours)
@@ -138,6 +151,29 @@ def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         conn.executemany("INSERT INTO counter_queues (counter, position, queue) VALUES (?, ?, ?)",
                          [(c.code, i, q) for c in config.counters for i, q in enumerate(c.queues)])
         return version
+
+
+def tickets_today(conn, service_day: str) -> dict[str, dict]:
+    """What the day's tickets name, for the rules of a site change: tickets per issued service, per
+    agency, per counter, and the prefixes (with the queue that numbered them) in use today."""
+    found = {"service": {}, "agency": {}, "counter": {}, "prefix": {}}
+    for service, agency, count in conn.execute(
+            "SELECT issued_service, agency, COUNT(*) FROM tickets WHERE service_day = ? AND status != 'cancelled' "
+            "GROUP BY issued_service, agency", (service_day,)):
+        found["service"][service] = found["service"].get(service, 0) + count
+        found["agency"][agency] = found["agency"].get(agency, 0) + count
+    for (counter, count) in conn.execute(
+            "SELECT counter, COUNT(*) FROM tickets WHERE service_day = ? AND counter IS NOT NULL GROUP BY counter",
+            (service_day,)):
+        found["counter"][counter] = count
+    # A ticket keeps its code when it moves queue: a ticket never moved names the queue that numbered it.
+    for (prefix, queue, moved) in conn.execute(
+            "SELECT DISTINCT substr(code, 1, instr(code, '-') - 1), queue, transfer_count > 0 FROM tickets "
+            "WHERE service_day = ?", (service_day,)):
+        found["prefix"].setdefault(prefix, set())
+        if not moved:
+            found["prefix"][prefix].add(queue)
+    return found
 
 
 def _write_hours(conn, scope: str, owner: str, hours) -> None:
