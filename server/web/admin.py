@@ -220,6 +220,8 @@ def _read_form(fields, current: dict, whole_week: bool = False) -> tuple[dict, d
                 continue
         else:
             value = raw or (None if name in OPTIONAL else raw)
+        if value is None and name not in current:
+            continue  # a new object's empty field: the model's default
         if value != current.get(name) or name not in current:
             values[name] = value
     return values, problems

@@ -125,3 +125,13 @@ def test_a_site_file_is_checked_shown_as_a_diff_and_applied(app_floor):
     applied = admin.post("/manage/admin/import", data={"csrf_token": csrf, "text": edited, "apply": "1"})
     assert "Berkas diterapkan: 1 perubahan" in page_text(applied)
     assert app_floor.server.context.site.info.short_name == "MPP HJ"
+
+
+def test_a_new_services_empty_fields_take_the_defaults(app_floor):
+    admin = signed_in(app_floor, "admin")
+    form = form_of(admin.get("/manage/admin/services/new"))
+    made = admin.post("/manage/admin/services/new", data={**form, "code": "DK-BARU", "name": "Layanan baru",
+                                                          "queue": "DUKCAPIL-SIPIL"})
+    assert made.status_code == 303, page_text(made)
+    service = app_floor.server.context.site.services["DK-BARU"]
+    assert (service.default_minutes, service.quota, service.hours) == (10, None, None)
