@@ -97,7 +97,7 @@ class Service(Strict):
     name: Name
     name_en: Name | None = None
     queue: Code
-    quota: int | None = Field(None, ge=0)
+    quota: int | None = Field(None, ge=0, le=100_000)
     default_minutes: float = Field(10, gt=0, le=480)
     requirements: list[Name] = []
     hours: Hours | None = None
