@@ -18,7 +18,9 @@ def _counter(ctx: Context, conn, code: str, officer):
     row = storage.counter_row(conn, code)
     if row is None:
         raise NotFound(f"Loket {code!r} tidak dikenal.", code="unknown_counter")
-    if officer.role not in SUPERVISING and row["agency"] != officer.agency:
+    # The officer holding it keeps it when the admin moves it to another agency mid-service: they finish
+    # their ticket and close; the next officer to open it is the new agency's.
+    if officer.role not in SUPERVISING and row["agency"] != officer.agency and row["officer_id"] != officer.id:
         raise Forbidden("Loket ini milik instansi lain.", code="not_your_agency")
     return row
 

@@ -167,6 +167,10 @@ def test_site_settings_agencies_and_counters_change_with_their_rules(app_floor):
             {"name": "Istirahat salat Jumat", "days": ["fri"], "time": "11:00-13:00"}], "ticket_cutoff_minutes": 15})
         assert changed.status_code == 200, changed.text
         assert changed.json()["breaks"][0]["time"] == "11:00-13:00"
+        zones = [{**z, "hall": "Hall Utama"} for z in changed.json()["zones"]]
+        halls = admin.patch("/api/admin/site", json={"version": changed.json()["version"], "zones": zones})
+        assert halls.status_code == 200 and {z["hall"] for z in halls.json()["zones"]} == {"Hall Utama"}
+        assert app_floor.server.context.site.hall_zones["1"] == ["1", "2"]  # one voice for both zones now
         added = admin.post("/api/admin/agencies", json={"code": "KUA", "name": "Kantor Urusan Agama", "zone": "2"})
         assert added.status_code == 201, added.text
         assert refused_fields(admin.post("/api/admin/agencies", json={"code": "KUA", "name": "X", "zone": "1"})
@@ -220,3 +224,18 @@ def test_importing_a_site_file_shows_the_diff_then_applies_it_in_one_step(app_fl
         site = admin.get("/api/admin/site").json()["site"]
         assert site["short_name"] == "MPP HJ" and [z["code"] for z in site["zones"]] == ["1", "2", "3"]
         assert admin.get("/api/audit", params={"action": "site.imported"}).json()[0]["details"] == {"changes": 2}
+
+
+def test_a_counter_moved_to_another_agency_while_serving_keeps_its_ticket(app_floor):
+    ticket = app_floor.issue("DK-KTP")
+    with app_floor.login("budi") as budi, app_floor.login("admin") as admin:
+        assert budi.post("/api/counters/L01/open").status_code == 200
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == ticket["code"]
+        counter = next(c for c in admin.get("/api/admin/counters").json() if c["code"] == "L01")
+        moved = admin.patch("/api/admin/counters/L01", json={"version": counter["version"], "agency": "IMIGRASI",
+                                                             "queues": ["IMIGRASI"], "name": "Loket 1 Imigrasi"})
+        assert moved.status_code == 200, moved.text
+        state = admin.get("/api/counters/L01").json()
+        assert state["status"] == "open" and state["ticket"]["code"] == ticket["code"]
+        done = budi.post("/api/counters/L01/done")
+        assert done.status_code == 200 and done.json()["ticket"]["status"] == "done"
