@@ -28,6 +28,7 @@ SITE = [
     ("running_text", "Teks berjalan di layar", "area", None),
     ("personal_data_retention_days", "Lama data pribadi (NIK, telepon) disimpan (hari)", "number", None),
     ("priority_ratio", "Rasio panggilan prioritas:biasa", "text", "Misalnya 1:2"),
+    ("zones", "Zona dan aula", "zones", "Zona yang menyebut aula yang sama berbagi satu suara panggilan."),
 ]
 AGENCY = [
     ("code", "Kode instansi", "text", "Huruf, angka, titik, garis bawah, tanda hubung"),
@@ -188,7 +189,11 @@ def _shown(form, fields) -> dict:
             shown[name] = form.get(name, "").splitlines()
         elif kind == "list":
             shown[name] = [q.strip() for q in form.get(name, "").split(",") if q.strip()]
-        elif kind != "breaks":
+        elif kind == "breaks":
+            shown[name] = _breaks(form)
+        elif kind == "zones":
+            shown[name] = _zones(form)
+        else:
             shown[name] = form.get(name, "")
     return shown
 
@@ -204,6 +209,8 @@ def _read_form(fields, current: dict, whole_week: bool = False) -> tuple[dict, d
             value = days if whole_week or any(days.values()) else None
         elif kind == "breaks":
             value = _breaks(form)
+        elif kind == "zones":
+            value = _zones(form)
         elif kind == "check":
             value = form.get(name) == "on"
         elif kind == "lines":
@@ -238,4 +245,13 @@ def _breaks(form) -> list[dict]:
         days = [d.strip() for d in form.get(f"breaks.{i}.days", "").split(",") if d.strip()]
         if name or time:
             found.append({"name": name, "days": days, "time": time})
+    return found
+
+
+def _zones(form) -> list[dict]:
+    found = []
+    for i in range(50):
+        code, name = form.get(f"zones.{i}.code", "").strip(), form.get(f"zones.{i}.name", "").strip()
+        if code or name:
+            found.append({"code": code, "name": name, "hall": form.get(f"zones.{i}.hall", "").strip() or None})
     return found

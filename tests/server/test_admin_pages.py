@@ -107,6 +107,16 @@ def test_a_new_counter_and_the_site_settings_from_their_forms(app_floor):
     assert saved.status_code == 303, page_text(saved)
     info = app_floor.server.context.site.info
     assert info.breaks[0].time == "11:00-13:00" and info.hours.sat is None and info.hours.mon == "08:00-15:00"
+    site = form_of(admin.get("/manage/admin/site"))
+    assert (site["zones.1.code"], site["zones.2.code"]) == ("2", "")  # an empty row adds a zone
+    saved = admin.post("/manage/admin/site", data={**site, "zones.0.hall": "Hall Utama", "zones.1.hall": "Hall Utama",
+                                                   "zones.2.code": "3", "zones.2.name": "Lantai 3"})
+    assert saved.status_code == 303, page_text(saved)
+    assert app_floor.server.context.site.hall_zones["2"] == ["1", "2"]
+    assert app_floor.server.context.site.hall["3"] == "Lantai 3"
+    refused = admin.post("/manage/admin/site", data={**form_of(admin.get("/manage/admin/site")), "zones.3.code": "1",
+                                                     "zones.3.name": "Lagi"})
+    assert 'id="zones[3].code-error">Kode zona &#39;1&#39; sudah dipakai.' in refused.get_data(as_text=True)
 
 
 def test_a_site_file_is_checked_shown_as_a_diff_and_applied(app_floor):
