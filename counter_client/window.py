@@ -28,6 +28,7 @@ COMPACT_SIZE, WIDE_SIZE = (360, 700), (1366, 768)
 
 def _label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:
     widget = QLabel(text)
+    widget.setTextFormat(Qt.PlainText)  # names are staff text: markup in them never renders
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)

@@ -49,6 +49,7 @@ class FitLabel(QLabel):
 
     def __init__(self, text: str = "", rows: int = 1, shrink: bool = False, parent=None):
         super().__init__(parent)
+        self.setTextFormat(Qt.PlainText)  # counter and service names are staff text: markup never renders
         self.full_text, self.rows, self.shrink = "", rows, shrink
         self.base_font = QFont(self.font())  # the size the window asked for; shrinking starts here
         self._fitting = False

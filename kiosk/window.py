@@ -86,6 +86,10 @@ class FitLabel(QLabel):
     """A wrapping label that asks for the height its lines need at its width (nested
     layouts give a wrapped label the height of its one-line size hint)."""
 
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.setTextFormat(Qt.PlainText)  # the site's name is staff text: markup in it never renders
+
     def fit(self) -> None:
         self.ensurePolished()  # measure with the stylesheet's font, not the default one
         need = self.heightForWidth(self.width())

@@ -97,7 +97,7 @@ class Service(Strict):
     name: Name
     name_en: Name | None = None
     queue: Code
-    quota: int | None = Field(None, ge=0)
+    quota: int | None = Field(None, ge=0, le=100_000)
     default_minutes: float = Field(10, gt=0, le=480)
     requirements: list[Name] = []
     hours: Hours | None = None
@@ -107,6 +107,7 @@ class Service(Strict):
     # The longest wait (ready to first call) the service promises; the service level counts the calls
     # within it. None: DEFAULT_TARGET_WAIT_MIN (server/domain/floor.py).
     target_wait_min: int | None = Field(None, ge=1, le=600)
+    hidden: bool = False  # not offered at the kiosk; its tickets are served as before
 
 
 class Agency(Strict):
@@ -115,7 +116,8 @@ class Agency(Strict):
     short_name: Name | None = None
     zone: Code
     hours: Hours | None = None
-    services: list[Service] = Field(min_length=1)
+    hidden: bool = False  # not offered at the kiosk, nor any of its services
+    services: list[Service] = []  # none yet: an agency that just joined the building
 
 
 class Zone(Strict):
@@ -298,9 +300,12 @@ def dump_site(config: SiteConfig, header: str = "") -> str:
     data = config.model_dump(mode="python", exclude_none=True)
     for agency in data["agencies"]:
         for service in agency["services"]:
-            for key in ("requirements", "asks_nik", "asks_phone"):  # the defaults only add noise
+            for key in ("requirements", "asks_nik", "asks_phone", "hidden"):  # the defaults only add noise
                 if not service[key]:
                     del service[key]
+    for agency in data["agencies"]:
+        if not agency["hidden"]:
+            del agency["hidden"]
     for counter in data["counters"]:
         if not counter["strict_queue_order"]:
             del counter["strict_queue_order"]

@@ -99,6 +99,7 @@ PILL_STYLE = {
 
 def label(text: str = "", name: str | None = None, wrap: bool = True, align=None) -> QLabel:
     widget = QLabel(text)
+    widget.setTextFormat(Qt.PlainText)  # names and requirements are staff text: markup in them never renders
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)

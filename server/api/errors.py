@@ -24,8 +24,8 @@ class MalformedJson(DomainError):
     code = "malformed_json"
 
 
-def error_response(http_status: int, code: str, message: str, details: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
+def error_response(http_status: int, code: str, message: str, details: dict | None = None, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
     if details:
         body["error"]["details"] = details
     response = jsonify(body)
@@ -34,17 +34,19 @@ def error_response(http_status: int, code: str, message: str, details: dict | No
 
 
 def validation_error(exc: ValidationError):
-    problems = []
+    problems, fields = [], {}
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"]) or "body"
         problems.append(f"{where}: {error['msg']}")
-    return error_response(422, "validation_error", "Isian tidak valid: " + "; ".join(problems[:5]))
+        fields.setdefault(where, error["msg"])
+    # `fields` (an extension): each field's problem, as the administration's 422s name them.
+    return error_response(422, "validation_error", "Isian tidak valid: " + "; ".join(problems[:5]), fields=fields)
 
 
 def register(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        return error_response(exc.status, exc.code, exc.message, exc.details, **getattr(exc, "extra", {}))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -18,9 +18,11 @@ def _counter(ctx: Context, conn, code: str, officer):
     row = storage.counter_row(conn, code, ctx.site.service_day(ctx.now()))
     if row is None:
         raise NotFound(f"Loket {code!r} tidak dikenal.", code="unknown_counter")
-    # An officer, and a supervisor with an agency, act on that agency's counters only.
+    # An officer, and a supervisor with an agency, act on that agency's counters only. The officer holding
+    # a counter keeps it when the admin moves it to another agency mid-service: they finish their ticket
+    # and close; the next officer to open it is the new agency's.
     building_wide = officer.role == "admin" or (officer.role == "supervisor" and not officer.agency)
-    if not building_wide and row["agency"] != officer.agency:
+    if not building_wide and row["agency"] != officer.agency and row["officer_id"] != officer.id:
         raise Forbidden("Loket ini milik instansi lain.", code="not_your_agency")
     return row
 

@@ -1,5 +1,6 @@
-"""The site changes under a running server (`mpp-server init` again, later the admin pages):
-the server takes the new site from the database and tells every screen."""
+"""The site changes under a running server (`mpp-server init` again, from another process): the
+server takes the new site from the database and tells every screen. (The administration's changes,
+flows/admin.py, swap the site and announce it in their own transaction: nothing is left to follow.)"""
 
 from .. import storage
 from ..context import Context, Work, load_site

@@ -106,6 +106,8 @@ def _reserve(ctx: Context, device, service_code: str, priority, request_id: str,
         service = site.services.get(service_code)
         if service is None:
             raise NotFound(f"Layanan {service_code!r} tidak dikenal.", code="unknown_service")
+        if service.hidden or site.agency_of_service[service_code].hidden:
+            raise Conflict("Layanan ini tidak lagi dibuka di anjungan.", code="closed", detail="hidden")
         if priority is not None and priority not in site.priority:
             known = ", ".join(site.priority) or "none"
             raise Invalid(f"Kategori prioritas {priority!r} tidak dikenal (pilihan: {known}).", code="unknown_priority")
@@ -258,8 +260,12 @@ def catalog(ctx: Context, conn) -> dict:
                             priority=True)
     agencies = []
     for agency in site.config.agencies:
+        if agency.hidden:  # hidden by the admin: the kiosk no longer offers it
+            continue
         services = []
         for service in agency.services:
+            if service.hidden:
+                continue
             available, quota_left = service_availability(ctx, conn, service.code, moment, issued.get(service.code, 0))
             ahead = waiting.get(service.queue, 0)
             services.append({
@@ -280,8 +286,9 @@ def catalog(ctx: Context, conn) -> dict:
                 "asks_nik": service.asks_nik,
                 "asks_phone": service.asks_phone,
             })
-        agencies.append({"code": agency.code, "name": agency.name, "short_name": agency.short_name,
-                         "zone": agency.zone, "services": services})
+        if services:  # an agency whose services are all hidden (or not added yet) has nothing to offer
+            agencies.append({"code": agency.code, "name": agency.name, "short_name": agency.short_name,
+                             "zone": agency.zone, "services": services})
     info = site.info
     return {
         "site_version": site.version,

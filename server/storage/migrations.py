@@ -304,6 +304,12 @@ MIGRATIONS: list[str] = [
                              created_at TEXT NOT NULL, created_by TEXT NOT NULL, ended_at TEXT, ended_by TEXT);
     CREATE INDEX broadcasts_open ON broadcasts (ended_at, until);
     """,
+    # 13: an agency or a service hidden from the kiosk (the site administration's "hide"): it keeps its
+    # tickets, counters still call them, but the kiosk no longer offers it.
+    """
+    ALTER TABLE agencies ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE services ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -52,7 +52,7 @@ def _read_site(conn):
             "default_minutes": s["default_minutes"], "requirements": requirements.get(s["code"], []),
             "hours": hours.get(("service", s["code"])), "cutoff_minutes": s["cutoff_minutes"],
             "asks_nik": bool(s["asks_nik"]), "asks_phone": bool(s["asks_phone"]),
-            "target_wait_min": s["target_wait_min"],
+            "target_wait_min": s["target_wait_min"], "hidden": bool(s["hidden"]),
         })
     served: dict[str, list[str]] = {}
     for row in conn.execute("SELECT counter, queue FROM counter_queues ORDER BY counter, position"):
@@ -65,7 +65,8 @@ def _read_site(conn):
                    for q in conn.execute("SELECT * FROM queues WHERE active = 1 ORDER BY position")],
         "agencies": [
             {"code": a["code"], "name": a["name"], "short_name": a["short_name"], "zone": a["zone"],
-             "hours": hours.get(("agency", a["code"])), "services": services.get(a["code"], [])}
+             "hours": hours.get(("agency", a["code"])), "hidden": bool(a["hidden"]),
+             "services": services.get(a["code"], [])}
             for a in conn.execute("SELECT * FROM agencies WHERE active = 1 ORDER BY position")
         ],
         "counters": [
@@ -78,66 +79,100 @@ def _read_site(conn):
 
 
 def save_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
-    """Make `config` the stored site in one transaction; returns the site version.
+    """Make `config` the stored site in one transaction of its own (`mpp-server init`); returns the
+    site version. See `write_site`."""
+    with write(conn):
+        return write_site(conn, config, source, now)
+
+
+def read_site(conn):
+    """`load_site` inside a transaction already open (the writer's, where an admin's change runs)."""
+    return _read_site(conn)
+
+
+def write_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
+    """Make `config` the stored site inside the caller's open transaction; returns the site version.
 
     A site equal to the stored one changes nothing (same version). Rows that tickets name
     (zones, queues, agencies, services, counters, priority categories) are retired, not
     deleted; counters keep their live state (status, officer, ticket)."""
-    with write(conn):
-        stored = _read_site(conn)
-        if stored is not None and stored[0] == config:
-            return stored[1]
-        version = stored[1] + 1 if stored else 1
-        info = config.site
-        values = [getattr(info, column) for column in SITE_COLUMNS]
-        conn.execute(
-            f"INSERT INTO site_settings (id, {', '.join(SITE_COLUMNS)}, version, source, changed_at) "
-            f"VALUES (1, {', '.join('?' for _ in SITE_COLUMNS)}, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in (*SITE_COLUMNS, "version", "source", "changed_at")),
-            (*values, version, source, now),
-        )
-        for table in ("opening_hours", "break_days", "breaks", "holidays", "requirements", "counter_queues"):
-            conn.execute(f"DELETE FROM {table}")
-        for table in ("priority_categories", "zones", "queues", "agencies", "services", "counters"):
-            conn.execute(f"UPDATE {table} SET active = 0")
-        _write_hours(conn, "site", "", info.hours)
-        for i, b in enumerate(info.breaks):
-            start, end = b.time.split("-")
-            break_id = conn.execute("INSERT INTO breaks (position, name, starts, ends) VALUES (?, ?, ?, ?)",
-                                    (i, b.name, start, end)).lastrowid
-            conn.executemany("INSERT INTO break_days (break, weekday) VALUES (?, ?)",
-                             [(break_id, WEEKDAY_KEYS.index(d)) for d in b.days])
-        conn.executemany("INSERT INTO holidays (date, name, position) VALUES (?, ?, ?)",
-                         [(h.date.isoformat(), h.name, i) for i, h in enumerate(info.holidays)])
-        _upsert(conn, "priority_categories", [
-            {"code": p.code, "name": p.name, "name_en": p.name_en, "position": i}
-            for i, p in enumerate(info.priority_categories)])
-        _upsert(conn, "zones", [{"code": z.code, "name": z.name, "hall": z.hall, "position": i}
-                                for i, z in enumerate(config.zones)])
-        _upsert(conn, "queues", [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name, "position": i}
-                                 for i, q in enumerate(config.queues)])
-        _upsert(conn, "agencies", [{"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone,
-                                    "position": i} for i, a in enumerate(config.agencies)])
-        _upsert(conn, "services", [
-            {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
-             "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
-             "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "target_wait_min": s.target_wait_min,
-             "position": i}
-            for a in config.agencies for i, s in enumerate(a.services)])
-        for agency in config.agencies:
-            _write_hours(conn, "agency", agency.code, agency.hours)
-            for service in agency.services:
-                _write_hours(conn, "service", service.code, service.hours)
-                conn.executemany("INSERT INTO requirements (service, position, text) VALUES (?, ?, ?)",
-                                 [(service.code, i, text) for i, text in enumerate(service.requirements)])
-        # Only the configured columns: a counter keeps its status, officer and ticket.
-        _upsert(conn, "counters", [
-            {"code": c.code, "name": c.name, "spoken_name": c.spoken_name, "agency": c.agency, "zone": c.zone,
-             "strict_queue_order": int(c.strict_queue_order), "position": i}
-            for i, c in enumerate(config.counters)])
-        conn.executemany("INSERT INTO counter_queues (counter, position, queue) VALUES (?, ?, ?)",
-                         [(c.code, i, q) for c in config.counters for i, q in enumerate(c.queues)])
-        return version
+    stored = _read_site(conn)
+    if stored is not None and stored[0] == config:
+        return stored[1]
+    version = stored[1] + 1 if stored else 1
+    info = config.site
+    values = [getattr(info, column) for column in SITE_COLUMNS]
+    conn.execute(
+        f"INSERT INTO site_settings (id, {', '.join(SITE_COLUMNS)}, version, source, changed_at) "
+        f"VALUES (1, {', '.join('?' for _ in SITE_COLUMNS)}, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in (*SITE_COLUMNS, "version", "source", "changed_at")),
+        (*values, version, source, now),
+    )
+    for table in ("opening_hours", "break_days", "breaks", "holidays", "requirements", "counter_queues"):
+        conn.execute(f"DELETE FROM {table}")
+    for table in ("priority_categories", "zones", "queues", "agencies", "services", "counters"):
+        conn.execute(f"UPDATE {table} SET active = 0")
+    _write_hours(conn, "site", "", info.hours)
+    for i, b in enumerate(info.breaks):
+        start, end = b.time.split("-")
+        break_id = conn.execute("INSERT INTO breaks (position, name, starts, ends) VALUES (?, ?, ?, ?)",
+                                (i, b.name, start, end)).lastrowid
+        conn.executemany("INSERT INTO break_days (break, weekday) VALUES (?, ?)",
+                         [(break_id, WEEKDAY_KEYS.index(d)) for d in b.days])
+    conn.executemany("INSERT INTO holidays (date, name, position) VALUES (?, ?, ?)",
+                     [(h.date.isoformat(), h.name, i) for i, h in enumerate(info.holidays)])
+    _upsert(conn, "priority_categories", [
+        {"code": p.code, "name": p.name, "name_en": p.name_en, "position": i}
+        for i, p in enumerate(info.priority_categories)])
+    _upsert(conn, "zones", [{"code": z.code, "name": z.name, "hall": z.hall, "position": i}
+                            for i, z in enumerate(config.zones)])
+    _upsert(conn, "queues", [{"code": q.code, "prefix": q.prefix, "width": q.width, "name": q.name, "position": i}
+                             for i, q in enumerate(config.queues)])
+    _upsert(conn, "agencies", [{"code": a.code, "name": a.name, "short_name": a.short_name, "zone": a.zone,
+                                "hidden": int(a.hidden), "position": i} for i, a in enumerate(config.agencies)])
+    _upsert(conn, "services", [
+        {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
+         "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
+         "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "target_wait_min": s.target_wait_min,
+         "hidden": int(s.hidden), "position": i}
+        for a in config.agencies for i, s in enumerate(a.services)])
+    for agency in config.agencies:
+        _write_hours(conn, "agency", agency.code, agency.hours)
+        for service in agency.services:
+            _write_hours(conn, "service", service.code, service.hours)
+            conn.executemany("INSERT INTO requirements (service, position, text) VALUES (?, ?, ?)",
+                             [(service.code, i, text) for i, text in enumerate(service.requirements)])
+    # Only the configured columns: a counter keeps its status, officer and ticket.
+    _upsert(conn, "counters", [
+        {"code": c.code, "name": c.name, "spoken_name": c.spoken_name, "agency": c.agency, "zone": c.zone,
+         "strict_queue_order": int(c.strict_queue_order), "position": i}
+        for i, c in enumerate(config.counters)])
+    conn.executemany("INSERT INTO counter_queues (counter, position, queue) VALUES (?, ?, ?)",
+                     [(c.code, i, q) for c in config.counters for i, q in enumerate(c.queues)])
+    return version
+
+
+def tickets_today(conn, service_day: str) -> dict[str, dict]:
+    """What the day's tickets name, for the rules of a site change: tickets per issued service, per
+    agency, per counter, and the prefixes (with the queue that numbered them) in use today."""
+    found = {"service": {}, "agency": {}, "counter": {}, "prefix": {}}
+    for service, agency, count in conn.execute(
+            "SELECT issued_service, agency, COUNT(*) FROM tickets WHERE service_day = ? AND status != 'cancelled' "
+            "GROUP BY issued_service, agency", (service_day,)):
+        found["service"][service] = found["service"].get(service, 0) + count
+        found["agency"][agency] = found["agency"].get(agency, 0) + count
+    for (counter, count) in conn.execute(
+            "SELECT counter, COUNT(*) FROM tickets WHERE service_day = ? AND counter IS NOT NULL GROUP BY counter",
+            (service_day,)):
+        found["counter"][counter] = count
+    # A ticket keeps its code when it moves queue: a ticket never moved names the queue that numbered it.
+    for (prefix, queue, moved) in conn.execute(
+            "SELECT DISTINCT substr(code, 1, instr(code, '-') - 1), queue, transfer_count > 0 FROM tickets "
+            "WHERE service_day = ?", (service_day,)):
+        found["prefix"].setdefault(prefix, set())
+        if not moved:
+            found["prefix"][prefix].add(queue)
+    return found
 
 
 def _write_hours(conn, scope: str, owner: str, hours) -> None:

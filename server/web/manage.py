@@ -46,7 +46,8 @@ def layout_values() -> dict:
     who = g.get("page_principal")
     nav = []
     if who is not None and who.role in MANAGERS:
-        nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices")]
+        nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices"),
+               ("manage.admin_home", "Administrasi", f"{session.PATH}/admin/")]
         if who.role in ADMINS:
             nav.append(("manage.audit_page", "Audit", f"{session.PATH}/audit"))
     elif who is not None:
@@ -183,4 +184,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import devices, monitor  # noqa: E402,F401
+from . import admin, devices, monitor  # noqa: E402,F401

@@ -12,7 +12,8 @@ import pytest
 CHECKS = "status_code_conformance,response_schema_conformance,content_type_conformance,not_a_server_error"
 
 # The officer and management endpoints with a supervisor's token, the kiosk's with a kiosk token, the audit
-# log with the admin's; real codes in the paths, so that most requests reach the rules instead of a 404. Streams never end and logout
+# log and the site administration with the admin's; real codes in the paths, so that most requests reach the
+# rules instead of a 404. Streams never end and logout
 # would end the token the run uses: both are tested elsewhere.
 CONFIG = """
 request-timeout = 10.0
@@ -25,6 +26,7 @@ max-examples = 12
 "path.counter" = "L01"
 "path.public_id" = "${MPP_PUBLIC_ID}"
 "path.id" = "${MPP_TICKET_ID}"
+"path.code" = "DK-KTP"
 
 [[operations]]
 include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}/print|devices/)"
@@ -32,6 +34,10 @@ headers = { Authorization = "Bearer ${MPP_KIOSK}" }
 
 [[operations]]
 include-path = "/api/audit"
+headers = { Authorization = "Bearer ${MPP_ADMIN}" }
+
+[[operations]]
+include-path-regex = "^/api/admin/"
 headers = { Authorization = "Bearer ${MPP_ADMIN}" }
 
 [[operations]]
