@@ -108,8 +108,10 @@ def demo(args: list[str]) -> int:
     if "MPP_NOW" not in env:
         env["MPP_NOW"] = demo_morning()
         print(f"Demo clock starts at {env['MPP_NOW']} (set MPP_NOW to choose, or MPP_NOW= for the real time).")
-    print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi and sari (Dukcapil) and admin, PIN 1234.")
+    print(f"Demo tokens are in {data / 'tokens.txt'}; officers budi and sari (Dukcapil), supervisor rina and "
+          "admin, PIN 1234.")
     print(f"Server: http://localhost:{port}/api/health  ·  API document: http://localhost:{port}/api/openapi.json")
+    print(f"Management pages (floor monitor, devices, administration): http://localhost:{port}/manage/")
     print(f"Printed tickets (bytes and PNG previews): {data / 'printer'}\n")
     args = with_public_url(args, host_addresses(), int(port))
     stop_on_signals()
@@ -237,8 +239,9 @@ def demo_tokens(db: Path, path: Path) -> dict:
                                   "--name", name, "--zone", "1"], check=True, capture_output=True, text=True)
             lines.append(f"{kind}={out.stdout.strip().splitlines()[-1]}")
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for user, role, agency in (("budi", "officer", "DUKCAPIL"), ("sari", "officer", "DUKCAPIL"),
-                               ("admin", "admin", None)):  # again each time: adding is also resetting
+    officers = (("budi", "officer", "DUKCAPIL"), ("sari", "officer", "DUKCAPIL"), ("rina", "supervisor", None),
+                ("admin", "admin", None))
+    for user, role, agency in officers:  # again each time: adding is also resetting
         extra = ["--agency", agency] if agency else []
         subprocess.run([str(PYTHON), "-m", "server", "officer", "add", "--db", str(db), "--username", user,
                         "--pin", "1234", "--role", role, *extra], check=True, capture_output=True)
