@@ -94,7 +94,7 @@ def documented_answers(document: dict) -> dict:
 def create_app(config: dict) -> OpenAPI:
     """`config`: DATABASE (path), and optionally CLOCK, PUBLIC_URL, KEEPALIVE_S, PRINTING_TIMEOUT_S,
     MANAGE_IDLE_MINUTES (a management page's session ends after that long without a request; 30),
-    DEVICE_OFFLINE_S, WATCH_EVERY_S."""
+    DEVICE_OFFLINE_S, WATCH_EVERY_S, BACKUP_DIR (the nightly backups, for the morning check)."""
     app = OpenAPI(
         __name__,
         info=Info(title="Antrian MPP", version=__version__,
@@ -118,7 +118,8 @@ def create_app(config: dict) -> OpenAPI:
         if site is None:
             raise RuntimeError(f"{config['DATABASE']}: no site loaded; run `mpp-server init --db FILE --site FILE`")
     settings = Settings(public_url=config.get("PUBLIC_URL"), printing_timeout_s=config.get("PRINTING_TIMEOUT_S"),
-                        device_offline_s=config.get("DEVICE_OFFLINE_S"), watch_every_s=config.get("WATCH_EVERY_S"))
+                        device_offline_s=config.get("DEVICE_OFFLINE_S"), watch_every_s=config.get("WATCH_EVERY_S"),
+                        backup_dir=config.get("BACKUP_DIR"))
 
     def now_text() -> str:
         return context.site.local_text(context.now())

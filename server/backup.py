@@ -58,3 +58,14 @@ def restore(backup_path: Path, db_path: Path) -> None:
         storage.renew_generation(conn)
     finally:
         conn.close()
+
+
+def latest(out_dir: Path, tz) -> datetime | None:
+    """When the newest backup in `out_dir` was written (its name's stamp, the site's time), or None."""
+    stamps = []
+    for path in Path(out_dir).glob("antrian-*.db"):
+        try:
+            stamps.append(datetime.strptime(path.stem, "antrian-%Y%m%d-%H%M%S"))
+        except ValueError:
+            continue
+    return max(stamps).replace(tzinfo=tz) if stamps else None

@@ -113,7 +113,7 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level, manag
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     config = {"DATABASE": str(db_path), "CLOCK": clock, "PUBLIC_URL": public_url,
-              "MANAGE_IDLE_MINUTES": manage_idle_minutes}
+              "MANAGE_IDLE_MINUTES": manage_idle_minutes, "BACKUP_DIR": str(backup_dir) if backup_dir else None}
     if os.environ.get("MPP_PRINTING_TIMEOUT_S"):
         config["PRINTING_TIMEOUT_S"] = float(os.environ["MPP_PRINTING_TIMEOUT_S"])
     if os.environ.get("MPP_KEEPALIVE_S"):

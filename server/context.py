@@ -73,6 +73,7 @@ class Settings:
     session_hours: float = 16.0
     device_offline_s: float | None = None  # None: domain/devices.py's OFFLINE_AFTER_S
     watch_every_s: float | None = None  # None: flows/devices.py's WATCH_EVERY_S
+    backup_dir: str | None = None  # `mpp-server run --backup-dir`: the morning check reads its newest copy
 
 
 @dataclass

@@ -336,7 +336,24 @@ class Device(BaseModel):
     version: str | None
     printer: PrinterState | None
     last_error: str | None
+    printer_since: str | None = Field(None, description="Since when the printer is in its reported state")
 
 
 class Devices(RootModel[list[Device]]):
     pass
+
+
+class Check(BaseModel):
+    key: str = Field(description="`holiday`, `hours`, `zone:Z`, `devices:KIND`, `printers`, `officers`, `services`, "
+                                 "`public_url`, `backup`, `disk`")
+    title: str
+    ok: bool = Field(description="false: needs action before opening")
+    reason: str = Field(description="One line in Indonesian")
+
+
+class SelfTest(BaseModel):
+    ready: bool = Field(description="Every check is OK")
+    now: str
+    service_day: str
+    agency: str | None = Field(description="A supervisor's agency: its zone, counters and services only")
+    checks: list[Check]

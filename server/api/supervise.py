@@ -5,11 +5,11 @@ supervisor or admin; a supervisor with an agency acts on that agency only (403 o
 from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from ..flows import broadcasts, devices, supervise
+from ..flows import broadcasts, devices, readiness, supervise
 from . import roles, conn, ctx, require
 from .schemas import (
     Broadcast, BroadcastPath, Broadcasts, BroadcastsQuery, CounterPath, CounterQueues, CounterState, Devices,
-    ErrorResponse, NewBroadcast, TicketOut, TicketPath, TicketTransfer,
+    ErrorResponse, NewBroadcast, SelfTest, TicketOut, TicketPath, TicketTransfer,
 )
 
 SUPERVISORS = ("supervisor", "admin")
@@ -83,3 +83,12 @@ def end_broadcast(path: BroadcastPath):
 def list_devices():
     require(*SUPERVISORS)
     return jsonify(devices.list_devices(ctx(), conn()))
+
+
+@bp.get("/selftest", summary="The morning check: what is not ready before opening (devices, printers, day, hours, "
+        "counters without officers, services without a counter, QR address, backup, disk)",
+        responses={200: SelfTest})
+@roles(*SUPERVISORS)
+def selftest():
+    who = require(*SUPERVISORS)
+    return jsonify(readiness.selftest(ctx(), conn(), who.agency if who.role == "supervisor" else None))

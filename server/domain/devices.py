@@ -30,3 +30,33 @@ def printer_state(health: dict | None) -> tuple | None:
     if not printer:
         return None
     return printer.get("online"), printer.get("paper", "unknown")
+
+
+# What a supervisor must see at once: a device gone quiet, a printer that cannot print or runs out.
+ALERT_ORDER = ("offline", "printer_offline", "paper_out", "paper_low")
+
+
+def alerts(devices: list[dict]) -> list[dict]:
+    """The alerts of these devices (as `GET /api/devices` shows them), the most urgent first:
+    `{"device", "kind", "since"}`. A device never heard of is not installed yet: no alert (the
+    morning check lists it). An offline device's printer says nothing: its state is stale."""
+    found = []
+    for device in devices:
+        if not device["online"]:
+            if device["last_seen"]:
+                found.append({"device": device, "kind": "offline", "since": device["last_seen"]})
+            continue
+        kind = printer_trouble(device.get("printer"))
+        if kind is not None:
+            found.append({"device": device, "kind": kind, "since": device.get("printer_since")})
+    return sorted(found, key=lambda a: (ALERT_ORDER.index(a["kind"]), a["since"] or "", a["device"]["id"]))
+
+
+def printer_trouble(printer: dict | None) -> str | None:
+    """"printer_offline", "paper_out", "paper_low", or None when it can print (or reports nothing)."""
+    if not printer:
+        return None
+    if printer.get("online") is False:
+        return "printer_offline"
+    paper = printer.get("paper")
+    return {"out": "paper_out", "low": "paper_low"}.get(paper)

@@ -42,6 +42,7 @@ def device_view(ctx: Context, row, now: datetime) -> dict:
         "version": health.get("version") or health.get("app_version"),
         "printer": health.get("printer"),
         "last_error": health.get("last_error"),
+        "printer_since": health.get("printer_since"),
     }
 
 
@@ -60,10 +61,13 @@ def heartbeat(ctx: Context, device, health: dict | None) -> str:
             health = {key: value for key, value in health.items() if key != "app_version" and value is not None}
             if version is not None:
                 health["version"] = version
+        printer = rule.printer_state(health)
+        moved = printer is not None and printer != rule.printer_state(before)
+        if printer is not None:  # since when the printer is in this state: the alerts say so
+            health["printer_since"] = work.now if moved else (before or {}).get("printer_since", work.now)
         storage.record_heartbeat(work.conn, device.id, work.now, health)
         ctx.seen[device.id] = work.moment
-        printer = rule.printer_state(health)
-        if printer is not None and printer != rule.printer_state(before):
+        if moved:
             view = device_view(ctx, storage.device_row(work.conn, device.id), work.moment)
             work.emit("device.printer", device.zone, device=view)
         return work.now

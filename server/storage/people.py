@@ -35,6 +35,13 @@ def upsert_officer(conn, username: str, pin_hash: str, role: str, agency, now: s
         ).fetchone()[0]
 
 
+def officer_counts(conn) -> dict[str, int]:
+    """Active officers per agency: who can open that agency's counters."""
+    return {row[0]: row[1] for row in conn.execute(
+        "SELECT agency, COUNT(*) FROM officers WHERE active = 1 AND role = 'officer' AND agency IS NOT NULL "
+        "GROUP BY agency")}
+
+
 def officer_by_username(conn, username: str):
     return conn.execute("SELECT * FROM officers WHERE username = ? AND active = 1", (username,)).fetchone()
 

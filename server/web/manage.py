@@ -47,6 +47,7 @@ def layout_values() -> dict:
     nav = []
     if who is not None and who.role in MANAGERS:
         nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices"),
+               ("manage.selftest", "Cek pagi", f"{session.PATH}/selftest"),
                ("manage.admin_home", "Administrasi", f"{session.PATH}/admin/")]
         if who.role in ADMINS:
             nav.append(("manage.audit_page", "Audit", f"{session.PATH}/audit"))

@@ -161,7 +161,8 @@ def test_every_text_of_the_pages_reads_at_wcag_aa(floor, page):
     low = {"login": page.evaluate(CONTRAST)}
     sign_in(page, floor, "admin", start="/manage/login")
     for name, path in [("monitor", "/manage/"), ("audit", "/manage/audit"), ("audit-bad-date", "/manage/audit?from=x"),
-                       ("devices", "/manage/devices"), ("refused", "/manage/counter?counter=L99")]:
+                       ("devices", "/manage/devices"), ("selftest", "/manage/selftest"),
+                       ("refused", "/manage/counter?counter=L99")]:
         page.goto(floor.url + path)
         low[name] = page.evaluate(CONTRAST)
     with floor.login("admin") as admin:
