@@ -6,15 +6,12 @@ real call-next (`calling.choose_next`: the priority interleave, oldest first or 
 order). Each call keeps its counter busy for its service's minutes learned from the day so
 far, plus the counters' turnaround; a share of calls are no-shows that keep it only for the
 recall. The estimate is when the ticket's turn comes in that replay. A long queue is replayed
-only up to `MAX_CALLS` calls; the rest drains at the counters' pace (`drain`: counted call by
-call for a few rounds, then evenly), so a thousand tickets waiting cost no more than a few dozen.
-A normal ticket also waits for the priority tickets that will come while it waits and go first
-(`later_priority`).
+only up to `MAX_CALLS` calls; the rest is spread evenly over the counters, which is what the
+replay converges to anyway, so a thousand tickets waiting cost no more than two dozen.
 """
 
 import heapq
 import math
-from bisect import bisect_right
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,49 +29,23 @@ PAUSE_MINUTES = 15.0  # a paused counter is expected back this long after its pa
 PAUSE_AT_LEAST = 3.0  # … or at least this long from now, when the pause already ran over
 REMAINING_AT_LEAST = 0.25  # of the minutes per call: a visit that ran long still takes a while more
 MAX_CALLS = 24  # calls replayed one by one; beyond, the queue drains at the counters' pace
-DRAIN_BY_CALL = 4  # calls per counter the drain still counts one by one
 GAP_MAX = 3.0  # minutes from a finish to the counter's next call that still count as turning round
-SPREAD = 0.25  # variance / mean² of a visit's minutes before the day has shown its own
-PRIORITY_LOAD_MAX = 0.75  # of the counters' time, the most priority tickets to come are told to take
 GHOST = -1  # the ticket id of "a new ticket now"
 
 Waiting = Candidate  # a waiting ticket: id, queue, priority, queued_at — what call-next sees
 
 
-def service_minutes(recent_minutes: list[float], default_minutes: float, running: list[float] = ()) -> float:
+def service_minutes(recent_minutes: list[float], default_minutes: float) -> float:
     """Minutes a counter spends on one ticket of a queue (call to finish), learned from today.
 
     The mean of the recent visits (a wait is a sum of visits), a visit far above the median
     clipped, and the configured minutes weighing as MIN_SAMPLES visits so the day's first
-    tickets move it only a little. `running`: minutes so far of the visits at the counters now;
-    those already longer than that mean count with what they have lasted. Early in the day only
-    the short visits have finished, and the mean of those alone told long queues 10-20 minutes
-    too little."""
+    tickets move it only a little."""
     recent = [max(0.0, m) for m in recent_minutes[:RECENT]]
     if recent:
         cap = OUTLIER_FACTOR * median(recent)
         recent = [min(m, cap) for m in recent]
-    mean = (sum(recent) + MIN_SAMPLES * default_minutes) / (len(recent) + MIN_SAMPLES)
-    longer = [m for m in running if m > mean]
-    if not longer:
-        return mean
-    longer = [min(m, OUTLIER_FACTOR * mean) for m in longer]
-    return (sum(recent) + sum(longer) + MIN_SAMPLES * default_minutes) / (len(recent) + len(longer) + MIN_SAMPLES)
-
-
-def visit_spread(recent_minutes: list[float]) -> float:
-    """How much a queue's visits vary (variance / mean², learned like `service_minutes`, the
-    prior SPREAD weighing as MIN_SAMPLES visits): see `drain`."""
-    recent = [max(0.0, m) for m in recent_minutes[:RECENT]]
-    if len(recent) < 2:
-        return SPREAD
-    cap = OUTLIER_FACTOR * median(recent)
-    recent = [min(m, cap) for m in recent]
-    mean = fmean(recent)
-    if mean <= 0:
-        return SPREAD
-    observed = fmean((m - mean) ** 2 for m in recent) / mean ** 2
-    return (len(recent) * observed + MIN_SAMPLES * SPREAD) / (len(recent) + MIN_SAMPLES)
+    return (sum(recent) + MIN_SAMPLES * default_minutes) / (len(recent) + MIN_SAMPLES)
 
 
 def no_show_pace(calls: int, no_shows: int, no_show_minutes: float | None) -> tuple[float, float]:
@@ -105,8 +76,8 @@ class Pace:
     """What one call costs a counter, learned from today: minutes per queue and per service
     (call to finish of a served ticket; a queue often mixes a 5-minute service with a 30-minute
     one), the share of no-shows and their minutes, the turnaround from a finish to the next
-    call, how much the visits of a queue vary, and how many priority tickets a minute come (they
-    will go first, see `later_priority`)."""
+    call. (Priority tickets that will arrive later and go first are left out: on the
+    busy day, counting them made long waits 4 minutes too long on average, not shorter.)"""
 
     minutes: tuple[tuple[str, float], ...]
     no_show_share: float = NO_SHOW_SHARE
@@ -114,17 +85,13 @@ class Pace:
     turnaround: float = 0.0
     default_minutes: float = 10.0  # a queue missing from `minutes`
     services: tuple[tuple[str, float], ...] = ()
-    priority_rate: tuple[tuple[str, float], ...] = ()  # per queue, priority tickets issued a minute lately
-    spread: tuple[tuple[str, float], ...] = ()  # per queue, variance / mean² of its visits (missing: 0)
-    _lookup: dict = field(init=False, repr=False, compare=False)  # the tables as dicts, once
-    priority_work: float = field(init=False, repr=False, compare=False)  # counter minutes a minute they take
+    _lookup: dict = field(init=False, repr=False, compare=False)  # the two tables as dicts, once
 
     def __post_init__(self):
-        object.__setattr__(self, "_lookup", (dict(self.minutes), dict(self.services), dict(self.spread)))
-        object.__setattr__(self, "priority_work", sum(rate * self.per_call(q) for q, rate in self.priority_rate))
+        object.__setattr__(self, "_lookup", (dict(self.minutes), dict(self.services)))
 
     def per_call(self, queue: str, service: str | None = None) -> float:
-        by_queue, by_service, _ = self._lookup
+        by_queue, by_service = self._lookup
         served = by_service.get(service) or by_queue.get(queue, self.default_minutes)
         return (1 - self.no_show_share) * served + self.no_show_share * self.no_show_minutes + self.turnaround
 
@@ -144,34 +111,21 @@ class Finished:
 
 
 def learn_pace(finished: list[Finished], default_minutes: dict[str, float],
-               current_calls: dict[str, str] | None = None, service_defaults: dict[str, float] | None = None,
-               running: list[tuple[str, str | None, float]] = (),
-               priority_rate: dict[str, float] | None = None) -> Pace:
+               current_calls: dict[str, str] | None = None, service_defaults: dict[str, float] | None = None) -> Pace:
     """The pace of a group of queues from their latest finished calls (newest first, up to
-    RECENT per queue), each counter's current call (counter -> called at) and the visits at the
-    counters now (queue, service, minutes so far); per queue and, given their configured
-    minutes, per service; `priority_rate`: per queue, priority tickets issued a minute lately."""
+    RECENT per queue) and each counter's current call (counter -> called at); per queue and,
+    given their configured minutes, per service."""
     by_queue: dict[str, list[float]] = {}
     by_service: dict[str, list[float]] = {}
     for call in finished:
         if not call.no_show:
             by_queue.setdefault(call.queue, []).append(call.minutes)
             by_service.setdefault(call.service, []).append(call.minutes)
-    now_queue: dict[str, list[float]] = {}
-    now_service: dict[str | None, list[float]] = {}
-    for queue, service, so_far in running:
-        now_queue.setdefault(queue, []).append(so_far)
-        now_service.setdefault(service, []).append(so_far)
-    minutes = tuple((q, service_minutes(by_queue.get(q, []), d, now_queue.get(q, ())))
-                    for q, d in sorted(default_minutes.items()))
-    services = tuple((s, service_minutes(by_service.get(s, []), d, now_service.get(s, ())))
-                     for s, d in sorted((service_defaults or {}).items()))
+    minutes = tuple((q, service_minutes(by_queue.get(q, []), d)) for q, d in sorted(default_minutes.items()))
+    services = tuple((s, service_minutes(by_service.get(s, []), d)) for s, d in sorted((service_defaults or {}).items()))
     no_shows = [c.minutes for c in finished if c.no_show]
     share, no_show_minutes = no_show_pace(len(finished), len(no_shows), fmean(no_shows) if no_shows else None)
-    spread = tuple((q, visit_spread(by_queue.get(q, []))) for q in sorted(default_minutes))
-    return Pace(minutes, share, no_show_minutes, _turnaround(finished, current_calls or {}), services=services,
-                spread=spread,
-                priority_rate=tuple(sorted((priority_rate or {}).items())))
+    return Pace(minutes, share, no_show_minutes, _turnaround(finished, current_calls or {}), services=services)
 
 
 def _turnaround(finished: list[Finished], current_calls: dict[str, str]) -> float:
@@ -219,8 +173,6 @@ class Replay:
     called_in: float | None
     clock: tuple[tuple[float, str], ...] = ()
     left: tuple[tuple[tuple[str, bool], tuple[Waiting, ...]], ...] = ()
-    # Per target queue, what `drain` needs of the counters: worked out once per remembered replay.
-    counters: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def replay(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
@@ -280,30 +232,32 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
     with, and the interleave puts tickets of the other kind before it."""
     if state.called_in is not None:
         return state.called_in
-    try:
-        free, shares = state.counters[target.queue]
-    except KeyError:
-        free, shares = state.counters[target.queue] = _serving(state, desks, target.queue)
-    if not free:
+    queues_of = {d.code: d.queues for d in desks}
+    serving = [(at, code) for at, code in state.clock if target.queue in queues_of[code]]
+    if not serving:
         return pace.per_call(target.queue)  # nobody serving the queue will open: say the queue's pace
+    counters_of, ours = {}, {}
+    for at, code in state.clock:
+        for q in queues_of[code]:
+            counters_of[q] = counters_of.get(q, 0) + 1
+            if target.queue in queues_of[code]:
+                ours[q] = ours.get(q, 0) + 1
     # Tickets ahead of the target per queue: of its kind, and of the other kind.
     same: dict[str, float] = {}
     other: dict[str, float] = {}
     mark = (target.queued_at, target.ticket_id)
     for (queue, priority), tickets in state.left:
-        if queue in shares:
-            share = shares[queue]
+        if queue in ours:
+            share = ours[queue] / counters_of[queue]
             if priority == target.priority:
-                last = tickets[-1]  # the tickets are in calling order: all older, as a rule
-                older = len(tickets) if (last.queued_at, last.ticket_id) < mark else \
-                    sum(1 for t in tickets if (t.queued_at, t.ticket_id) < mark)
+                older = sum(1 for t in tickets if (t.queued_at, t.ticket_id) < mark)
                 same[queue] = same.get(queue, 0.0) + share * older
             else:
                 other[queue] = other.get(queue, 0.0) + share * len(tickets)
     for queue, count in hidden.items():
-        if queue in shares:
+        if queue in ours:
             part = same if not target.priority else other
-            part[queue] = part.get(queue, 0.0) + shares[queue] * count
+            part[queue] = part.get(queue, 0.0) + ours[queue] / counters_of[queue] * count
     if target.priority:  # the interleave calls up to `normal` normal tickets per priority one
         allowed = (sum(same.values()) + 1) * ratio.normal / ratio.priority
         total = sum(other.values())
@@ -311,121 +265,31 @@ def drain(state: Replay, desks: list[Desk], pace: Pace, ratio: PriorityRatio, ta
             other = {q: n * allowed / total for q, n in other.items()}
     # (A normal target: the priority tickets waiting now all go first.)
     ahead = sum(same.values()) + sum(other.values())
-    if ahead < 0.5:
-        return free[0]
-    # The counters call the tickets ahead as each comes free, then the target. Each queue's tickets
-    # weigh at its pace and spread.
-    spread = pace._lookup[2]
-    work = second = 0.0
-    for part in (same, other):
-        for q, n in part.items():
-            each = pace.per_call(q)
-            work += n * each
-            second += n * each * each * (1 + spread.get(q, 0.0))
-    each = work / ahead
-    calls = int(ahead + 0.5)
-    called, active = _calls_at_pace(free, calls, each)
-    # At that call the other counters are part-way through a visit. With visits all alike, half a
-    # visit is left of each on average; when they vary, E[visit²] / (2 E[visit]) (renewal theory: a
-    # long visit is likelier the one in progress), so the target is called that much sooner once
-    # the counters have come round (not when it takes a counter's first call). Half a visit told
-    # queues mixing 8- and 25-minute visits 5-10 minutes too much.
-    rounds = min(1.0, (calls + 1 - active) / active)
-    left_over = second / (2 * work) - each / 2
-    return max(called - rounds * (active - 1) / active * left_over, free[0])
-
-
-def _serving(state: Replay, desks: list[Desk], queue: str) -> tuple[list[float], dict[str, float]]:
-    """(when each counter serving `queue` is next free, sorted; per queue, the share of its
-    counters that serve `queue` too: the part of its tickets that stand before the target)."""
-    queues_of = {d.code: d.queues for d in desks}
-    free, kinds = [], {}  # kinds: the counters by the queues they serve
-    for at, code in state.clock:
-        queues = queues_of[code]
-        kinds[queues] = kinds.get(queues, 0) + 1
-        if queue in queues:
-            free.append(at)
-    counters_of, ours = {}, {}
-    for queues, n in kinds.items():
-        mine = queue in queues
-        for q in queues:
-            counters_of[q] = counters_of.get(q, 0) + n
-            if mine:
-                ours[q] = ours.get(q, 0) + n
-    free.sort()
-    return free, {q: n / counters_of[q] for q, n in ours.items()}
-
-
-def _calls_at_pace(free: list[float], ahead: int, each: float) -> tuple[float, int]:
-    """(when the counters, free at the sorted `free` minutes and then every `each` minutes, make
-    their (ahead + 1)-th call; how many of them call by then). A few rounds are counted exactly: a
-    counter freed late may never be the one that calls, while the others come round again. Past
-    that, all call, and at an even pace."""
+    free = sorted(at for at, _ in serving)
     k = len(free)
-    if ahead > DRAIN_BY_CALL * k:
-        return (ahead * each - each * (k - 1) / 2 + sum(free)) / k, k
-    base = free[0]
-    if free[-1] - base < each:  # all free within one visit: they call in turn
-        called = free[ahead % k] + ahead // k * each
-        return called, bisect_right(free, called)
-    # Counter i first calls in round q_i (a round is `each` minutes from the first free counter),
-    # then once in every round, always at the same offset into the round.
-    rounds = [int((at - base) // each) for at in free]  # sorted, as `free` is
-    last = rounds[-1]
-    made = turn = 0  # calls made before round `turn`
-    while turn < last:
-        present = bisect_right(rounds, turn)
-        if made + present > ahead:
-            break
-        made, turn = made + present, turn + 1
-    else:
-        present = k
-        skip = (ahead - made) // k
-        made, turn = made + skip * k, turn + skip
-    if present == k and last == 0:
-        called = free[ahead - made] + turn * each  # `free` within one round: already in call order
-    else:
-        called = sorted(free[i] - rounds[i] * each for i in range(present))[ahead - made] + turn * each
-    return called, bisect_right(free, called)
-
-
-def later_priority(minutes: float, pace: Pace, ratio: PriorityRatio, target: Waiting, counters: int,
-                   issuing_minutes: float = math.inf) -> float:
-    """A normal ticket's wait, stretched by the priority tickets that will come while it waits and
-    be called first: as many a minute as lately, each taking its queue's minutes of one of the
-    `counters` (at most the share of their time the interleave gives priority tickets), for as
-    long as tickets are still issued (`issuing_minutes` from now)."""
-    if target.priority or minutes <= 0 or not pace.priority_rate or counters <= 0:
-        return minutes
-    # At most what the interleave gives them; with 1:0 that is every call, so a finite wait is
-    # told for at most a PRIORITY_LOAD_MAX share.
-    load = min(pace.priority_work / counters, ratio.priority / ratio.cycle, PRIORITY_LOAD_MAX)
-    return minutes + min(minutes, max(0.0, issuing_minutes)) * load / (1 - load)
-
-
-def calling(desks: list[Desk]) -> int:
-    """How many of `desks` call today: the open and paused ones; before any opened, all."""
-    return sum(1 for d in desks if d.status in ("open", "paused")) or len(desks)
+    if ahead < k:
+        return free[int(ahead)]
+    # Counter i calls at free_i, then every `each` minutes: when do they make their (ahead + 1)-th
+    # call? The minutes ahead weigh each queue's tickets at that queue's pace.
+    work = sum(n * pace.per_call(q) for part in (same, other) for q, n in part.items())
+    each = work / ahead
+    return max((work - each * (k - 1) / 2 + sum(free)) / k, free[-1])
 
 
 def wait_minutes(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, target: Waiting,
-                 hidden: dict[str, int] | None = None, service_of: dict[int, str] | None = None,
-                 issuing_minutes: float = math.inf) -> float:
+                 hidden: dict[str, int] | None = None, service_of: dict[int, str] | None = None) -> float:
     """Minutes until `target` (listed in `waiting` or not) is called. `hidden`: per queue,
     normal tickets left out of `waiting`, newer than the listed ones (see `drain`)."""
     hidden = {q: n for q, n in (hidden or {}).items() if n > 0}
     state = replay(desks, waiting, pace, ratio, target, frozenset(hidden), service_of)
-    return later_priority(drain(state, desks, pace, ratio, target, hidden), pace, ratio, target, calling(desks),
-                          issuing_minutes)
+    return drain(state, desks, pace, ratio, target, hidden)
 
 
 def new_ticket_wait(desks: list[Desk], waiting: list[Waiting], pace: Pace, ratio: PriorityRatio, queue: str,
-                    priority: bool, now: str, hidden: dict[str, int] | None = None,
-                    issuing_minutes: float = math.inf) -> int:
+                    priority: bool, now: str, hidden: dict[str, int] | None = None) -> int:
     """The wait, in whole minutes, of a ticket that would join `queue` now, behind everyone."""
     ghost = Waiting(GHOST, queue, priority, now)
-    return whole_minutes(wait_minutes(desks, [*waiting, ghost], pace, ratio, ghost, hidden,
-                                      issuing_minutes=issuing_minutes))
+    return whole_minutes(wait_minutes(desks, [*waiting, ghost], pace, ratio, ghost, hidden))
 
 
 class FloorChanges:

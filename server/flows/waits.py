@@ -9,9 +9,8 @@ component, which moves slowly, is learned again once a minute.
 """
 
 import json
-import math
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from .. import storage
 from ..context import Context
@@ -21,8 +20,6 @@ from ..domain.estimates import GHOST, Desk, Pace, Waiting
 HEAD = 12  # tickets listed per queue; the rest of a long queue is only counted
 BUCKET_MIN = 0.1  # the replay's clock moves in steps this long
 PACE_EVERY_MIN = 1.0  # the pace (means over the last hundred calls) is learned again at most this often
-PRIORITY_WINDOW_MIN = 60.0  # priority tickets a minute: counted over this long lately …
-PRIORITY_WINDOW_AT_LEAST = 15.0  # … or since opening, but over no less than this
 
 
 @dataclass(frozen=True)
@@ -36,8 +33,6 @@ class Inputs:
     head_full: frozenset[str]  # queues listed only in part
     offset: float  # minutes from the bucketed clock to now
     service_of: dict[int, str]  # the listed tickets' services
-    issuing: float = math.inf  # minutes from the bucketed clock until the site stops issuing today
-    counters: int = 1  # of `desks`, those that call today
 
 
 class Key:
@@ -118,25 +113,13 @@ def _default_minutes(ctx: Context) -> dict[str, float]:
     return ctx.estimates.get("site", ("defaults", site), compute)
 
 
-def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tuple], moment: datetime) -> Pace:
+def _pace(ctx: Context, conn, day: str, queues: tuple[str, ...], rows: list[tuple]) -> Pace:
     defaults = _default_minutes(ctx)
     finished = [estimates.Finished(q, *r) for q in queues
                 for r in storage.recent_finished_calls(conn, day, q, estimates.RECENT)]
     current = {r[0]: r[6] for r in rows if r[6]}
-    running = [(r[7], r[8], _minutes_between(r[6], moment)) for r in rows if r[6] and r[7]]
     services = {s.code: s.default_minutes for s in ctx.site.services.values() if s.queue in queues}
-    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services, running,
-                                _priority_rate(ctx, conn, day, list(services), moment))
-
-
-def _priority_rate(ctx: Context, conn, day: str, services: list[str], moment: datetime) -> dict[str, float]:
-    """Priority tickets issued a minute lately, per queue: they will go before the normal ones."""
-    if not services:
-        return {}
-    since = max(moment - timedelta(minutes=PRIORITY_WINDOW_MIN), _opening(ctx, moment))
-    minutes = max((moment - since).total_seconds() / 60, PRIORITY_WINDOW_AT_LEAST)
-    issued = storage.priority_issued_since(conn, day, services, ctx.site.local_text(since))
-    return {q: n / minutes for q, n in issued.items()}
+    return estimates.learn_pace(finished, {q: defaults.get(q, 10.0) for q in queues}, current, services)
 
 
 def _minutes_between(earlier: str | None, later: datetime) -> float:
@@ -173,7 +156,7 @@ def _gather(ctx: Context, conn, day: str, queue: str, bucket: datetime, today: t
     queues, codes = component(ctx, queue, today)
     rows = [tuple(r) for r in storage.counters_at_work(conn, list(codes), day)] if codes else []
     pace = ctx.estimates.get("pace", (day, queues, _bucket(bucket, PACE_EVERY_MIN)),
-                             lambda: _pace(ctx, conn, day, queues, rows, bucket))
+                             lambda: _pace(ctx, conn, day, queues, rows))
     desks = []
     for code, listed_queues, status, since, position, strict, called_at, ticket_queue, ticket_service in rows:
         desks.append(Desk(code, tuple(json.loads(listed_queues)), status, position, bool(strict),
@@ -189,29 +172,7 @@ def _gather(ctx: Context, conn, day: str, queue: str, bucket: datetime, today: t
     service_of = {r[0]: r[4] for r in heads}
     # Plain tuples hash and compare fast.
     key = Key((day, queues, tuple(rows), bucket, tuple(heads), frozenset(head_full), pace, ctx.site.ratio))
-    return Inputs(key, desks, listed, pace, frozenset(head_full), 0.0, service_of,
-                  (_hours(ctx, bucket)[1] - bucket).total_seconds() / 60, estimates.calling(desks))
-
-
-def _hours(ctx: Context, moment: datetime) -> tuple[datetime, datetime]:
-    """(when the site opens today, when it stops issuing: closing less the cut-off; no priority
-    ticket comes later to go before the ones waiting)."""
-    site = ctx.site
-    local = site.schedule.local(moment)
-
-    def compute():
-        period = site.schedule.hours.get(local.weekday())
-        if period is None or local.date() in site.schedule.holidays:
-            return local, local
-        opening = datetime.combine(local.date(), period.start, tzinfo=site.tz)
-        closing = datetime.combine(local.date(), period.end, tzinfo=site.tz)
-        return opening, closing - timedelta(minutes=site.schedule.cutoff_minutes)
-
-    return ctx.estimates.get("site", ("hours", site, local.date()), compute)
-
-
-def _opening(ctx: Context, moment: datetime) -> datetime:
-    return _hours(ctx, moment)[0]
+    return Inputs(key, desks, listed, pace, frozenset(head_full), 0.0, service_of)
 
 
 def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> int:
@@ -219,16 +180,11 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     # Normal tickets left out of the listing and ahead of the target (all of them for a priority
     # target: the interleave may call newer normal ones first).
     before = None if target.priority or target.ticket_id == GHOST else target.queued_at
-    full = inputs.head_full
-    listed_before = dict.fromkeys(full, 0)  # one pass over the listing, not one per queue
-    for w in inputs.listed:
-        if w.queue in full and (before is None or w.queued_at < before):
-            listed_before[w.queue] += 1
     hidden = {}
-    for q in full:
-        n = storage.waiting_before(conn, day, q, before) - listed_before[q]
-        if n > 0:
-            hidden[q] = n
+    for q in inputs.head_full:
+        listed_before = sum(1 for w in inputs.listed if w.queue == q and (before is None or w.queued_at < before))
+        hidden[q] = storage.waiting_before(conn, day, q, before) - listed_before
+    hidden = {q: n for q, n in hidden.items() if n > 0}
     in_drain = not target.priority and target.queue in hidden
     listed = inputs.listed
     if not in_drain and not any(w.ticket_id == target.ticket_id for w in listed):
@@ -238,7 +194,6 @@ def wait_of(ctx: Context, conn, inputs: Inputs, day: str, target: Waiting) -> in
     state = ctx.estimates.get("replay", key, lambda: estimates.replay(inputs.desks, listed, inputs.pace, ratio, target,
                                                             frozenset(hidden), inputs.service_of))
     minutes = estimates.drain(state, inputs.desks, inputs.pace, ratio, target, hidden)
-    minutes = estimates.later_priority(minutes, inputs.pace, ratio, target, inputs.counters, inputs.issuing)
     return estimates.whole_minutes(minutes - inputs.offset)
 
 

@@ -141,14 +141,6 @@ def recent_finished_calls(conn, service_day: str, queue: str, limit: int = 30):
     ).fetchall()
 
 
-def priority_issued_since(conn, service_day: str, services: list[str], since: str) -> dict[str, int]:
-    """Priority tickets issued for `services` since `since`, per queue they joined."""
-    marks = ", ".join("?" for _ in services)
-    return dict(conn.execute(
-        f"SELECT queue, COUNT(*) FROM tickets WHERE service_day = ? AND issued_service IN ({marks}) "
-        "AND priority IS NOT NULL AND issued_at >= ? GROUP BY queue", (service_day, *services, since)).fetchall())
-
-
 def counters_at_work(conn, codes: list[str], day: str | None = None):
     """Counters with their state (the queues they serve on `day`) and, when they hold a ticket,
     since when and from which queue."""

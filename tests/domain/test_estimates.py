@@ -3,9 +3,9 @@
 import pytest
 
 from server.domain.calling import PriorityRatio
-from server.domain.estimates import (GHOST, MIN_SAMPLES, NO_SHOW_MINUTES, NO_SHOW_SHARE, SPREAD, Desk, Finished,
-                                     Pace, Waiting, learn_pace, new_ticket_wait, no_show_pace,
-                                     service_minutes, visit_spread, wait_minutes, whole_minutes)
+from server.domain.estimates import (GHOST, MIN_SAMPLES, NO_SHOW_MINUTES, NO_SHOW_SHARE, Desk, Finished, Pace,
+                                     Waiting, learn_pace, new_ticket_wait, no_show_pace,
+                                     service_minutes, wait_minutes, whole_minutes)
 
 RATIO = PriorityRatio(1, 2)
 NOW = "2026-11-23T09:00:00.000+07:00"
@@ -155,66 +155,3 @@ def test_the_pace_learns_each_service_apart():
     pace = learn_pace(calls, {"A": 10.0}, service_defaults={"LONG": 30.0, "SHORT": 5.0})
     assert dict(pace.services) == {"LONG": 30.0, "SHORT": 5.0}
     assert dict(pace.minutes)["A"] == pytest.approx(20.0)  # the queue's mix: three 30s and the default 10
-
-
-# The busy day's long queues (Samsat: 14 counters, 8- and 25-minute visits, waits of 45-150 minutes)
-# were told up to 20 minutes too little in the morning and 5-10 too much in the afternoon.
-
-
-@pytest.mark.parametrize("rate, issuing, priority, expected", [
-    (0.0, None, False, 50),
-    (0.02, None, False, 63),  # a priority ticket every 50 minutes takes a fifth of the counter: 50 become 62.5
-    (0.02, 20.0, False, 55),  # the kiosks stop issuing in 20 minutes: no priority ticket comes after
-    (0.05, None, False, 75),  # at most what the 1:2 interleave lets through: a third of the counter's time
-    (0.02, None, True, 10),  # later priority tickets queue behind a priority one
-])
-def test_a_long_queue_underestimated_without_the_priority_tickets_that_come_later(rate, issuing, priority, expected):
-    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", rate),))
-    desk = [open_desk(position=2)]  # wants a normal ticket next
-    kwargs = {"issuing_minutes": issuing} if issuing is not None else {}
-    assert new_ticket_wait(desk, waiting(5), pace, RATIO, "A", priority, NOW, **kwargs) == expected
-
-
-def test_priority_tickets_to_come_under_a_1_to_0_interleave_still_leave_a_finite_wait():
-    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 1.0),))
-    assert new_ticket_wait([open_desk()], waiting(5), pace, PriorityRatio(1, 0), "A", False, NOW) == 200
-
-
-def test_priority_tickets_to_come_share_out_over_the_counters_that_call():
-    pace = Pace((("A", 10.0),), no_show_share=0.0, priority_rate=(("A", 0.04),))
-    desks = [open_desk(f"L0{i}", position=2) for i in range(2)] + [Desk("L09", ("A",), "closed")]
-    assert new_ticket_wait(desks, waiting(10), pace, RATIO, "A", False, NOW) == 63  # 50 and a fifth of each counter
-
-
-def test_a_counter_freed_late_does_not_hold_up_a_short_drain():
-    # Three counters take the three listed tickets now and come round at 10; the fourth is busy for
-    # 30 minutes. The three hidden tickets go at 10, and the new one at 20, not when the fourth frees.
-    desks = [open_desk(f"L0{i}") for i in range(3)] + [open_desk("L03", busy_minutes=0.0, busy_queue="B")]
-    assert new_ticket_wait(desks, waiting(3), TEN, RATIO, "A", False, NOW, hidden={"A": 3}) == 20
-
-
-def test_a_long_queue_of_varied_visits_overestimated_as_if_they_were_alike():
-    # At each call the other counters are part-way through a visit; when visits vary, a long one is
-    # likelier the one in progress and more of it is left: E[visit²] / (2 E[visit]), not half a visit.
-    desks = [open_desk(f"L{i}", busy_minutes=2.5 * i, busy_queue="A") for i in range(4)]
-    alike = Pace((("A", 10.0),), no_show_share=0.0)
-    varied = Pace((("A", 10.0),), no_show_share=0.0, spread=(("A", 1.0),))
-    told = [new_ticket_wait(desks, waiting(40), pace, RATIO, "A", False, NOW, hidden={"A": 160})
-            for pace in (alike, varied)]
-    assert told[0] == pytest.approx(500, abs=3)
-    assert told[0] - told[1] == pytest.approx(0.75 * (10 * 2 / 2 - 10 / 2), abs=1)  # 3 of 4 counters, 5 minutes each
-
-
-def test_visits_still_running_long_count_in_the_minutes_learned_early_in_the_day():
-    # Only the short visits have finished; the long one at a counter has lasted 20 minutes already.
-    assert service_minutes([5.0] * 3, 5.0) == 5.0
-    assert service_minutes([5.0] * 3, 5.0, running=[20.0, 2.0]) == pytest.approx((15 + 15 + 15) / 7)  # clipped at 3x
-
-
-def test_the_pace_keeps_the_priority_rate_and_learns_how_much_visits_vary():
-    calls = [finished("A", "L01", f"09:{i * 5:02d}", f"09:{i * 5 + 4:02d}", priority=i < 2) for i in range(10)]
-    pace = learn_pace(calls, {"A": 4.0}, priority_rate={"A": 0.1})
-    assert pace.priority_rate == (("A", 0.1),)
-    assert dict(pace.spread)["A"] == pytest.approx(3 * SPREAD / 13)  # ten alike visits, the prior as three
-    assert visit_spread([]) == SPREAD
-    assert visit_spread([5.0, 15.0] * 50) == pytest.approx((100 * 0.25 + 3 * SPREAD) / 103)
