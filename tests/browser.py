@@ -21,6 +21,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 ONLY_LOOPBACK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}  # the management pages' smallest screen
 
 
 def find_chromium() -> str | None:
@@ -64,3 +65,32 @@ def screenshot(page, path: Path | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def offline_chromium():
+    """One headless Chromium that reaches only the server on loopback, for a test module."""
+    with playwright() as driver:
+        running = launch(driver, offline=True)
+        yield running
+        running.close()
+
+
+@contextmanager
+def laptop_page(running):
+    """A page in a fresh context (its own cookies) on a laptop's screen, Indonesian, 10 s timeouts."""
+    context = running.new_context(viewport=LAPTOP, locale="id-ID")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page, base_url: str, username: str, pin: str = "1234", start: str = "/manage/") -> None:
+    """Sign in to the management pages through the form, as a person does."""
+    page.goto(base_url + start)
+    page.fill("#username", username)
+    page.fill("#pin", pin)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

@@ -14,10 +14,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def chromium():
-    with browser.playwright() as driver:
-        running = browser.launch(driver, offline=True)
+    with browser.offline_chromium() as running:
         yield running
-        running.close()
 
 
 def new_page(chromium):

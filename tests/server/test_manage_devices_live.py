@@ -14,17 +14,15 @@ from tests.server.test_manage_pages import CONTRAST, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP = browser.LAPTOP
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    with browser.playwright() as driver:
-        running = browser.launch(driver, offline=True)
+    with browser.offline_chromium() as running:
         yield running
-        running.close()
 
 
 @pytest.fixture

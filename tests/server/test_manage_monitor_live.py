@@ -14,7 +14,7 @@ from tests.server.test_manage_pages import CONTRAST, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP = browser.LAPTOP
 TV = {"width": 1920, "height": 1080}
 
 pytestmark = pytest.mark.browser
@@ -32,18 +32,14 @@ WATCH_L01 = """code => {
 
 @pytest.fixture(scope="module")
 def chromium():
-    with browser.playwright() as driver:
-        running = browser.launch(driver, offline=True)
+    with browser.offline_chromium() as running:
         yield running
-        running.close()
 
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport=LAPTOP, locale="id-ID")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with browser.laptop_page(chromium) as page:
+        yield page
 
 
 def kpi(page, name: str):

@@ -11,45 +11,32 @@ from tests import browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP = browser.LAPTOP
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    with browser.playwright() as driver:
-        running = browser.launch(driver, offline=True)  # the pages need nothing but the server
+    with browser.offline_chromium() as running:
         yield running
-        running.close()
 
 
 @pytest.fixture
-def context(chromium):
-    context = chromium.new_context(viewport=LAPTOP, locale="id-ID")
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    return context.new_page()
+def page(chromium):
+    with browser.laptop_page(chromium) as page:
+        yield page
 
 
 def sign_in(page, floor, username: str, pin: str = "1234", start: str = "/manage/"):
-    page.goto(floor.url + start)
-    page.fill("#username", username)
-    page.fill("#pin", pin)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser.sign_in(page, floor.url, username, pin, start)
 
 
 def words(page, selector: str) -> str:
     return " ".join(page.locator(selector).inner_text().split())
 
 
-def test_sign_in_and_sign_out_in_the_browser(shared_floor, context, page):
+def test_sign_in_and_sign_out_in_the_browser(shared_floor, page):
     outside = []
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith(shared_floor.url) else None)
@@ -61,7 +48,7 @@ def test_sign_in_and_sign_out_in_the_browser(shared_floor, context, page):
     assert page.url == shared_floor.url + "/manage/audit" and words(page, "h1") == "Log audit"
     assert words(page, "#who") == "admin (Admin)"
     assert page.locator("#audit tbody tr[data-action='auth.login']").count() >= 1
-    (cookie,) = [c for c in context.cookies() if c["name"] == "mpp_manage"]
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "mpp_manage"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/manage"
     assert "mpp_manage" not in page.evaluate("document.cookie")  # no script can read it
     browser.screenshot(page, SCREENSHOTS / "manage-audit.png")
