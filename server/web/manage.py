@@ -47,6 +47,7 @@ def layout_values() -> dict:
     nav = []
     if who is not None and who.role in MANAGERS:
         nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices")]
+        nav.append(("manage.running_text", "Teks berjalan", f"{session.PATH}/broadcasts"))
         if who.role in ADMINS:
             nav.append(("manage.audit_page", "Audit", f"{session.PATH}/audit"))
     elif who is not None:
@@ -183,4 +184,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import devices, monitor  # noqa: E402,F401
+from . import actions, devices, monitor, running_text  # noqa: E402,F401
