@@ -15,9 +15,14 @@
     status.replaceChildren(span);
   }
 
+  function fromAction(detail) {  // the element that sent the request (detail.elt is the swap's target)
+    var sender = detail.requestConfig ? detail.requestConfig.elt : detail.elt;
+    return !!(sender && sender.closest && sender.closest("[data-action]"));
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
-    if (!detail.elt || !detail.elt.closest || !detail.elt.closest("[data-action]")) return;
+    if (!fromAction(detail)) return;
     if (detail.xhr.status >= 400 && detail.xhr.getResponseHeader("X-Action-Refused")) {
       detail.shouldSwap = true;
       detail.isError = false;
@@ -26,7 +31,7 @@
     }
   });
   document.addEventListener("htmx:sendError", function (event) {
-    if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-action]")) {
+    if (fromAction(event.detail)) {
       say("Server tidak terjangkau; tindakan belum dilakukan. Coba lagi sebentar lagi.", true);
     }
   });
