@@ -59,7 +59,7 @@ def test_the_monitor_shows_the_buttons_the_counter_allows_and_no_csrf_token(app_
     assert 'id="act-L01-pause"' in row and 'id="act-L01-close"' in row and 'id="act-L01-open"' not in row
     closed = html[html.index('data-counter="L08"'):html.index('data-counter="L09"')]
     assert 'id="act-L08-open"' in closed and 'id="act-L08-pause"' not in closed
-    assert 'href="/manage/counters/L01/queues"' in row and "Ubah antrean hari ini" in row
+    assert 'href="/manage/counters/L01/queues"' in row and "Ubah antrean<span class=\"visually-hidden\"> hari ini, Loket 1</span>" in row
     assert f'id="cancel-{ticket["code"]}"' in html and f'href="/manage/tickets/{ticket["code"]}/transfer"' in html
     assert "csrf" not in html.lower()  # the fragment is shared: htmx sends the header from <body>
     assert "<th scope=\"col\">Tindakan</th>" in html
