@@ -311,3 +311,15 @@ def test_an_agency_supervisor_sends_to_her_zone_only(app_floor, rina):
     assert f'id="end-{ids["Dukcapil"]}"' in listed and f'id="end-{ids["Gedung"]}"' not in listed
     assert post(dewi, f"/manage/broadcasts/{ids['Gedung']}/end", htmx=False).status_code == 403
     assert signed_in(app_floor, "budi").get("/manage/broadcasts").status_code == 403
+
+
+def test_the_shared_fragment_names_its_agency_whoever_asked_first(app_floor, rina):
+    dewi = signed_in(app_floor, "dewi")
+    assert fragment(dewi) == fragment(rina, "?agency=DUKCAPIL")  # one rendering for both
+    html = fragment(dewi)
+    assert 'hx-post="/manage/counters/L01/open?agency=DUKCAPIL"' in html
+    assert '<input type="hidden" name="agency" value="DUKCAPIL">' in html
+    answer = post(rina, "/manage/counters/L01/open?agency=DUKCAPIL")
+    assert set(counters(answer.get_data(as_text=True))) == {"L01", "L02", "L03", "L04"}
+    zone = fragment(rina, "?zone=2&agency=DPMPTSP")
+    assert "?agency=DPMPTSP&amp;zone=2" in zone or "?agency=DPMPTSP&zone=2" in zone
