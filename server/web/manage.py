@@ -47,6 +47,7 @@ def layout_values() -> dict:
     nav = []
     if who is not None and who.role in MANAGERS:
         nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices"),
+               ("manage.running_text", "Teks berjalan", f"{session.PATH}/broadcasts"),
                ("manage.selftest", "Cek pagi", f"{session.PATH}/selftest"),
                ("manage.admin_home", "Administrasi", f"{session.PATH}/admin/")]
         if who.role in ADMINS:
@@ -185,4 +186,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import admin, devices, monitor  # noqa: E402,F401
+from . import actions, admin, devices, monitor, running_text  # noqa: E402,F401

@@ -64,6 +64,11 @@ def floor_fragment():
     return _fragment(view)
 
 
+def floor_for_request() -> str:
+    """#floor's content for this request's zone and agency (the desk view): an action's answer."""
+    return _fragment(_view(tv=False))
+
+
 def _page(tv: bool):
     view = _view(tv)
     site = ctx().site
