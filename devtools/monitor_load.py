@@ -158,7 +158,7 @@ def fragment_delivery(calls: list, pages: list[dict], counter_agency: dict, wind
     latencies, missing, early = [], 0, 0
     for page in pages:
         first = {}
-        for counter, code, at in page["shown"]:
+        for counter, code, at, *_ in page["shown"]:
             first.setdefault((counter, code), at)
         for call in calls:
             _id, counter, answered, code = call[:4]

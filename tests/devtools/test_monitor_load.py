@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from devtools.benchmark import TARGETS, judge
+from devtools.browser import where_the_time_went
 from devtools.monitor_load import Monitor, fragment_delivery, monitor_accounts, rows_shown, sign_in
 from tests.devtools.test_benchmark_verdict import summary
 
@@ -137,3 +138,12 @@ def test_the_new_targets_are_judged_and_a_browser_never_measured_misses():
     assert "monitor_dom_p99" not in left_out and "monitor_api_impact" not in left_out
     assert judge({**base, "browser": {"call_to_row_ms": {"p99": 100.1}}})["monitor_dom_p99"] == "MISS"
     assert TARGETS["monitor_dom_p99_ms"] == 100.0 and TARGETS["monitor_api_impact_pct"] == 10.0
+
+
+def test_the_time_to_the_dom_splits_into_waiting_fetching_and_swapping():
+    ms = 1_000_000
+    calls = [call("L01", "AB012", 10 * ms), call("L02", "CD001", 10 * ms), call("L03", "EF001", 50 * ms)]
+    shown = [("L01", "AB012", 40 * ms, 12 * ms, 30 * ms),  # waited 2, fetched 18, swapped 10
+             ("L02", "CD001", 40 * ms, None, None)]  # shown before the page's watch knew its fetch: not split
+    parts = where_the_time_went(calls, shown, (0, 100 * ms))
+    assert parts == {"to_fetch_ms": 2.0, "fetch_ms": 18.0, "to_dom_ms": 10.0}
