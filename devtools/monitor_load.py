@@ -12,6 +12,7 @@ pairs either with the counters' calls.
 import json
 import os
 import re
+import selectors
 from pathlib import Path
 
 import httpx
@@ -82,9 +83,8 @@ class Monitor:
         headers = (f"Cookie: mpp_manage={cookie}",)
         stream_path = "/manage/events?summary=1" + (f"&zone={zone}" if zone else "")
         self.stream = Stream(name, "monitor", zone, None, stream_path, None, port, headers=headers)
-        self.stream.sock.setblocking(False)
         self.stream.on_frame = self.changed
-        engine.sel.register(self.stream.sock, 1, self.stream)  # selectors.EVENT_READ
+        engine.sel.register(self.stream.sock, selectors.EVENT_READ, self.stream)
         self.conn = engine.connect()
         # An agency's supervisor asks without a query: their scope goes without saying (as the page does).
         self.raw = http_request("GET", "/manage/floor", None, port=port,
