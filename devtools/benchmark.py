@@ -348,7 +348,8 @@ class Run:
                                                             "seed": conf["seed"] + self.floors})
         self.floors += 1  # another seed each time: the kiosks' request ids must not repeat (idempotency)
         cpu = self._window(proc, *window)
-        return self._collect(floor, floor_out, 30), cpu, window
+        # A server swamped by monitor pages is slow to accept the floor's 220 connections: room for that too.
+        return self._collect(floor, floor_out, 60 + self.args.duration), cpu, window
 
     def _watched(self, name: str, proc, floor_conf: dict, worker, conf: dict) -> dict:
         """A floor phase with `worker` (monitor pages, a browser) open: its figures and the watcher's."""
@@ -472,6 +473,14 @@ class Run:
 # ---------------------------------------------------------------- the report
 
 
+def longest_gap_s(times: list[int], window: tuple[int, int]) -> float:
+    """The longest time within `window` with no RSS sample (taken every 50 ms): above a second, the
+    benchmark itself did not run (a machine that stalled or a VM paused), and the phase's figures are void."""
+    lo, hi = window
+    inside = [lo] + sorted(t for t in times if lo <= t <= hi) + [hi]
+    return max(b - a for a, b in zip(inside, inside[1:])) / 1e9
+
+
 def counts_rate(streams: list[dict], window: tuple[int, int]) -> float:
     """queue.counts frames per display stream per second within a phase."""
     lo, hi = window
@@ -543,6 +552,10 @@ def summarise(args, raw: dict) -> dict:
         },
         "server": {"rss_peak_mb": rss_peak, "rss_end_mb": raw["rss_end"] / mb,
                    "rss_setup_peak_mb": max(rss0, default=0) / mb, "db_mb": raw["db_bytes"] / mb,
+                   "longest_stall_s": {name: longest_gap_s([t for t, _ in raw["rss"]], tuple(window))
+                                       for name, window in [("floor", w1), ("capacity", w2)]
+                                       + [(k, raw[k]["window"]) for k in ("monitors", "browser")
+                                          if raw.get(k) and "window" in raw[k]]},
                    "errors": sum(errors1.values()) + sum(errors2.values()),
                    "events": raw["health"].get("last_event_id"), "streams_at_end": raw["health"].get("streams")},
         "client_cpu_s": {"floor": p1["cpu_s"], "streams": raw["streams"]["cpu_s"],
@@ -707,6 +720,11 @@ def report(summary: dict, verdict: dict) -> str:
     title = (f"Antrian MPP benchmark: {c['counters']} counters, {c['kiosks']} kiosks, {c['displays']} displays; "
              f"{c['cpus']} CPUs")
     out = [title, f"database in {c['database_dir']} ({c['database_fs']})", "", line, "-" * len(line)]
+    stalled = {name: gap for name, gap in srv.get("longest_stall_s", {}).items() if gap > 1.0}
+    if stalled:
+        out.insert(2, "NOTE: the benchmark did not run for " + ", ".join(f"{gap:.1f} s in phase {name}" for name, gap
+                                                                     in stalled.items())
+                   + " (the machine stalled): those figures are void")
     if c["database_fs"] in ("tmpfs", "ramfs"):
         out.insert(2, "NOTE: the database is in memory, so commits are not durable: issues/s is not the real figure")
     for row in rows:

@@ -7,7 +7,7 @@ import socket
 import httpx
 import pytest
 
-from devtools.benchmark import TARGETS, judge
+from devtools.benchmark import TARGETS, judge, longest_gap_s
 from devtools.browser import where_the_time_went
 from devtools.monitor_load import Monitor, fragment_delivery, monitor_accounts, rows_shown, sign_in
 from tests.devtools.test_benchmark_verdict import summary
@@ -147,3 +147,11 @@ def test_the_time_to_the_dom_splits_into_waiting_fetching_and_swapping():
              ("L02", "CD001", 40 * ms, None, None)]  # shown before the page's watch knew its fetch: not split
     parts = where_the_time_went(calls, shown, (0, 100 * ms))
     assert parts == {"to_fetch_ms": 2.0, "fetch_ms": 18.0, "to_dom_ms": 10.0}
+
+
+def test_a_phase_with_no_sample_for_seconds_is_told_as_a_stall():
+    s = 10**9
+    every_50_ms = list(range(0, 5 * s, s // 20))
+    assert longest_gap_s(every_50_ms, (0, 5 * s)) == 0.05
+    assert longest_gap_s([], (0, 5 * s)) == 5.0  # the sampler never ran within the phase
+    assert longest_gap_s([t for t in every_50_ms if not s < t < 3 * s], (0, 5 * s)) > 1.9
