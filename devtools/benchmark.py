@@ -13,6 +13,12 @@ asked for, open around the clock, no quotas) into a temporary directory, starts
   the counter client to the moment its `ticket.called` event reaches a display
   stream (CLOCK_MONOTONIC is system-wide on Linux, so two client processes can
   compare their `time.monotonic_ns()`).
+- phase 1b "monitors": phase 1 again with `--monitors` floor-monitor pages open (`devtools.monitor_load`:
+  each signed in through the form, on the page's stream, fetching its fragment as htmx does): the
+  kiosk/counter API p99 against phase 1's, and each call's way to the pages' rows.
+- phase 1c "browser": phase 1 again with one monitor page of the whole building in Debian's Chromium
+  (`devtools.browser`): a MutationObserver notes when each called ticket reaches its counter's row in
+  the DOM (the page's epoch clock, turned into the monotonic one).
 - phase 2 "capacity": kiosks issue as fast as the server answers (closed loop,
   keep-alive), the streams still connected.
 
@@ -40,11 +46,14 @@ from pathlib import Path
 
 from mpp_client.api import ApiClient
 
+from .browser import browser_worker, unavailable, where_the_time_went
 from .loadgen import Engine, http_request, ignore_interrupts, now_ns, run_batch, stream_worker
+from .monitor_load import BROWSER_USER, fragment_delivery, monitor_accounts, monitor_pages, monitor_worker, sign_in
 from .stats import latency_spread
 
 MPP_NOW = "2026-11-23T08:00:00+07:00"
-TARGETS = {"display_p99_ms": 20.0, "api_p99_ms": 25.0, "issues_per_s": 1000.0, "rss_mb": 120.0}
+TARGETS = {"display_p99_ms": 20.0, "api_p99_ms": 25.0, "issues_per_s": 1000.0, "rss_mb": 120.0,
+           "monitor_dom_p99_ms": 100.0, "monitor_api_impact_pct": 10.0}
 PIN = "24680"
 
 
@@ -161,7 +170,7 @@ class Counter:
         if status == 200:
             ticket = json.loads(body)["ticket"]
             if ticket:
-                self.calls.append((ticket["id"], self.code, at))
+                self.calls.append((ticket["id"], self.code, at, ticket["code"]))
             else:
                 self.empty[0] += 1
         self.due += self.interval_ns
@@ -242,7 +251,7 @@ def delivery(calls: list, streams: list[dict], call_key, stream_key) -> dict:
         arrived = {}
         for ticket_id, at in stream["called"]:
             arrived.setdefault(ticket_id, at)
-        for ticket_id, _counter, answered in calls_by_key.get(stream_key(stream), ()):
+        for ticket_id, _counter, answered, *_ in calls_by_key.get(stream_key(stream), ()):
             at = arrived.get(ticket_id)
             if at is None:
                 missing += 1
@@ -274,6 +283,7 @@ class Run:
         self.args, self.tmp = args, tmp
         self.mp = multiprocessing.get_context("spawn")
         self.children: list = []
+        self.floors = 0
         self.server = None
         self.rss: list[tuple[int, int]] = []  # (ns, bytes) every 50 ms
         self.done = threading.Event()
@@ -330,6 +340,50 @@ class Run:
             raise RuntimeError(f"the server exited (code {self.server.process.returncode}) during the run")
         return 100 * (after.user + after.system - before.user - before.system) / ((until_ns - start_ns) / 1e9)
 
+    def _floor(self, name: str, proc, conf: dict) -> tuple[dict, float, tuple[int, int]]:
+        """One floor phase (kiosks and counters at their steady rates): its figures, server CPU, window."""
+        start = now_ns() + 2 * 10**9  # room for the client process to start and connect
+        window = (start, start + int(self.args.duration * 1e9))
+        floor, floor_out = self._spawn(name, floor_worker, {**conf, "start_ns": window[0], "until_ns": window[1],
+                                                            "seed": conf["seed"] + self.floors})
+        self.floors += 1  # another seed each time: the kiosks' request ids must not repeat (idempotency)
+        cpu = self._window(proc, *window)
+        # A server swamped by monitor pages is slow to accept the floor's 220 connections: room for that too.
+        return self._collect(floor, floor_out, 60 + self.args.duration), cpu, window
+
+    def _watched(self, name: str, proc, floor_conf: dict, worker, conf: dict) -> dict:
+        """A floor phase with `worker` (monitor pages, a browser) open: its figures and the watcher's."""
+        ready, stop = self.mp.Event(), self.mp.Event()
+        child, out = self._spawn(name, worker, {**conf, "port": self.server.port,
+                                                "max_s": 3 * self.args.duration + 90}, ready, stop)
+        connect_by = time.monotonic() + 60
+        while not ready.wait(0.2):
+            if not child.is_alive() or time.monotonic() > connect_by:
+                raise RuntimeError(f"{name} did not get ready (exit code {child.exitcode})")
+        log(f"{name} ready; floor phase for {self.args.duration:g} s")
+        phase, cpu, window = self._floor(f"floor-{name}", proc, floor_conf)
+        time.sleep(1.0)  # the last calls reach the pages
+        stop.set()
+        return {"phase": phase, "cpu": cpu, "window": window, "watched": self._collect(child, out, 30)}
+
+    def _with_monitors(self, proc, floor_conf: dict, site: dict) -> dict:
+        pages = monitor_pages(self.args.monitors, site)
+        with ThreadPoolExecutor(4) as pool:  # the server checks 2 PINs at a time
+            cookies = list(pool.map(lambda m: sign_in(self.server.url, m["username"], PIN), pages))
+        conf = {"monitors": [{**m, "cookie": cookie} for m, cookie in zip(pages, cookies)]}
+        log(f"{len(pages)} monitor pages signed in through the form")
+        return self._watched("monitors", proc, floor_conf, monitor_worker, conf)
+
+    def _with_browser(self, proc, floor_conf: dict) -> dict:
+        if self.args.no_browser:
+            return {"skipped": "--no-browser"}
+        missing = unavailable()
+        if missing:
+            log(f"browser phase not measured: {missing}")
+            return {"skipped": missing, "not_measured": True}
+        conf = {"url": self.server.url, "username": BROWSER_USER, "pin": PIN}
+        return self._watched("browser", proc, floor_conf, browser_worker, conf)
+
     def execute(self) -> dict:
         import psutil
 
@@ -345,7 +399,8 @@ class Run:
         display_tokens = [add_token(db, "display", f"Layar {i + 1}", z) for i, z in enumerate(display_zones)]
         counters, zone_of = list(site["counter_zone"]), site["counter_zone"]
         # An officer at every counter, as on a real floor (each one's figures of the day are their own).
-        add_officers(db, [(f"petugas-{c}", PIN, "officer", site["counter_agency"][c]) for c in counters])
+        add_officers(db, [(f"petugas-{c}", PIN, "officer", site["counter_agency"][c]) for c in counters]
+                     + monitor_accounts(a.monitors, sorted(set(site["counter_agency"].values())), PIN))
 
         self.server = ServerProcess(db, now=MPP_NOW)  # known before it starts, so cleanup can stop it
         self.server.start()
@@ -374,7 +429,7 @@ class Run:
 
         stream_conf = {"port": port, "display_zones": display_zones, "display_tokens": display_tokens,
                        "counters": counters, "counter_zone": zone_of, "officer_tokens": officers,
-                       "max_s": 3 * a.duration + 90}
+                       "max_s": 5 * a.duration + 150}
         ready, stop = self.mp.Event(), self.mp.Event()
         streams, streams_out = self._spawn("streams", stream_worker, stream_conf, ready, stop)
         connect_by = time.monotonic() + 60
@@ -385,13 +440,12 @@ class Run:
         log(f"{health['streams']} event streams open on the server; phase 1 (floor) for {a.duration:g} s")
 
         d_ns = int(a.duration * 1e9)
-        start1 = now_ns() + 2 * 10**9  # room for the client process to start and connect
-        floor_conf = {"port": port, "seed": a.seed, "start_ns": start1, "until_ns": start1 + d_ns,
-                      "kiosk_tokens": kiosk_tokens, "kiosk_rate": a.kiosk_rate, "services": site["services"],
-                      "officer_tokens": officers, "counters": counters, "call_interval": a.call_interval}
-        floor, floor_out = self._spawn("floor", floor_worker, floor_conf)
-        cpu1 = self._window(proc, start1, start1 + d_ns)
-        phase1 = self._collect(floor, floor_out, 30)
+        floor_conf = {"port": port, "seed": a.seed, "kiosk_tokens": kiosk_tokens, "kiosk_rate": a.kiosk_rate,
+                      "services": site["services"], "officer_tokens": officers, "counters": counters,
+                      "call_interval": a.call_interval}
+        phase1, cpu1, (start1, _) = self._floor("floor", proc, floor_conf)
+        extra = {"monitors": self._with_monitors(proc, floor_conf, site) if a.monitors else None,
+                 "browser": self._with_browser(proc, floor_conf)}
 
         log(f"phase 2 (capacity) for {a.duration:g} s: {a.kiosks} kiosks over {a.capacity_procs} processes")
         start2 = now_ns() + 2 * 10**9
@@ -410,13 +464,21 @@ class Run:
         rss_end = proc.memory_info().rss
         self.done.set()
         db_bytes = sum(p.stat().st_size for p in tmp.glob("bench.db*"))
-        return {"site": site, "phase1": phase1, "phase2": phase2, "streams": stream_result, "rss": self.rss,
+        return {**extra, "site": site, "phase1": phase1, "phase2": phase2, "streams": stream_result, "rss": self.rss,
                 "rss_end": rss_end, "cpu": (cpu1, cpu2), "health": health, "db_bytes": db_bytes,
                 "db_dir": str(tmp), "db_fs": filesystem_of(tmp),
                 "windows": ((start1, start1 + d_ns), (start2, start2 + d_ns))}
 
 
 # ---------------------------------------------------------------- the report
+
+
+def longest_gap_s(times: list[int], window: tuple[int, int]) -> float:
+    """The longest time within `window` with no RSS sample (taken every 50 ms): above a second, the
+    benchmark itself did not run (a machine that stalled or a VM paused), and the phase's figures are void."""
+    lo, hi = window
+    inside = [lo] + sorted(t for t in times if lo <= t <= hi) + [hi]
+    return max(b - a for a, b in zip(inside, inside[1:])) / 1e9
 
 
 def counts_rate(streams: list[dict], window: tuple[int, int]) -> float:
@@ -457,6 +519,7 @@ def summarise(args, raw: dict) -> dict:
         if status == 201 and 0 <= second < len(per_second):
             per_second[second] += 1
 
+    watched = {name: watched_summary(raw.get(name), api, raw["site"], raw["rss"]) for name in ("monitors", "browser")}
     rss = [b for _, b in raw["rss"]]
     rss1 = [b for t, b in raw["rss"] if w1[0] <= t < w1[1]]
     rss2 = [b for t, b in raw["rss"] if w2[0] <= t < w2[1]]
@@ -480,6 +543,7 @@ def summarise(args, raw: dict) -> dict:
             "broken_streams": broken[:5], "server_cpu_pct": cpu1,
             "rss_peak_mb": max(rss1, default=0) / mb, "client_max_lag_ms": p1["max_lag_ms"],
         },
+        **watched,
         "capacity": {
             "issues_per_s": issued2 / d, "worst_second": min(per_second), "best_second": max(per_second),
             "issue_ms": latency_spread(answered_ms(issues2)), "errors": sum(errors2.values()), "error_detail": errors2,
@@ -488,11 +552,45 @@ def summarise(args, raw: dict) -> dict:
         },
         "server": {"rss_peak_mb": rss_peak, "rss_end_mb": raw["rss_end"] / mb,
                    "rss_setup_peak_mb": max(rss0, default=0) / mb, "db_mb": raw["db_bytes"] / mb,
+                   "longest_stall_s": {name: longest_gap_s([t for t, _ in raw["rss"]], tuple(window))
+                                       for name, window in [("floor", w1), ("capacity", w2)]
+                                       + [(k, raw[k]["window"]) for k in ("monitors", "browser")
+                                          if raw.get(k) and "window" in raw[k]]},
                    "errors": sum(errors1.values()) + sum(errors2.values()),
                    "events": raw["health"].get("last_event_id"), "streams_at_end": raw["health"].get("streams")},
         "client_cpu_s": {"floor": p1["cpu_s"], "streams": raw["streams"]["cpu_s"],
                          "capacity": sum(r["cpu_s"] for r in raw["phase2"])},
     }
+
+
+def watched_summary(raw: dict | None, baseline_api: dict, site: dict, rss: list) -> dict | None:
+    """A floor phase with monitor pages (or the browser's page) open: the kiosk/counter API against
+    phase 1 without them, and each call's way to the pages' rows. None: the phase was not asked for."""
+    if raw is None:
+        return None
+    if "skipped" in raw:
+        return {"skipped": raw["skipped"], "not_measured": raw.get("not_measured", False)}
+    phase, watched = raw["phase"], raw["watched"]
+    samples, errors = merge([phase])
+    api = latency_spread([ms for rows in samples.values() for ms in answered_ms(rows)])
+    before, after = baseline_api["p99"], api["p99"]
+    pages = watched.get("monitors") or [{"agency": None, "shown": watched["shown"], "ok": True, "error": None}]
+    delivery = fragment_delivery(phase["calls"], pages, site["counter_agency"], tuple(raw["window"]))
+    broken = [f"{p['name']}: {p['error'] or 'no answer'}" for p in pages if not p["ok"] or p["error"]]
+    problems = {**errors, **{f"pages: {k}": n for k, n in watched.get("errors", {}).items()},
+                "broken monitor streams": len(broken), "calls never shown": delivery["missing"]}
+    problems = {what: n for what, n in problems.items() if n}
+    fetches = watched.get("samples", {}).get("floor-fragment", [])
+    lo, hi = raw["window"]
+    seconds = (hi - lo) / 1e9
+    return {"pages": len(pages), "api_ms": api, "api_p99_change_pct": 100 * (after / before - 1) if after and before
+            else None, "call_to_row_ms": delivery, "fragment_ms": latency_spread(answered_ms(fetches)),
+            "call_to_row_p50_parts_ms": where_the_time_went(phase["calls"], watched["shown"], (lo, hi))
+            if "shown" in watched else None,
+            "fragments_per_page_s": len(fetches) / len(pages) / seconds, "server_cpu_pct": raw["cpu"],
+            "rss_peak_mb": max((b for t, b in rss if lo <= t < hi), default=0) / 1024 / 1024,
+            "calls_with_ticket_per_s": len(phase["calls"]) / seconds, "pages_client_cpu_s": watched.get("cpu_s"),
+            "errors": sum(problems.values()), "error_detail": problems, "broken_streams": broken[:5]}
 
 
 # Exit codes (see the module's docstring): a CI job or `tasks.py bench` fails on a miss.
@@ -511,6 +609,14 @@ def judge(summary: dict, targets: dict = TARGETS) -> dict:
         "capacity_errors": capacity["errors"] == 0,
         "rss": summary["server"]["rss_peak_mb"] <= targets["rss_mb"],
     }
+    monitors, page = summary.get("monitors"), summary.get("browser")
+    if monitors is not None:  # `--monitors 0` leaves the phase out; a phase that ran and measured nothing misses
+        change = monitors.get("api_p99_change_pct")
+        checks["monitor_api_impact"] = change is not None and change <= targets["monitor_api_impact_pct"]
+        checks["monitor_errors"] = monitors.get("errors") == 0
+    if page is not None and (page.get("not_measured") or "skipped" not in page):  # `--no-browser`: left out
+        p99 = page.get("call_to_row_ms", {}).get("p99")
+        checks["monitor_dom_p99"] = p99 is not None and p99 <= targets["monitor_dom_p99_ms"]
     return {name: "PASS" if ok else "MISS" for name, ok in checks.items()}
 
 
@@ -523,6 +629,49 @@ def _ms(s: dict) -> str:
     if not s["n"]:
         return "no samples"
     return f"{s['p50']:.1f} / {s['p95']:.1f} / {s['p99']:.1f} ms"
+
+
+def watched_rows(summary: dict, verdict: dict) -> list[tuple]:
+    """The report's rows of the phases with monitor pages and with the browser's page."""
+    rows: list[tuple] = []
+    monitors, page = summary.get("monitors"), summary.get("browser")
+    d = summary["config"]["duration_s"]
+    if monitors is not None and "skipped" not in monitors:
+        change = monitors["api_p99_change_pct"]
+        rows += [
+            (f"Phase 1b: floor with {monitors['pages']} monitor pages ({d:g} s)",),
+            ("API latency p50 / p95 / p99", _ms(monitors["api_ms"])),
+            ("  API p99 against phase 1", "not measured" if change is None else f"{change:+.1f} %",
+             f"<= +{TARGETS['monitor_api_impact_pct']:g} %", verdict["monitor_api_impact"]),
+            ("call-to-fragment p50 / p95 / p99", _ms(monitors["call_to_row_ms"])),
+            ("  rows shown (before the answer)",
+             f"{monitors['call_to_row_ms']['n']} ({monitors['call_to_row_ms']['before_answer']})"),
+            ("fragment fetch p50 / p95 / p99", _ms(monitors["fragment_ms"])),
+            ("fragments per page/s", f"{monitors['fragments_per_page_s']:.1f}"),
+            ("errors", str(monitors["errors"]), "0", verdict["monitor_errors"]),
+            ("server CPU (one core = 100 %)", f"{monitors['server_cpu_pct']:.0f} %"),
+            ("server RSS peak", f"{monitors['rss_peak_mb']:.1f} MB"),
+            ("client CPU s of the pages", f"{monitors['pages_client_cpu_s']:.1f}"),
+        ]
+    if page is not None:
+        rows.append((f"Phase 1c: floor with one monitor page in Chromium ({d:g} s)",))
+        if "skipped" in page:
+            told = ("not measured: " if page["not_measured"] else "left out: ") + page["skipped"]
+            rows.append(("call-to-DOM p99", told,
+                         f"<= {TARGETS['monitor_dom_p99_ms']:g} ms", verdict.get("monitor_dom_p99", "")))
+        else:
+            rows += [
+                ("call-to-DOM p50 / p95 / p99", _ms(page["call_to_row_ms"]),
+                 f"p99 <= {TARGETS['monitor_dom_p99_ms']:g} ms", verdict["monitor_dom_p99"]),
+                ("  p50 answer to fetch / fetch / to DOM",
+                 " / ".join("–" if v is None else f"{v:.1f}" for v in page["call_to_row_p50_parts_ms"].values())
+                 + " ms"),
+                ("  rows changed (calls never shown)",
+                 f"{page['call_to_row_ms']['n']} ({page['call_to_row_ms']['missing']})"),
+                ("API latency p50 / p95 / p99", _ms(page["api_ms"])),
+                ("server CPU (one core = 100 %)", f"{page['server_cpu_pct']:.0f} %"),
+            ]
+    return rows
 
 
 def report(summary: dict, verdict: dict) -> str:
@@ -546,6 +695,7 @@ def report(summary: dict, verdict: dict) -> str:
         ("server CPU (one core = 100 %)", f"{floor['server_cpu_pct']:.0f} %"),
         ("server RSS peak", f"{floor['rss_peak_mb']:.1f} MB"),
         ("client schedule lag max", f"{floor['client_max_lag_ms']:.1f} ms"),
+        *watched_rows(summary, verdict),
         (f"Phase 2: capacity ({c['duration_s']:g} s, {c['kiosks']} kiosks flat out)",),
         ("durable issues/s (POST /api/tickets)", f"{cap['issues_per_s']:.0f}", f">= {TARGETS['issues_per_s']:g}/s",
          verdict["issues_per_s"]),
@@ -570,6 +720,11 @@ def report(summary: dict, verdict: dict) -> str:
     title = (f"Antrian MPP benchmark: {c['counters']} counters, {c['kiosks']} kiosks, {c['displays']} displays; "
              f"{c['cpus']} CPUs")
     out = [title, f"database in {c['database_dir']} ({c['database_fs']})", "", line, "-" * len(line)]
+    stalled = {name: gap for name, gap in srv.get("longest_stall_s", {}).items() if gap > 1.0}
+    if stalled:
+        out.insert(2, "NOTE: the benchmark did not run for " + ", ".join(f"{gap:.1f} s in phase {name}" for name, gap
+                                                                     in stalled.items())
+                   + " (the machine stalled): those figures are void")
     if c["database_fs"] in ("tmpfs", "ramfs"):
         out.insert(2, "NOTE: the database is in memory, so commits are not durable: issues/s is not the real figure")
     for row in rows:
@@ -579,6 +734,8 @@ def report(summary: dict, verdict: dict) -> str:
         cells = list(row) + [""] * (4 - len(row))
         out.append("  ".join(str(v).ljust(w) for v, w in zip(cells, widths)).rstrip())
     problems = {**{f"floor {k}": v for k, v in floor["error_detail"].items()},
+                **{f"{name} {k}": v for name in ("monitors", "browser") for k, v in
+                   ((summary.get(name) or {}).get("error_detail") or {}).items()},
                 **{f"capacity {k}": v for k, v in cap["error_detail"].items()}}
     if problems:
         out += ["", "errors:"] + [f"  {count:6d}  {what}" for what, count in sorted(problems.items())]
@@ -603,6 +760,13 @@ def positive(kind):
     return parse
 
 
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m devtools.benchmark", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n")[-1].strip())
@@ -617,6 +781,12 @@ def parse_args(argv=None):
     parser.add_argument("--capacity-procs", type=positive(int), default=2,
                         help="client processes sharing the kiosks in phase 2 (default 2)")
     parser.add_argument("--prefill", type=int, default=None, help="tickets waiting before phase 1 (25 per queue)")
+    parser.add_argument("--monitors", type=non_negative, default=50,
+                        help="floor-monitor pages open in phase 1b, which repeats phase 1 with them (default 50; "
+                             "0 leaves the phase out)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="leave out phase 1c (one monitor page in Chromium); without it a missing Chromium or "
+                             "Playwright is a MISS (not measured)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print a JSON summary after the table")
     parser.add_argument("--dir", type=Path, default=None,
@@ -636,7 +806,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="mpp-bench-", dir=args.dir))
     run = Run(args, tmp)
-    limit = 120 + 3 * args.duration
+    limit = 180 + 5 * args.duration
 
     def overdue():
         log(f"hard deadline of {limit:.0f} s passed: stopping everything")

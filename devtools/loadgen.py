@@ -38,8 +38,8 @@ now_ns = time.monotonic_ns
 
 
 def http_request(method: str, path: str, token: str | None, body: bytes = b"", port: int = 0,
-                 close: bool = False) -> bytes:
-    head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}"]
+                 close: bool = False, headers: tuple[str, ...] = ()) -> bytes:
+    head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", *headers]
     if close:
         head.append("Connection: close")
     if token:
@@ -218,7 +218,10 @@ class Engine:
             if self.timers and not self.stopping:
                 wait = min(wait, max(0.0, (self.timers[0][0] - now_ns()) / 1e9))
             for key, _ in self.sel.select(wait):
-                self._readable(key.data)
+                if isinstance(key.data, Conn):
+                    self._readable(key.data)
+                elif not key.data.readable():  # an event stream sharing the selector (a monitor page's)
+                    self.sel.unregister(key.fileobj)
             if now >= next_check:
                 next_check = now + 100_000_000
                 for conn in self.conns:
@@ -264,16 +267,32 @@ CALLED_ID = re.compile(rb'"ticket":\{"id":(\d+)')
 class Stream:
     """One event stream: de-chunks the HTTP body, splits SSE frames, notes when each call arrived."""
 
-    def __init__(self, name: str, kind: str, zone: str | None, counter: str | None, path: str, token: str, port: int):
+    def __init__(self, name: str, kind: str, zone: str | None, counter: str | None, path: str, token: str | None,
+                 port: int, headers: tuple[str, ...] = ()):
         self.info = {"name": name, "kind": kind, "zone": zone, "counter": counter}
         self.sock = open_socket(port)
-        self.sock.sendall(http_request("GET", path, token, port=port))
+        self.sock.sendall(http_request("GET", path, token, port=port, headers=headers))
         self.sock.setblocking(False)
         self.raw, self.sse = bytearray(), bytearray()
         self.head_done, self.chunked, self.chunk_left = False, False, SIZE_LINE
         self.ok, self.error, self.frames = None, None, 0
         self.called: list = []  # (ticket id, received ns)
         self.counts_ns: list = []
+        self.on_frame = None  # called with (frame, received ns) for every frame, when set
+
+    def readable(self) -> bool:
+        """Read what the socket holds (on a shared selector); False once the stream has ended."""
+        try:
+            data = self.sock.recv(262144)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            data, self.error = b"", self.error or f"{type(exc).__name__}"
+        if not data:
+            self.error = self.error or "connection closed"
+            return False
+        self.feed(data, now_ns())
+        return True
 
     def feed(self, data: bytes, at: int) -> None:
         self.raw += data
@@ -305,7 +324,8 @@ class Stream:
                     self.called.append((int(found.group(1)), at))
             elif b"event: queue.counts" in frame:
                 self.counts_ns.append(at)
-
+            if self.on_frame is not None:
+                self.on_frame(frame, at)
 
     def _dechunk(self) -> bool:
         """Move one piece of the chunked body from `raw` to `sse`; False when more bytes are needed."""

@@ -5,32 +5,16 @@ Playwright's own browser download is not reachable here, so the browser is the s
 it (`python3 tasks.py test`).
 """
 
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-# Without these Chromium keeps calling home, and this machine's closed network refuses it noisily.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio"]
-
-# Every host name fails to resolve: only IP literals (our server on 127.0.0.1) are reachable.
-ONLY_LOOPBACK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+from devtools.browser import CANDIDATES, find_chromium
+from devtools.browser import launch as launch_chromium
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}  # the management pages' smallest screen
-
-
-def find_chromium() -> str | None:
-    """The path of a Chromium/Chrome binary on PATH, or None."""
-    for name in CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def require_chromium() -> str:
@@ -56,8 +40,7 @@ def playwright():
 
 def launch(driver, offline: bool = False):
     """A headless Chromium (`offline`: it can reach IP literals only); close it when done."""
-    return driver.chromium.launch(executable_path=require_chromium(),
-                                  args=FLAGS + ([ONLY_LOOPBACK] if offline else []))
+    return launch_chromium(driver, require_chromium(), offline)
 
 
 def screenshot(page, path: Path | str) -> Path:
