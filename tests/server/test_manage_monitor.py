@@ -45,7 +45,8 @@ def test_the_building_monitor_shows_kpis_counters_and_queues_as_the_floor_moves(
     assert kpis(html)["waiting"] == "0" and kpis(html)["service_level_pct"] == "–"
     assert len(counters(html)) == 34 and counters(html)["L08"] == ("closed", False)
     assert 'sse-connect="/manage/events?last_event_id=' in html and "summary=1" in html
-    assert 'hx-get="/manage/floor?"' in html and "sse:ticket.called" in html and "every 60s" in html
+    assert 'hx-get="/manage/floor?"' in html and "sse:queue.counts" in html and "sse:counter.opened" in html
+    assert "sse:ticket.called" not in html and "every 60s" in html  # a call comes as queue.counts
 
     first, second = app_floor.issue(), app_floor.issue()
     with app_floor.login("budi") as budi:
@@ -135,7 +136,7 @@ def test_the_tv_view_has_no_menu_nor_forms_and_follows_live(app_floor, path):
     main = html[html.index("<main"):]
     assert "<form" not in main and "<table" not in main
     assert len(counters(html)) == 34 and set(kpis(html)) >= {"waiting", "counters_open"}
-    assert 'hx-get="/manage/floor?tv=1"' in html and "sse:ticket.called" in html
+    assert 'hx-get="/manage/floor?tv=1"' in html and "sse:queue.counts" in html
 
 
 def test_the_shared_fragment_holds_nothing_of_the_person_looking(app_floor):
