@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from ..flows import calendar, staff
 from . import ctx, require, roles
-from .admin import CodeIn, Patch, Text, Thing, Things
+from .admin import CodeIn, CodePath, Patch, Text, Thing, Things
 from .schemas import ErrorResponse
 
 ADMINS = ("admin",)
@@ -37,14 +37,14 @@ class OfficerPatch(Patch):
     active: bool | None = Field(None, description="false: their sessions end now and they cannot sign in")
 
 
-class OfficerOut(Thing):
+class AdminOfficer(Thing):
     username: str
     role: str
     agency: str | None
     active: bool
 
 
-class NewOfficer(OfficerOut):
+class NewOfficer(AdminOfficer):
     pin: str = Field(description="The initial PIN (6 digits): shown this once, never again")
 
 
@@ -68,7 +68,7 @@ class DevicePatch(Patch):
     zone: Name | None = Field(None, description="null or empty: no zone")
 
 
-class DeviceOut(Thing):
+class AdminDevice(Thing):
     id: int
     kind: str
     name: str
@@ -76,7 +76,7 @@ class DeviceOut(Thing):
     active: bool
 
 
-class NewDevice(DeviceOut):
+class NewDevice(AdminDevice):
     token: str = Field(description="The device token: shown this once, never again")
     pairing_qr: str = Field(description="The token as a QR code, an SVG data URL (data:image/svg+xml;base64,…)")
 
@@ -112,15 +112,11 @@ class CategoryPatch(Patch, CategoryFields):
     pass
 
 
-class CodePath(BaseModel):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-
-
-class Devices(RootModel[list[DeviceOut]]):
+class AdminDevices(RootModel[list[AdminDevice]]):
     pass
 
 
-class Officers(RootModel[list[OfficerOut]]):
+class AdminOfficers(RootModel[list[AdminOfficer]]):
     pass
 
 
@@ -138,7 +134,7 @@ def _sent(body: BaseModel) -> dict:
 # ------------------------------------------------------------------------------------------ officers
 
 
-@bp.get("/officers", summary="Every officer, active or not (never a PIN)", responses={200: Officers})
+@bp.get("/officers", summary="Every officer, active or not (never a PIN)", responses={200: AdminOfficers})
 @roles(*ADMINS)
 def officers():
     _who()
@@ -153,7 +149,7 @@ def add_officer(body: OfficerNew):
 
 
 @bp.patch("/officers/<username>", summary="Role, agency; `active: false` deactivates (their sessions end now)",
-          responses={200: OfficerOut, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse})
+          responses={200: AdminOfficer, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse})
 @roles(*ADMINS)
 def patch_officer(path: UsernamePath, body: OfficerPatch):
     return jsonify(staff.change_officer(ctx(), _who(), request.remote_addr, path.username, _sent(body)))
@@ -169,7 +165,7 @@ def reset_pin(path: UsernamePath):
 # ------------------------------------------------------------------------------------------- devices
 
 
-@bp.get("/devices", summary="Every registered device, revoked ones too (never a token)", responses={200: Devices})
+@bp.get("/devices", summary="Every registered device, revoked ones too (never a token)", responses={200: AdminDevices})
 @roles(*ADMINS)
 def devices():
     _who()
@@ -183,14 +179,14 @@ def add_device(body: DeviceNew):
     return jsonify(staff.register_device(ctx(), _who(), request.remote_addr, _sent(body))), 201
 
 
-@bp.patch("/devices/<int:id>", summary="Rename, set its zone", responses={**EDIT, 200: DeviceOut})
+@bp.patch("/devices/<int:id>", summary="Rename, set its zone", responses={**EDIT, 200: AdminDevice})
 @roles(*ADMINS)
 def patch_device(path: DevicePath, body: DevicePatch):
     return jsonify(staff.change_device(ctx(), _who(), request.remote_addr, path.id, _sent(body)))
 
 
 @bp.delete("/devices/<int:id>", summary="Revoke: its next request gets 401, its event stream ends",
-           responses={200: DeviceOut, 404: ErrorResponse})
+           responses={200: AdminDevice, 404: ErrorResponse})
 @roles(*ADMINS)
 def revoke_device(path: DevicePath):
     return jsonify(staff.revoke_device(ctx(), _who(), request.remote_addr, path.id))

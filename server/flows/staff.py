@@ -78,9 +78,10 @@ def change_officer(ctx: Context, who, address, username: str, changes: dict) -> 
         current = officer_view(row)
         if changes.get("version") != current["version"]:
             raise VersionConflict("Petugas", current)
-        role = changes.get("role", row["role"])
+        # null role or active: unchanged; null agency: none (the whole building)
+        role = changes.get("role") or row["role"]
         agency = changes["agency"] or None if "agency" in changes else row["agency"]
-        active = changes.get("active", bool(row["active"]))
+        active = bool(row["active"]) if changes.get("active") is None else bool(changes["active"])
         problems = _role_problems(ctx, role, agency)
         if row["id"] == getattr(who, "id", None) and (not active or role != "admin"):
             # The admin who locks themself out leaves nobody to undo it.
@@ -168,7 +169,7 @@ def change_device(ctx: Context, who, address, device_id: int, changes: dict) -> 
             raise VersionConflict("Perangkat", current)
         if not row["active"]:
             raise Conflict("Perangkat ini sudah dicabut; daftarkan perangkat baru.", code="device_revoked")
-        name = (changes.get("name") or "").strip() if "name" in changes else row["name"]
+        name = row["name"] if changes.get("name") is None else changes["name"].strip()
         zone = changes["zone"] or None if "zone" in changes else row["zone"]
         problems = _device_problems(ctx, name, zone)
         if problems:
