@@ -98,6 +98,25 @@ class DatePath(BaseModel):
     date: Annotated[str, StringConstraints(min_length=1, max_length=10)]
 
 
+class SpecialDayNew(Strict):
+    date: Annotated[str, StringConstraints(max_length=10)] = Field(description="YYYY-MM-DD")
+    name: Text
+    hours: Annotated[str, StringConstraints(max_length=20)] = Field(description='e.g. "08:00-12:00"')
+
+
+class ClosureNew(Strict):
+    service: Name
+    first_day: Annotated[str, StringConstraints(max_length=10)] = Field(description="YYYY-MM-DD")
+    last_day: Annotated[str, StringConstraints(max_length=10)] | None = Field(
+        None, description="YYYY-MM-DD, included (default: the first day)")
+    reason: Text = Field(description="What the kiosk shows, e.g. 'Gangguan jaringan pusat'")
+
+
+class ClosurePath(BaseModel):
+    service: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    first_day: Annotated[str, StringConstraints(min_length=1, max_length=10)]
+
+
 class CategoryFields(Strict):
     name: Text | None = None
     name_en: Text | None = None
@@ -220,6 +239,50 @@ def patch_holiday(path: DatePath, body: HolidayPatch):
 @roles(*ADMINS)
 def remove_holiday(path: DatePath):
     calendar.remove_holiday(ctx(), _who(), request.remote_addr, path.date)
+    return "", 204
+
+
+@bp.get("/special-days", summary="Special opening days: dates open with their own hours though normally closed",
+        responses={200: Things})
+@roles(*ADMINS)
+def special_days():
+    _who()
+    return jsonify(calendar.special_days(ctx()))
+
+
+@bp.post("/special-days", summary="Add a special opening day (date, name, hours)",
+         responses={201: Thing, 422: ErrorResponse})
+@roles(*ADMINS)
+def add_special_day(body: SpecialDayNew):
+    return jsonify(calendar.add_special_day(ctx(), _who(), request.remote_addr, _sent(body))), 201
+
+
+@bp.delete("/special-days/<date>", summary="Remove a special opening day", responses={204: None, 404: ErrorResponse})
+@roles(*ADMINS)
+def remove_special_day(path: DatePath):
+    calendar.remove_special_day(ctx(), _who(), request.remote_addr, path.date)
+    return "", 204
+
+
+@bp.get("/closures", summary="Services closed for a while, with the reason the kiosk shows", responses={200: Things})
+@roles(*ADMINS)
+def closures():
+    _who()
+    return jsonify(calendar.closures(ctx()))
+
+
+@bp.post("/closures", summary="Close a service from its first to its last day with a reason",
+         responses={201: Thing, 422: ErrorResponse})
+@roles(*ADMINS)
+def add_closure(body: ClosureNew):
+    return jsonify(calendar.add_closure(ctx(), _who(), request.remote_addr, _sent(body))), 201
+
+
+@bp.delete("/closures/<service>/<first_day>", summary="End a closure: the service opens again",
+           responses={204: None, 404: ErrorResponse})
+@roles(*ADMINS)
+def remove_closure(path: ClosurePath):
+    calendar.remove_closure(ctx(), _who(), request.remote_addr, path.service, path.first_day)
     return "", 204
 
 

@@ -63,11 +63,11 @@ def remove_holiday(ctx: Context, who, address, when: str) -> None:
     admin._save(ctx, who, address, "site.holiday.removed", when, apply, {}, fields_of=_holiday_field)
 
 
-def _date(text) -> date:
+def _date(text, field: str = "date") -> date:
     try:
         return date.fromisoformat(str(text))
     except ValueError:
-        raise InvalidFields({"date": "Tanggal harus seperti 2026-08-17."}) from None
+        raise InvalidFields({field: "Tanggal harus seperti 2026-08-17."}) from None
 
 
 def _known_holiday(ctx: Context, when: str) -> date:
@@ -134,3 +134,88 @@ def change_category(ctx: Context, who, address, code: str, changes: dict) -> dic
 
 def _category_field(path: str) -> str:
     return path.rsplit(".", 1)[-1] if path.startswith("site.priority_categories[") and "." in path[6:] else path
+
+
+# ----------------------------------------------------------- special opening days and service closures
+
+
+def special_day_view(day) -> dict:
+    data = {"date": day.date.isoformat(), "name": day.name, "hours": day.hours}
+    return {**data, "version": version_of(data)}
+
+
+def special_days(ctx: Context) -> list[dict]:
+    return [special_day_view(d) for d in sorted(ctx.site.config.site.special_days, key=lambda d: d.date)]
+
+
+def add_special_day(ctx: Context, who, address, values: dict) -> dict:
+    """A date open with these hours though the site is normally closed then (a holiday included)."""
+    day = _date(values.get("date"))
+
+    def apply(data: dict, config) -> None:
+        if any(d.date == day for d in config.site.special_days):
+            raise InvalidFields({"date": f"Tanggal {day.isoformat()} sudah ada di daftar hari buka khusus."})
+        data["site"]["special_days"].append({"date": day, "name": values.get("name"), "hours": values.get("hours")})
+        data["site"]["special_days"].sort(key=lambda d: d["date"])
+
+    config = admin._save(ctx, who, address, "site.special_day.added", day.isoformat(), apply,
+                         {"date": day.isoformat(), "name": values.get("name"), "hours": values.get("hours")},
+                         fields_of=_last_part("site.special_days["))
+    return special_day_view(next(d for d in config.site.special_days if d.date == day))
+
+
+def remove_special_day(ctx: Context, who, address, when: str) -> None:
+    if when not in {d.date.isoformat() for d in ctx.site.config.site.special_days}:
+        raise NotFound(f"Tanggal {when} tidak ada di daftar hari buka khusus.", code="unknown_special_day")
+
+    def apply(data: dict, config) -> None:
+        data["site"]["special_days"] = [d for d in data["site"]["special_days"] if d["date"].isoformat() != when]
+
+    admin._save(ctx, who, address, "site.special_day.removed", when, apply, {}, fields_of=str)
+
+
+def closure_view(closure) -> dict:
+    data = {"service": closure.service, "first_day": closure.first_day.isoformat(),
+            "last_day": closure.last_day.isoformat(), "reason": closure.reason}
+    return {**data, "version": version_of(data)}
+
+
+def closures(ctx: Context) -> list[dict]:
+    return [closure_view(c) for c in sorted(ctx.site.config.site.closures, key=lambda c: (c.first_day, c.service))]
+
+
+def add_closure(ctx: Context, who, address, values: dict) -> dict:
+    """A service closed from its first to its last day; the kiosk shows the reason."""
+    service, first = values.get("service"), _date(values.get("first_day"), "first_day")
+    last = _date(values.get("last_day") or values.get("first_day"), "last_day")
+    if last < first:
+        raise InvalidFields({"last_day": "Hari terakhir tidak boleh sebelum hari pertama."})
+
+    def apply(data: dict, config) -> None:
+        if any(c.service == service and c.first_day == first for c in config.site.closures):
+            raise InvalidFields({"first_day": "Layanan ini sudah punya penutupan mulai tanggal itu."})
+        if service not in {s.code for a in config.agencies for s in a.services}:
+            raise InvalidFields({"service": f"Layanan '{service}' tidak dikenal."})
+        data["site"]["closures"].append({"service": service, "first_day": first, "last_day": last,
+                                         "reason": values.get("reason")})
+
+    config = admin._save(ctx, who, address, "site.closure.added", f"{service}:{first.isoformat()}", apply,
+                         {"service": service, "first_day": first.isoformat(), "last_day": last.isoformat(),
+                          "reason": values.get("reason")}, fields_of=_last_part("site.closures["))
+    return closure_view(next(c for c in config.site.closures if c.service == service and c.first_day == first))
+
+
+def remove_closure(ctx: Context, who, address, service: str, first_day: str) -> None:
+    if not any(c.service == service and c.first_day.isoformat() == first_day for c in ctx.site.config.site.closures):
+        raise NotFound(f"Penutupan layanan '{service}' mulai {first_day} tidak ada.", code="unknown_closure")
+
+    def apply(data: dict, config) -> None:
+        data["site"]["closures"] = [c for c in data["site"]["closures"]
+                                    if not (c["service"] == service and c["first_day"].isoformat() == first_day)]
+
+    admin._save(ctx, who, address, "site.closure.removed", f"{service}:{first_day}", apply, {}, fields_of=str)
+
+
+def _last_part(prefix: str):
+    """`site.closures[2].reason` → `reason`: the form has one row."""
+    return lambda path: path.rsplit(".", 1)[-1] if path.startswith(prefix) and "]." in path else path

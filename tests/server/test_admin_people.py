@@ -158,3 +158,42 @@ def test_priority_categories_are_named_and_ordered_for_the_kiosk(app_floor):
                                                                            "position": 5, "name": "Ibu Hamil"})
         assert moved.status_code == 200 and moved.json()["name"] == "Ibu Hamil"
         assert admin.get("/api/admin/priority-categories").json()[-1]["code"] == "HAMIL"
+
+
+def test_a_closed_service_tells_the_kiosk_its_reason_and_opens_again(app_floor):
+    today = app_floor.server.context.site.service_day(app_floor.server.context.now())
+    with app_floor.login("admin") as admin, app_floor.kiosk() as kiosk:
+        wrong = admin.post("/api/admin/closures", json={"service": "DK-KTP", "first_day": today,
+                                                        "last_day": "2020-01-01", "reason": "x"})
+        assert refused_fields(wrong) == {"last_day": "Hari terakhir tidak boleh sebelum hari pertama."}
+        assert "service" in refused_fields(admin.post("/api/admin/closures", json={
+            "service": "NOPE", "first_day": today, "reason": "x"}))
+        closed = admin.post("/api/admin/closures", json={"service": "DK-KTP", "first_day": today,
+                                                         "reason": "Blangko KTP-el habis"})
+        assert closed.status_code == 201, closed.text
+        offered = {s["code"]: s for a in kiosk.get("/api/kiosk/catalog").json()["agencies"] for s in a["services"]}
+        assert offered["DK-KTP"]["available"] is False and offered["DK-KTP"]["reason_detail"] == "service_closed"
+        assert offered["DK-KTP"]["message"] == "Layanan ditutup sementara: Blangko KTP-el habis."
+        assert offered["DK-KK"]["available"] is True  # the other services stay open
+        refused = kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": "closure-test-1"})
+        assert refused.status_code == 409 and "Blangko KTP-el habis" in refused.json()["error"]["message"]
+        assert admin.delete(f"/api/admin/closures/DK-KTP/{today}").status_code == 204
+        assert kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": "closure-test-2"}).status_code == 201
+
+
+def test_a_special_opening_day_opens_a_day_the_site_is_closed(app_floor):
+    context = app_floor.server.context
+    app_floor.clock.advance(days=6)  # Sunday: the demo site is closed
+    today = context.site.service_day(context.now())
+    with app_floor.login("admin") as admin, app_floor.kiosk() as kiosk:
+        assert kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": "special-1"}).status_code == 409
+        assert refused_fields(admin.post("/api/admin/special-days", json={
+            "date": today, "name": "Pelayanan akhir pekan", "hours": "12:00-08:00"}))["hours"]
+        opened = admin.post("/api/admin/special-days", json={"date": today, "name": "Pelayanan akhir pekan",
+                                                              "hours": "08:00-12:00"})
+        assert opened.status_code == 201, opened.text
+        assert kiosk.post("/api/tickets", json={"service": "DK-KTP", "request_id": "special-2"}).status_code == 201
+        assert admin.delete(f"/api/admin/special-days/{today}").status_code == 204
+        assert [d["date"] for d in admin.get("/api/admin/special-days").json()] == []
+        actions = {e["action"] for e in admin.get("/api/audit").json()}
+        assert {"site.special_day.added", "site.special_day.removed"} <= actions
