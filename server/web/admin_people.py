@@ -140,9 +140,48 @@ def admin_revoke_device(device_id):
 
 
 def _calendar(errors=None, status=200, values=None):
+    services = [(s.code, f"{s.code} — {s.name}") for a in ctx().site.config.agencies for s in a.services]
     return _render("admin_calendar.html", status, holidays=calendar.holidays(ctx()),
+                   special_days=calendar.special_days(ctx()), closures=calendar.closures(ctx()), services=services,
                    categories=calendar.categories(ctx()), ratio=ctx().site.config.site.priority_ratio,
                    errors=errors or {}, values=values or {})
+
+
+def _calendar_change(do, prefix: str, values: dict):
+    """A calendar form: back to the page (303), or the page with the errors by `prefix.FIELD`."""
+    _, refused = _attempt(do, lambda errors, status: _calendar({f"{prefix}.{k}": v for k, v in errors.items()},
+                                                               status, {prefix: values}))
+    return refused or redirect("/manage/admin/calendar?saved=1", code=303)
+
+
+@bp.post("/admin/calendar/special-days")
+@page(roles=ADMINS)
+def admin_add_special_day():
+    values = _form(request.form, "date", "name", "hours")
+    return _calendar_change(lambda: calendar.add_special_day(ctx(), page_principal(), request.remote_addr, values),
+                            "special", values)
+
+
+@bp.post("/admin/calendar/special-days/<date>/remove")
+@page(roles=ADMINS)
+def admin_remove_special_day(date):
+    calendar.remove_special_day(ctx(), page_principal(), request.remote_addr, date)
+    return redirect("/manage/admin/calendar?saved=1", code=303)
+
+
+@bp.post("/admin/calendar/closures")
+@page(roles=ADMINS)
+def admin_add_closure():
+    values = _form(request.form, "service", "first_day", "last_day", "reason")
+    return _calendar_change(lambda: calendar.add_closure(ctx(), page_principal(), request.remote_addr, values),
+                            "closure", values)
+
+
+@bp.post("/admin/calendar/closures/<service>/<first_day>/remove")
+@page(roles=ADMINS)
+def admin_remove_closure(service, first_day):
+    calendar.remove_closure(ctx(), page_principal(), request.remote_addr, service, first_day)
+    return redirect("/manage/admin/calendar?saved=1", code=303)
 
 
 @bp.get("/admin/calendar")

@@ -80,3 +80,22 @@ def test_a_supervisor_cannot_open_the_people_pages(app_floor):
     supervisor = signed_in(app_floor, "rina")
     for path in ("/manage/admin/officers", "/manage/admin/devices", "/manage/admin/calendar"):
         assert supervisor.get(path).status_code == 403, path
+
+
+def test_the_calendar_page_closes_a_service_with_a_reason_shown_as_text(app_floor):
+    admin = signed_in(app_floor, "admin")
+    token = csrf(admin, "/manage/admin/calendar")
+    wrong = admin.post("/manage/admin/calendar/closures", data={
+        "csrf_token": token, "service": "DK-KTP", "first_day": "2026-11-25", "last_day": "2026-11-24", "reason": "x"})
+    assert wrong.status_code == 422
+    assert 'id="closure.last_day-error">Hari terakhir tidak boleh sebelum hari pertama.' in wrong.get_data(as_text=True)
+    closed = admin.post("/manage/admin/calendar/closures", data={
+        "csrf_token": token, "service": "DK-KTP", "first_day": "2026-11-25", "last_day": "2026-11-26",
+        "reason": "<script>alert(1)</script> Blangko habis"})
+    assert closed.status_code == 303
+    html = admin.get("/manage/admin/calendar").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Blangko habis" in html and "<script>alert" not in html
+    special = admin.post("/manage/admin/calendar/special-days", data={
+        "csrf_token": token, "date": "2026-11-29", "name": "Layanan Minggu", "hours": "08:00-12:00"})
+    assert special.status_code == 303
+    assert "Layanan Minggu" in page_text(admin.get("/manage/admin/calendar"))
