@@ -44,7 +44,9 @@ def test_reset_pin_ends_the_officers_sessions_and_the_old_pin(app_floor, caplog)
     assert budi.get("/api/state").status_code == 401
     with app_floor.client() as anonymous:
         assert anonymous.post("/api/auth/login", json={"username": "budi", "pin": "1234"}).status_code == 401
-    assert app_floor.login("budi", pin).get("/api/state").status_code == 200
+    with app_floor.login("budi", pin) as again:
+        assert again.get("/api/state").status_code == 200
+    budi.close()
     assert pin not in caplog.text
 
 
@@ -66,7 +68,9 @@ def test_a_deactivated_officer_loses_their_session_and_cannot_sign_in_until_reac
         assert on.status_code == 200 and on.json()["role"] == "supervisor"
         entry = admin.get("/api/audit", params={"action": "officer.updated"}).json()[0]
         assert entry["details"]["changes"] == {"active": True, "role": "supervisor"}
-    assert app_floor.login("sari").get("/api/state").status_code == 200
+    with app_floor.login("sari") as again:
+        assert again.get("/api/state").status_code == 200
+    sari.close()
 
 
 @pytest.mark.parametrize("body, field", [

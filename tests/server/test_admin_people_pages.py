@@ -33,6 +33,7 @@ def test_the_officer_page_deactivates_and_resets_the_pin(app_floor):
     off = admin.post("/manage/admin/officers/budi", data={k: v for k, v in form.items() if k != "active"})
     assert off.status_code == 303, off.get_data(as_text=True)
     assert budi.get("/api/state").status_code == 401
+    budi.close()
     assert 'name="active" checked' not in admin.get("/manage/admin/officers/budi").get_data(as_text=True)
     reset = admin.post("/manage/admin/officers/budi/reset-pin", data={"csrf_token": form["csrf_token"]})
     assert reset.status_code == 200 and "PIN tidak akan ditampilkan lagi" in page_text(reset)
