@@ -184,4 +184,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import admin, admin_people, devices, monitor  # noqa: E402,F401
+from . import admin, devices, monitor  # noqa: E402,F401
