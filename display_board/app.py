@@ -23,7 +23,8 @@ from pathlib import Path
 import platformdirs
 
 from mpp_client.qt import Bridge, open_app, run
-from mpp_client.settings import AppSettings, SettingsError, app_arguments
+from mpp_client.settings import AppSettings, app_arguments
+from mpp_client.token_prompt import ask_token
 
 from .player import AnnouncementPlayer
 from .presenter import Announcement, BoardPresenter
@@ -117,17 +118,21 @@ def resolve_config(args: argparse.Namespace) -> DisplayConfig:
         "zone": args.zone, "rate": args.rate, "repeat": args.repeat, "voice": args.voice,
         "windowed": args.windowed, "silent": args.silent}})
     o = merged.options
-    if not merged.token:
-        raise SettingsError("Token layar belum diisi: --token TOKEN (mpp-server device add --kind display).",
-                            Path(args.settings or "display.json"))
-    return DisplayConfig(server_url=merged.server_url, token=merged.token, zone=o.get("zone"),
+    # Without a token the first screen asks for it (main): typed, or scanned from the admin's pairing QR.
+    return DisplayConfig(server_url=merged.server_url, token=merged.token or "", zone=o.get("zone"),
                          rate=int(o.get("rate") or DEFAULT_RATE), repeat=int(o.get("repeat") or 1),
                          voice=o.get("voice") or "id", windowed=bool(o.get("windowed")),
                          silent=bool(o.get("silent")))
 
 
 def main(argv: list[str] | None = None) -> int:
-    app, config = open_app("mpp-display", parse_args(argv), resolve_config)
+    args = parse_args(argv)
+    app, config = open_app("mpp-display", args, resolve_config)
+    if not config.token:
+        config.token = ask_token("display", "display", config.server_url, args.settings) or ""
+        if not config.token:
+            print("Token layar belum diisi: --token TOKEN, atau isi di layar pertama.", file=sys.stderr)
+            return 2
     display = DisplayApp(config)
     if config.windowed:
         display.window.resize(1280, 720)

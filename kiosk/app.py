@@ -22,6 +22,7 @@ from urllib.parse import urlsplit  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
 from mpp_client.settings import AppSettings, app_arguments  # noqa: E402
+from mpp_client.token_prompt import ask_token  # noqa: E402
 
 from .presenter import KioskPresenter  # noqa: E402
 from .profiles import ProfileError, load_profile  # noqa: E402
@@ -80,8 +81,7 @@ def resolve_config(args: argparse.Namespace) -> KioskConfig:
     elif not pin:
         log.warning("staff PIN not set (--staff-pin or options.staff_pin): the staff menu stays locked")
     if not settings.token:
-        log.warning("no device token (--token, from `mpp-server device add --kind kiosk`): "
-                    "the server will refuse this kiosk")
+        log.warning("no device token (--token, from `mpp-server device add --kind kiosk`): asking for it")
     return KioskConfig(server_url=settings.server_url, token=settings.token,
                        profile=str(options.get("profile") or "virtual"), staff_pin=pin or None,
                        windowed=bool(options.get("windowed")))
@@ -119,7 +119,13 @@ class Kiosk:
 
 
 def main(argv: list[str] | None = None) -> int:
-    app, config = open_app("mpp-kiosk", parse_args(argv), resolve_config)
+    args = parse_args(argv)
+    app, config = open_app("mpp-kiosk", args, resolve_config)
+    if not config.token:  # the first screen asks for it: typed, or scanned from the admin's pairing QR
+        config.token = ask_token("kiosk", "kiosk", config.server_url, args.settings)
+        if not config.token:
+            print("Token anjungan belum diisi: --token TOKEN, atau isi di layar pertama.", file=sys.stderr)
+            return 2
     try:
         kiosk = Kiosk(config)
     except ProfileError as exc:

@@ -12,6 +12,7 @@ from flask_openapi3 import Info, OpenAPI
 
 from . import __version__, storage
 from .api import admin as admin_api
+from .api import admin_people as admin_people_api
 from .api import audit as audit_api
 from .api import auth as auth_api
 from .api import counters as counters_api
@@ -146,6 +147,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(floor_api.bp)
     app.register_api(audit_api.bp)
     app.register_api(admin_api.bp)
+    app.register_api(admin_people_api.bp)
     manage.register(app)  # the management pages, /manage/
     app.register_api(supervise_api.bp)
 

@@ -8,6 +8,7 @@ e.g. `demo.toml: agencies[2].services[0].queue: unknown queue 'Z'`.
 """
 
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -77,6 +78,34 @@ class BreakConfig(Strict):
 class Holiday(Strict):
     date: date
     name: Name
+
+
+class SpecialDay(Strict):
+    """A date open with its own hours though the site is normally closed then (an event Saturday)."""
+
+    date: date
+    name: Name
+    hours: str
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value):
+        return period_text(value)
+
+
+class ServiceClosure(Strict):
+    """A service closed from `first_day` to `last_day` (both included); the kiosk shows the reason."""
+
+    service: Code
+    first_day: date
+    last_day: date
+    reason: Name
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.last_day < self.first_day:
+            raise ValueError("the last day is before the first day")
+        return self
 
 
 class PriorityCategory(Strict):
@@ -152,6 +181,8 @@ class SiteInfo(Strict):
     hours: Hours
     breaks: list[BreakConfig] = []
     holidays: list[Holiday] = []
+    special_days: list[SpecialDay] = []
+    closures: list[ServiceClosure] = []
     priority_categories: list[PriorityCategory] = []
 
     @field_validator("timezone")
@@ -196,12 +227,15 @@ class SiteConfig(Strict):
             breaks=breaks,
             holidays={h.date: h.name for h in site.holidays},
             cutoff_minutes=site.ticket_cutoff_minutes,
+            special_days={d.date: parse_period(d.hours) for d in site.special_days},
         )
 
     def service_schedule(self, agency: Agency, service: Service) -> Schedule:
         schedule = self.schedule()
         hours = service.hours or agency.hours
-        return schedule.with_overrides(hours.periods() if hours else None, service.cutoff_minutes)
+        closures = tuple((c.first_day, c.last_day, c.reason) for c in self.site.closures if c.service == service.code)
+        return replace(schedule.with_overrides(hours.periods() if hours else None, service.cutoff_minutes),
+                       closures=closures)
 
     def ratio(self) -> PriorityRatio:
         return PriorityRatio.parse(self.site.priority_ratio)
@@ -243,6 +277,11 @@ def reference_problems(data: dict) -> list[str]:
     _unique(problems, "counters", [c.get("code") for c in counters])
     _unique(problems, "priority_categories", [p.get("code") for p in _items(site, "priority_categories")])
     _unique(problems, "site.holidays", [str(h.get("date")) for h in _items(site, "holidays")], "date")
+    _unique(problems, "site.special_days", [str(d.get("date")) for d in _items(site, "special_days")], "date")
+    service_codes = {s.get("code") for s in services}
+    for i, closure in enumerate(_items(site, "closures")):
+        if closure.get("service") not in service_codes:
+            problems.append(f"site.closures[{i}].service: unknown service {closure.get('service')!r}")
     zone_codes = {z.get("code") for z in zones}
     queue_codes = {q.get("code") for q in queues}
     agency_codes = {a.get("code") for a in agencies}

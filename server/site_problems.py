@@ -32,6 +32,7 @@ VALUE_ERRORS = [  # the model's own validators (site_config, domain/schedule), i
     (r"unknown timezone", "Zona waktu tidak dikenal; misalnya Asia/Jakarta, Asia/Makassar, Asia/Jayapura."),
     (r"unknown day", "Hari tidak dikenal; pakai mon, tue, wed, thu, fri, sat, sun."),
     (r"ratio|priority", "Tulis rasio prioritas seperti 1:2."),
+    (r"last day is before", "Hari terakhir tidak boleh sebelum hari pertama."),
 ]
 
 
@@ -98,6 +99,12 @@ def reference_fields(data: dict) -> dict[str, str]:
             for i, p in enumerate(_items(site, "priority_categories"))], "Kode kategori prioritas")
     unique([(f"site.holidays[{i}].date", str(h.get("date"))) for i, h in enumerate(_items(site, "holidays"))],
            "Tanggal libur")
+    unique([(f"site.special_days[{i}].date", str(d.get("date")))
+            for i, d in enumerate(_items(site, "special_days"))], "Tanggal buka khusus")
+    service_codes = {s.get("code") for a in agencies for s in _items(a, "services")}
+    for i, closure in enumerate(_items(site, "closures")):
+        if closure.get("service") not in service_codes:
+            fields.setdefault(f"site.closures[{i}].service", f"Layanan '{closure.get('service')}' tidak dikenal.")
     zone_codes = {z.get("code") for z in zones}
     queue_codes = {q.get("code") for q in queues}
     agency_codes = {a.get("code") for a in agencies}

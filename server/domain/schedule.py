@@ -29,8 +29,8 @@ class Availability:
 
     open: bool
     reason: str | None = None  # None, "closed" or "cut_off"
-    detail: str | None = None  # why closed: "holiday", "outside_hours", "break", "day_off"
-    label: str | None = None  # the holiday's or break's name
+    detail: str | None = None  # why closed: "holiday", "outside_hours", "break", "day_off", "service_closed"
+    label: str | None = None  # the holiday's or break's name, or the closure's reason
     until: datetime | None = None  # when the break ends, or when issuing stops today
 
 
@@ -44,6 +44,8 @@ class Schedule:
     breaks: tuple[Break, ...] = ()
     holidays: dict[date, str] = field(default_factory=dict)
     cutoff_minutes: int = 0  # stop issuing this long before closing
+    special_days: dict[date, Period] = field(default_factory=dict)  # open these dates, with these hours
+    closures: tuple[tuple[date, date, str], ...] = ()  # (first day, last day, reason): this service closed
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -64,9 +66,14 @@ class Schedule:
     def availability(self, moment: datetime) -> Availability:
         local = self.local(moment)
         day = local.date()
-        if day in self.holidays:
+        for first, last, reason in self.closures:
+            if first <= day <= last:
+                return Availability(False, "closed", "service_closed", reason)
+        # A special opening day is the admin's deliberate exception: it wins over a holiday and a day off.
+        special = self.special_days.get(day)
+        if day in self.holidays and special is None:
             return Availability(False, "closed", "holiday", self.holidays[day])
-        period = self.hours.get(local.weekday())
+        period = special or self.hours.get(local.weekday())
         if period is None:
             return Availability(False, "closed", "day_off")
         clock = local.time().replace(tzinfo=None)

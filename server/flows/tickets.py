@@ -24,6 +24,7 @@ DETAIL_MESSAGES = {
     "day_off": "Tidak ada layanan hari ini.",
     "outside_hours": "Di luar jam layanan.",
     "break": "Sedang istirahat",
+    "service_closed": "Layanan ditutup sementara",
 }
 
 
@@ -43,7 +44,7 @@ def service_availability(ctx: Context, conn, service_code: str, moment, issued: 
 
 def unavailable_message(available: Availability) -> str:
     message = REASON_MESSAGES[available.reason]
-    if available.detail in ("holiday", "break") and available.label:
+    if available.detail in ("holiday", "break", "service_closed") and available.label:
         message = f"{DETAIL_MESSAGES[available.detail]}: {available.label}."
     elif available.detail:
         message = f"{message} {DETAIL_MESSAGES[available.detail]}"

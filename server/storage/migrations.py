@@ -310,6 +310,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE agencies ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE services ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     """,
+    # 14: the calendar's exceptions: dates open with their own hours, and services closed for a while
+    # with the reason the kiosk shows
+    """
+    CREATE TABLE special_days (date TEXT PRIMARY KEY, name TEXT NOT NULL, opens TEXT NOT NULL, closes TEXT NOT NULL,
+                               position INTEGER NOT NULL);
+    CREATE TABLE service_closures (id INTEGER PRIMARY KEY, service TEXT NOT NULL, first_day TEXT NOT NULL,
+                                   last_day TEXT NOT NULL, reason TEXT NOT NULL, position INTEGER NOT NULL);
+    """,
 ]
 
 

@@ -84,3 +84,56 @@ def web_session(conn, token_hash: str, now: str):
 def extend_session(conn, token_hash: str, expires_at: str) -> None:
     conn.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                  (expires_at, token_hash))
+
+
+# ---------------------------------------------------------------- the administration of officers and devices
+
+
+def officer_rows(conn):
+    """Every officer, active or not, by username."""
+    return conn.execute("SELECT id, username, role, agency, active, created_at FROM officers ORDER BY username"
+                        ).fetchall()
+
+
+def officer_row(conn, username: str):
+    return conn.execute("SELECT id, username, role, agency, active, created_at FROM officers WHERE username = ?",
+                        (username,)).fetchone()
+
+
+def insert_officer(conn, username: str, pin_hash: str, role: str, agency, now: str) -> int:
+    return conn.execute("INSERT INTO officers (username, pin_hash, role, agency, created_at) VALUES (?, ?, ?, ?, ?)",
+                        (username, pin_hash, role, agency, now)).lastrowid
+
+
+def update_officer(conn, officer_id: int, role: str, agency, active: bool) -> None:
+    conn.execute("UPDATE officers SET role = ?, agency = ?, active = ? WHERE id = ?",
+                 (role, agency, int(active), officer_id))
+
+
+def set_officer_pin(conn, officer_id: int, pin_hash: str) -> None:
+    conn.execute("UPDATE officers SET pin_hash = ? WHERE id = ?", (pin_hash, officer_id))
+
+
+def end_officer_sessions(conn, officer_id: int, now: str) -> int:
+    """Every open session of the officer ends now (deactivated, PIN reset); returns how many."""
+    return conn.execute("UPDATE sessions SET revoked_at = ? WHERE officer_id = ? AND revoked_at IS NULL",
+                        (now, officer_id)).rowcount
+
+
+def admin_device_rows(conn):
+    """Every device, revoked ones too, in the order they were added."""
+    return conn.execute("SELECT id, kind, name, zone, active, created_at, last_seen FROM devices ORDER BY id"
+                        ).fetchall()
+
+
+def admin_device_row(conn, device_id: int):
+    return conn.execute("SELECT id, kind, name, zone, active, created_at, last_seen FROM devices WHERE id = ?",
+                        (device_id,)).fetchone()
+
+
+def update_device(conn, device_id: int, name: str, zone) -> None:
+    conn.execute("UPDATE devices SET name = ?, zone = ? WHERE id = ?", (name, zone, device_id))
+
+
+def revoke_device(conn, device_id: int) -> None:
+    conn.execute("UPDATE devices SET active = 0 WHERE id = ?", (device_id,))

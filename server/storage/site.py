@@ -38,6 +38,11 @@ def _read_site(conn):
                       for b in conn.execute("SELECT * FROM breaks ORDER BY position")]
     site["holidays"] = [{"date": h["date"], "name": h["name"]}
                         for h in conn.execute("SELECT * FROM holidays ORDER BY position")]
+    site["special_days"] = [{"date": d["date"], "name": d["name"], "hours": f"{d['opens']}-{d['closes']}"}
+                            for d in conn.execute("SELECT * FROM special_days ORDER BY position")]
+    site["closures"] = [{"service": c["service"], "first_day": c["first_day"], "last_day": c["last_day"],
+                         "reason": c["reason"]}
+                        for c in conn.execute("SELECT * FROM service_closures ORDER BY position")]
     site["priority_categories"] = [
         {"code": p["code"], "name": p["name"], "name_en": p["name_en"]}
         for p in conn.execute("SELECT * FROM priority_categories WHERE active = 1 ORDER BY position")
@@ -108,7 +113,8 @@ def write_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         + ", ".join(f"{c} = excluded.{c}" for c in (*SITE_COLUMNS, "version", "source", "changed_at")),
         (*values, version, source, now),
     )
-    for table in ("opening_hours", "break_days", "breaks", "holidays", "requirements", "counter_queues"):
+    for table in ("opening_hours", "break_days", "breaks", "holidays", "requirements", "counter_queues",
+                  "special_days", "service_closures"):
         conn.execute(f"DELETE FROM {table}")
     for table in ("priority_categories", "zones", "queues", "agencies", "services", "counters"):
         conn.execute(f"UPDATE {table} SET active = 0")
@@ -121,6 +127,12 @@ def write_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
                          [(break_id, WEEKDAY_KEYS.index(d)) for d in b.days])
     conn.executemany("INSERT INTO holidays (date, name, position) VALUES (?, ?, ?)",
                      [(h.date.isoformat(), h.name, i) for i, h in enumerate(info.holidays)])
+    conn.executemany("INSERT INTO special_days (date, name, opens, closes, position) VALUES (?, ?, ?, ?, ?)",
+                     [(d.date.isoformat(), d.name, *d.hours.split("-"), i) for i, d in enumerate(info.special_days)])
+    conn.executemany("INSERT INTO service_closures (service, first_day, last_day, reason, position) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     [(c.service, c.first_day.isoformat(), c.last_day.isoformat(), c.reason, i)
+                      for i, c in enumerate(info.closures)])
     _upsert(conn, "priority_categories", [
         {"code": p.code, "name": p.name, "name_en": p.name_en, "position": i}
         for i, p in enumerate(info.priority_categories)])

@@ -255,3 +255,7 @@ def _zones(form) -> list[dict]:
         if code or name:
             found.append({"code": code, "name": name, "hall": form.get(f"zones.{i}.hall", "").strip() or None})
     return found
+
+
+# The pages for officers, devices and the calendar join `bp` (a module of their own).
+from . import admin_people  # noqa: E402,F401

@@ -27,6 +27,7 @@ max-examples = 12
 "path.public_id" = "${MPP_PUBLIC_ID}"
 "path.id" = "${MPP_TICKET_ID}"
 "path.code" = "DK-KTP"
+"path.username" = "budi"
 
 [[operations]]
 include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}/print|devices/)"
@@ -35,6 +36,17 @@ headers = { Authorization = "Bearer ${MPP_KIOSK}" }
 [[operations]]
 include-path = "/api/audit"
 headers = { Authorization = "Bearer ${MPP_ADMIN}" }
+
+# Revoking a device or resetting a PIN would end a token the run uses (the kiosk's, the admin's): both are
+# tested in test_admin_people.py and test_admin_revoke.py.
+[[operations]]
+include-path = "/api/admin/devices/{id}"
+include-method = "DELETE"
+enabled = false
+
+[[operations]]
+include-path = "/api/admin/officers/{username}/reset-pin"
+enabled = false
 
 [[operations]]
 include-path-regex = "^/api/admin/"
