@@ -345,6 +345,14 @@ class Memo:
                 shelf.popitem(last=False)
             return value
 
+    def peek(self, kind: str, key):
+        """The value kept under `key`, or None."""
+        shelf = self._shelves[kind]
+        value = shelf.get(key)
+        if value is not None:
+            shelf.move_to_end(key)
+        return value
+
     def put(self, kind: str, key, value) -> None:
         shelf = self._shelves[kind]
         shelf[key] = value

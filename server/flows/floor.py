@@ -2,8 +2,11 @@
 tickets, the counters and who is signed in, through the rule in server/domain/floor.py."""
 
 import json
+import time
 import weakref
 from datetime import datetime
+
+import gevent
 
 from .. import storage
 from ..context import Context, Site, ticket_view
@@ -85,17 +88,33 @@ def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = No
 
 
 FRESH_S = 5.0  # of the server's clock: what changes with no event (waits so far, sign-ins) is this late at most
+EVERY_S = 1.0  # real seconds: a scope's figures are read at most this often, however busy the floor
 
 
 def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = None) -> dict:
-    """`figures` for many open pages at once: the pages that ask after the same event, within FRESH_S,
-    share one computation (on its own connection). The answer is shared: do not change it."""
+    """`figures` for many open pages at once: read again after an event, but at most every EVERY_S
+    per scope. A page asking while the figures are newer than that but older than the floor waits
+    for the next reading (one for every page waiting), so whatever it gets was read after it asked:
+    the last fetch after a burst always shows the floor as it is. Fifty open pages each reading the
+    floor after every change of a busy one took the server from the kiosks and counters. The answer
+    is shared: do not change it."""
     check_scope(ctx, zone, agency)
+    asked = time.monotonic()
     bucket = int(ctx.now().timestamp() // FRESH_S)
-    key = (ctx.events.generation, ctx.events.last_id, ctx.site.version, zone, agency, bucket)
-
-    def compute() -> dict:
-        with ctx.pool.connection() as conn:
-            return figures(ctx, conn, zone, agency)
-
-    return ctx.estimates.get("floor", key, compute)
+    key = (ctx.events.generation, ctx.site.version, zone, agency, bucket)
+    while True:
+        kept = ctx.estimates.peek("floor", key)
+        if kept is None:
+            break
+        read_at, answer = kept
+        if answer["last_event_id"] >= ctx.events.last_id or read_at >= asked:
+            return answer
+        wait = EVERY_S - (time.monotonic() - read_at)
+        if wait <= 0:
+            break
+        gevent.sleep(wait)  # the other pages asking now wait for the same reading
+    read_at = time.monotonic()
+    with ctx.pool.connection() as conn:
+        answer = figures(ctx, conn, zone, agency)
+    ctx.estimates.put("floor", key, (read_at, answer))
+    return answer

@@ -1,9 +1,12 @@
 """GET /api/floor: the floor figures for supervisors and admins, from the real rules and database."""
 
+import time
+
 import pytest
 
 from devtools.launcher import DEMO_SITE
 from server import storage
+from server.flows import floor as floor_flow
 from server.flows.floor import FRESH_S, shared_figures
 from server.flows.site import follow_site
 from server.site_config import dump_site, load_site, parse_site
@@ -210,3 +213,14 @@ def test_pages_asking_after_the_same_event_share_one_computation(app_floor):
     assert again["kpi"]["waiting"] == 2 and again["last_event_id"] > first["last_event_id"]
     app_floor.clock.advance(seconds=FRESH_S)  # no event, but the waits go on
     assert shared_figures(ctx) is not again
+
+
+def test_a_scopes_figures_are_read_at_most_once_a_rate_limit_and_never_older_than_the_asking(app_floor, monkeypatch):
+    monkeypatch.setattr(floor_flow, "EVERY_S", 0.3)
+    ctx = app_floor.server.context
+    first = shared_figures(ctx)
+    app_floor.issue("DK-KTP")
+    started = time.monotonic()
+    again = shared_figures(ctx)  # an event within 0.3 s of the last reading: it waits for the next one
+    assert time.monotonic() - started >= 0.2 and again["kpi"]["waiting"] == first["kpi"]["waiting"] + 1
+    assert shared_figures(ctx) is again  # nothing moved since
