@@ -1,0 +1,106 @@
+"""What the reports read (server/flows/reports.py, server/domain/reports.py): the tickets of a range
+of service days, grouped in SQL into a few thousand rows (a year is ~900,000 tickets), and the tickets
+one by one for the CSV, in batches. The moments are the floor's (storage/floor.py)."""
+
+from collections.abc import Iterator
+
+from .floor import WAIT_SECONDS, _tuples
+
+# Start (or the call, never started) to done, in seconds to the millisecond; NULL unless done.
+SERVICE_SECONDS = ("CASE WHEN status = 'done' THEN "
+                   "ROUND((julianday(finished_at) - julianday(COALESCE(started_at, called_at))) * 86400, 3) END")
+HOUR = "CAST(substr(issued_at, 12, 2) AS INTEGER)"  # of issue, local time (issued_at keeps the site's offset)
+
+
+def _ceil(seconds: str) -> str:
+    """Whole seconds rounded up (SQLite may lack ceil()): ≤ a whole-minute target exactly when the time is."""
+    return f"CAST({seconds} AS INTEGER) + ({seconds} > CAST({seconds} AS INTEGER))"
+
+
+# The row a ticket counts in, per grouping, where the rule does not derive it from the issued service.
+_KEY = {
+    None: "NULL", "agency": "NULL", "service": "NULL",
+    "counter": "counter", "officer": "CAST(officer_id AS TEXT)", "hour": f"CAST({HOUR} AS TEXT)",
+    "day": "service_day", "weekday": "CAST((CAST(strftime('%w', service_day) AS INTEGER) + 6) % 7 + 1 AS TEXT)",
+}
+_ENDED_KEY = {**_KEY, "agency": "agency", "service": "service"}
+
+
+def _where(issued_side: bool, agency_services: list[str] | None, agency: str | None, service: str | None):
+    clauses, args = [], []
+    if agency is not None:
+        if issued_side:
+            clauses.append(f"issued_service IN ({', '.join('?' for _ in agency_services or [''])})")
+            args += agency_services or [""]
+        else:
+            clauses.append("agency = ?")
+            args.append(agency)
+    if service is not None:
+        clauses.append("issued_service = ?" if issued_side else "service = ?")
+        args.append(service)
+    return "".join(f" AND {c}" for c in clauses), args
+
+
+def report_issued(conn, first: str, last: str, grouping: str | None, agency: str | None = None,
+                  agency_services: list[str] | None = None, service: str | None = None) -> list[tuple]:
+    """Per key, issued service, current agency, moved, priority and whole wait seconds: how many
+    tickets, and their exact waits' sum."""
+    where, args = _where(True, agency_services, agency, service)
+    return _tuples(conn).execute(
+        f"SELECT k, issued_service, agency, moved, priority, {_ceil('w')}, COUNT(*), TOTAL(w) FROM ("
+        f"SELECT {_KEY[grouping]} AS k, issued_service, agency, service != issued_service AS moved, "
+        f"priority IS NOT NULL AS priority, {WAIT_SECONDS} AS w FROM tickets "
+        f"WHERE service_day BETWEEN ? AND ?{where}) GROUP BY 1, 2, 3, 4, 5, 6",
+        [first, last, *args],
+    ).fetchall()
+
+
+def report_ended(conn, first: str, last: str, grouping: str | None, agency: str | None = None,
+                 service: str | None = None) -> list[tuple]:
+    """Per key (where the ticket ended), final status and whole service seconds: how many, and the sum."""
+    where, args = _where(False, None, agency, service)
+    return _tuples(conn).execute(
+        f"SELECT k, status, {_ceil('s')}, COUNT(*), TOTAL(s) FROM ("
+        f"SELECT {_ENDED_KEY[grouping]} AS k, status, {SERVICE_SECONDS} AS s FROM tickets "
+        f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where}) "
+        "GROUP BY 1, 2, 3",
+        [first, last, *args],
+    ).fetchall()
+
+
+def report_hourly(conn, first: str, last: str, grouping: str | None, agency: str | None = None,
+                  agency_services: list[str] | None = None, service: str | None = None) -> list[tuple]:
+    """Per key, issued service and hour of issue: how many tickets."""
+    where, args = _where(True, agency_services, agency, service)
+    return _tuples(conn).execute(
+        f"SELECT {_KEY[grouping]}, issued_service, {HOUR}, COUNT(*) FROM tickets "
+        f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3",
+        [first, last, *args],
+    ).fetchall()
+
+
+def report_tickets(conn, first: str, last: str, agency: str | None = None, agency_services: list[str] | None = None,
+                   batch: int = 2000) -> Iterator[list[tuple]]:
+    """The tickets of the range, in batches (a year never sits in memory), by day and number: service
+    day, code, agency, service, priority, status, issued, first called, started, done, counter,
+    officer's username, wait seconds, service seconds. An agency's: issued for it, or ended there."""
+    where, args = "", []
+    if agency is not None:
+        marks = ", ".join("?" for _ in agency_services or [""])
+        where, args = f" AND (t.agency = ? OR t.issued_service IN ({marks}))", [agency, *(agency_services or [""])]
+    cursor = _tuples(conn).execute(
+        "SELECT t.service_day, t.code, t.agency, t.service, t.priority, t.status, t.issued_at, t.first_called_at, "
+        f"t.started_at, t.finished_at, t.counter, o.username, {WAIT_SECONDS}, "
+        f"{SERVICE_SECONDS} FROM tickets t LEFT JOIN officers o ON o.id = t.officer_id "
+        f"WHERE t.service_day BETWEEN ? AND ?{where} ORDER BY t.service_day, t.id",
+        [first, last, *args],
+    )
+    while rows := cursor.fetchmany(batch):
+        yield rows
+
+
+def officer_names(conn, ids: list[int]) -> dict[str, str]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    return {str(i): name for i, name in conn.execute(f"SELECT id, username FROM officers WHERE id IN ({marks})", ids)}
