@@ -16,8 +16,9 @@ Definitions (stated once; the API description and the pages say the same):
 - **Transferred out**: a ticket issued in this row that now belongs to another row (grouped by
   agency: another agency; by service: another service; otherwise: another service).
 - **Mean, median, p90**: over the tickets' seconds; median and p90 interpolate linearly between the
-  two nearest ranks (ties count each ticket). The storage gives whole seconds, rounded up, for the
-  median and p90 (within a second of exact); the mean and the service level are exact.
+  two nearest ranks (ties count each ticket). The storage gives the times rounded up to 6 seconds
+  (a tenth of a minute, what the figures show) for the median and p90: within 0.1 minute of exact;
+  the mean and the service level are exact.
 - **Busiest hour**: the hour of day (of issue) with the most tickets issued; a tie goes to the earlier hour.
 - **Priority share**: % of issued tickets under a priority category.
 Minutes as numbers with one decimal.
@@ -81,14 +82,25 @@ def quantile(histogram: Iterable[tuple[float, int]], share: float) -> float | No
 @dataclass(frozen=True)
 class Issued:
     """Tickets issued for `issued_service`, grouped: `key` (for groupings other than agency and
-    service), whether they now belong to `agency`/`service`, under a priority, their wait."""
+    service), the agency they now belong to, whether they now belong to another service, under a
+    priority, their hour of issue."""
 
     key: str | None
     issued_service: str
     agency: str  # now
     moved: bool  # now at another service than issued
     priority: bool
-    wait_s: int | None  # whole seconds, rounded up; None: never called
+    hour: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Tickets issued for `issued_service` (and `key`) called at least once, by their wait."""
+
+    key: str | None
+    issued_service: str
+    wait_s: int  # seconds, rounded up (to whole seconds or coarser)
     count: int
     wait_sum_s: float = 0.0  # exact
 
@@ -99,17 +111,9 @@ class Ended:
 
     key: str | None
     status: str
-    service_s: int | None  # whole seconds rounded up, for `done`
+    service_s: int | None  # seconds rounded up, for `done`
     count: int
     service_sum_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class Hourly:
-    key: str | None  # as Issued.key, or the issued service for agency and service
-    issued_service: str
-    hour: int
-    count: int
 
 
 @dataclass
@@ -148,7 +152,7 @@ def _min(seconds: float | None) -> float | None:
     return None if seconds is None else round(max(0.0, seconds) / 60, 1)
 
 
-def summarise(grouping: str | None, issued: Iterable[Issued], ended: Iterable[Ended], hourly: Iterable[Hourly],
+def summarise(grouping: str | None, issued: Iterable[Issued], waits: Iterable[Waits], ended: Iterable[Ended],
               service_agency: dict[str, str], targets: dict[str, int | None]) -> dict:
     """{"totals", "rows"}: the figures of every ticket, and per group (sorted by key; none without
     `grouping`). `service_agency`: each service's agency; `targets`: each service's target_wait_min."""
@@ -161,19 +165,20 @@ def summarise(grouping: str | None, issued: Iterable[Issued], ended: Iterable[En
         return service_agency.get(service) if grouping == "agency" else service if grouping == "service" else key
 
     for t in issued:
-        mine = row(issued_key(t.issued_service, t.key))
         out_of_row = t.agency != service_agency.get(t.issued_service) if grouping == "agency" else t.moved
-        limit = 60 * (targets.get(t.issued_service) or DEFAULT_TARGET_WAIT_MIN)
-        for tally, out in ((totals, t.moved), (mine, out_of_row)):
-            if tally is None:
-                continue
-            tally.issued += t.count
-            tally.transferred_out += t.count if out else 0
-            tally.priority += t.count if t.priority else 0
-            if t.wait_s is not None:
-                tally.waits[t.wait_s] = tally.waits.get(t.wait_s, 0) + t.count
-                tally.wait_sum += t.wait_sum_s
-                tally.within += t.count if t.wait_s <= limit else 0
+        for tally, out in ((totals, t.moved), (row(issued_key(t.issued_service, t.key)), out_of_row)):
+            if tally is not None:
+                tally.issued += t.count
+                tally.transferred_out += t.count if out else 0
+                tally.priority += t.count if t.priority else 0
+                tally.hours[t.hour] = tally.hours.get(t.hour, 0) + t.count
+    for w in waits:
+        limit = 60 * (targets.get(w.issued_service) or DEFAULT_TARGET_WAIT_MIN)
+        for tally in (totals, row(issued_key(w.issued_service, w.key))):
+            if tally is not None:
+                tally.waits[w.wait_s] = tally.waits.get(w.wait_s, 0) + w.count
+                tally.wait_sum += w.wait_sum_s
+                tally.within += w.count if w.wait_s <= limit else 0
     for e in ended:
         for tally in (totals, row(e.key)):
             if tally is None:
@@ -187,10 +192,6 @@ def summarise(grouping: str | None, issued: Iterable[Issued], ended: Iterable[En
                 tally.no_show += e.count
             elif e.status == CANCELLED:
                 tally.cancelled += e.count
-    for h in hourly:
-        for tally in (totals, row(issued_key(h.issued_service, h.key))):
-            if tally is not None:
-                tally.hours[h.hour] = tally.hours.get(h.hour, 0) + h.count
     ordered = sorted(rows.items(), key=lambda item: (item[0] is None, _sort_key(grouping, item[0])))
     return {"totals": totals.figures(), "rows": [{"key": key, **tally.figures()} for key, tally in ordered]}
 

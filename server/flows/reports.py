@@ -43,13 +43,13 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
     site = ctx.site
     own = _agency_services(ctx, agency)
     with storage.read(conn):
-        issued = [reports.Issued(k, s, a, bool(m), bool(p), w, n, total)
-                  for k, s, a, m, p, w, n, total in storage.report_issued(conn, first, last, group, agency, own, service)]
+        issued = [reports.Issued(k, s, a, bool(m), bool(p), h, n) for k, s, a, m, p, h, n
+                  in storage.report_issued(conn, first, last, group, agency, own, service)]
+        waits = [reports.Waits(k, s, w, n, total)
+                 for k, s, w, n, total in storage.report_waits(conn, first, last, group, agency, own, service)]
         ended = [reports.Ended(k, status, s, n, total)
                  for k, status, s, n, total in storage.report_ended(conn, first, last, group, agency, service)]
-        hourly = [reports.Hourly(k, s, h, n)
-                  for k, s, h, n in storage.report_hourly(conn, first, last, group, agency, own, service)]
-        answer = reports.summarise(group, issued, ended, hourly,
+        answer = reports.summarise(group, issued, waits, ended,
                                    {code: a.code for code, a in site.agency_of_service.items()},
                                    {code: s.target_wait_min for code, s in site.services.items()})
         names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
