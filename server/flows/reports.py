@@ -3,6 +3,7 @@ range, and the tickets read in groups (summary) or in batches (CSV) through serv
 Computed from the tickets each time: no second bookkeeping that could disagree with them."""
 
 from collections.abc import Iterator
+from datetime import date
 
 from .. import storage
 from ..context import Context
@@ -43,12 +44,15 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
     site = ctx.site
     own = _agency_services(ctx, agency)
     with storage.read(conn):
-        issued = [reports.Issued(k, s, a, bool(m), bool(p), h, n) for k, s, a, m, p, h, n
-                  in storage.report_issued(conn, first, last, group, agency, own, service)]
-        waits = [reports.Waits(k, s, w, n, total)
-                 for k, s, w, n, total in storage.report_waits(conn, first, last, group, agency, own, service)]
-        ended = [reports.Ended(k, status, s, n, total)
-                 for k, status, s, n, total in storage.report_ended(conn, first, last, group, agency, service)]
+        if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
+            issued, waits, ended = _by_service(ctx, conn, first, last, group, agency, service)
+        else:
+            issued = [reports.Issued(k, s, a, bool(m), bool(p), h, n) for k, s, a, m, p, h, n
+                      in storage.report_issued(conn, first, last, group, agency, own, service)]
+            waits = [reports.Waits(k, s, w, n, total)
+                     for k, s, w, n, total in storage.report_waits(conn, first, last, group, agency, own, service)]
+            ended = [reports.Ended(k, status, s, n, total)
+                     for k, status, s, n, total in storage.report_ended(conn, first, last, group, agency, service)]
         answer = reports.summarise(group, issued, waits, ended,
                                    {code: a.code for code, a in site.agency_of_service.items()},
                                    {code: s.target_wait_min for code, s in site.services.items()})
@@ -56,6 +60,35 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
     for row in answer["rows"]:
         row["label"] = reports.label(group, row["key"], names)
     return {"from": first, "to": last, "agency": agency, "service": service, "group": group, **answer}
+
+
+# Up to SHORT_DAYS, the day-led index reads only the range; beyond, the service-led indexes of the
+# groupings that derive from the service (read whole, but grouped as they are scanned).
+SHORT_DAYS = 14
+LONG_GROUPINGS = (None, "agency", "service")
+
+
+def _days(first: str, last: str) -> int:
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
+
+
+def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, agency: str | None,
+                service: str | None) -> tuple[list, list, list]:
+    """The rows `summarise` reads, from the per-service groups; the key (agency or service) from the site."""
+    agency_of = {code: a.code for code, a in ctx.site.agency_of_service.items()}
+    services = [service] if service is not None else _agency_services(ctx, agency)
+
+    def key(code: str):
+        return agency_of.get(code) if group == "agency" else code if group == "service" else None
+
+    issued = [reports.Issued(None, s, agency_of.get(now), now != s, p is not None, h, n)
+              for s, now, p, h, n in storage.report_counts_by_service(conn, first, last, services)]
+    waits = [reports.Waits(None, s, w, n, total)
+             for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+    # Where a ticket ended: an agency's (or a service's) own services, whatever it was issued for.
+    ended = [reports.Ended(key(s), status, b, n, total)
+             for s, status, b, n, total in storage.report_ends_by_service(conn, first, last, services)]
+    return issued, waits, ended
 
 
 def _names(ctx: Context, conn, group: str | None, keys: list) -> dict[str, str]:

@@ -8,6 +8,16 @@ from .floor import WAIT_SECONDS
 # Start (or the call, never started) to done, in seconds to the millisecond; NULL unless done.
 SERVICE_SECONDS = ("CASE WHEN status = 'done' THEN "
                    "ROUND((julianday(finished_at) - julianday(COALESCE(started_at, called_at))) * 86400, 3) END")
+BUCKET_S = 6  # a tenth of a minute: the resolution of the reports' medians and p90s
+
+
+def _bucket(seconds: str) -> str:
+    """Rounded up to BUCKET_S (a whole-minute target is met exactly when the bucket is ≤ it)."""
+    return f"CAST(({seconds} + {BUCKET_S - 0.001}) / {BUCKET_S} AS INTEGER) * {BUCKET_S}"
+
+
+REPORT_TIMES = (f"wait_s = {WAIT_SECONDS}, service_s = {SERVICE_SECONDS}, wait_b = {_bucket(WAIT_SECONDS)}, "
+                f"service_b = {_bucket(SERVICE_SECONDS)}, issued_hour = CAST(substr(issued_at, 12, 2) AS INTEGER)")
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -332,6 +342,30 @@ MIGRATIONS: list[str] = [
     END;
     CREATE INDEX tickets_for_reports ON tickets (service_day, issued_service, agency, service, priority, status,
                                                  counter, officer_id, wait_s, service_s, issued_at);
+    """,
+    # 15: a year's report by agency or service, without sorting 900,000 rows: the times rounded up to
+    # 6 s and the hour of issue kept on the row too (same triggers), and three narrow indexes in the
+    # order the report groups by, so SQLite aggregates as it scans.
+    f"""
+    ALTER TABLE tickets ADD COLUMN wait_b INTEGER;
+    ALTER TABLE tickets ADD COLUMN service_b INTEGER;
+    ALTER TABLE tickets ADD COLUMN issued_hour INTEGER;
+    DROP TRIGGER tickets_times_on_insert;
+    DROP TRIGGER tickets_times_on_update;
+    UPDATE tickets SET {REPORT_TIMES};
+    CREATE TRIGGER tickets_times_on_insert AFTER INSERT ON tickets BEGIN
+        UPDATE tickets SET {REPORT_TIMES} WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER tickets_times_on_update
+        AFTER UPDATE OF printed_at, queued_at, first_called_at, called_at, started_at, finished_at, status,
+                        issued_at ON tickets
+    BEGIN
+        UPDATE tickets SET {REPORT_TIMES} WHERE id = NEW.id;
+    END;
+    CREATE INDEX tickets_report_counts ON tickets (issued_service, service, priority, issued_hour, service_day);
+    CREATE INDEX tickets_report_waits ON tickets (issued_service, wait_b, service_day, wait_s) WHERE wait_s IS NOT NULL;
+    CREATE INDEX tickets_report_ends ON tickets (service, status, service_b, service_day, service_s)
+        WHERE status IN ('done', 'no_show', 'cancelled');
     """,
 ]
 

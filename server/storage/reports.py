@@ -9,12 +9,7 @@ from collections.abc import Iterator
 from .floor import _tuples
 
 HOUR = "CAST(substr(issued_at, 12, 2) AS INTEGER)"  # of issue, local time (issued_at keeps the site's offset)
-BUCKET_S = 6  # a tenth of a minute: the resolution of the medians and p90s
-
-
-def _bucket(seconds: str) -> str:
-    """Rounded up to BUCKET_S (a whole-minute target is met exactly when the bucket is ≤ it)."""
-    return f"CAST(({seconds} + {BUCKET_S - 0.001}) / {BUCKET_S} AS INTEGER) * {BUCKET_S}"
+from .migrations import BUCKET_S, _bucket  # noqa: F401  (the resolution of the medians and p90s)
 
 
 # The row a ticket counts in, per grouping, where the rule does not derive it from the issued service.
@@ -75,6 +70,46 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
         f"SELECT {_ENDED_KEY[grouping]}, status, {_bucket('service_s')}, COUNT(*), TOTAL(service_s) "
         "FROM tickets INDEXED BY tickets_for_reports "
         f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} GROUP BY 1, 2, 3",
+        [first, last, *args],
+    ).fetchall()
+
+
+# A long range grouped by agency or service (or not at all): by the issued and the current service,
+# from the indexes of migration 15, whose order is the GROUP BY's (SQLite aggregates as it scans; the
+# range is a filter on the way). The flow maps services to agencies.
+
+def _services(column: str, services: list[str] | None) -> tuple[str, list]:
+    if services is None:
+        return "", []
+    return f" AND {column} IN ({', '.join('?' for _ in services or [''])})", list(services or [""])
+
+
+def report_counts_by_service(conn, first: str, last: str, issued: list[str] | None = None) -> list[tuple]:
+    """Per issued service, current service, priority (category or NULL) and hour of issue: how many."""
+    where, args = _services("issued_service", issued)
+    return _tuples(conn).execute(
+        "SELECT issued_service, service, priority, issued_hour, COUNT(*) FROM tickets INDEXED BY tickets_report_counts "
+        f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3, 4",
+        [first, last, *args],
+    ).fetchall()
+
+
+def report_waits_by_service(conn, first: str, last: str, issued: list[str] | None = None) -> list[tuple]:
+    """Per issued service and wait (rounded up to BUCKET_S): how many were called, their exact waits' sum."""
+    where, args = _services("issued_service", issued)
+    return _tuples(conn).execute(
+        "SELECT issued_service, wait_b, COUNT(*), TOTAL(wait_s) FROM tickets INDEXED BY tickets_report_waits "
+        f"WHERE wait_s IS NOT NULL AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",
+        [first, last, *args],
+    ).fetchall()
+
+
+def report_ends_by_service(conn, first: str, last: str, current: list[str] | None = None) -> list[tuple]:
+    """Per current service, final status and service time (rounded up to BUCKET_S): how many, the exact sum."""
+    where, args = _services("service", current)
+    return _tuples(conn).execute(
+        "SELECT service, status, service_b, COUNT(*), TOTAL(service_s) FROM tickets INDEXED BY tickets_report_ends "
+        f"WHERE status IN ('done', 'no_show', 'cancelled') AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3",
         [first, last, *args],
     ).fetchall()
 
