@@ -1,15 +1,15 @@
 """What the reports read (server/flows/reports.py, server/domain/reports.py): the tickets of a range
 of service days, grouped in SQL into a few thousand rows (a year is ~900,000 tickets), and the tickets
 one by one for the CSV, in batches. The moments are the floor's (storage/floor.py): each ticket's wait
-and service seconds are kept on its row by triggers (migration 14), and one index holds what a report
-reads, so a year is read from the index alone."""
+and service seconds are kept on its row by triggers (migrations 14, 15). A short range reads its days'
+rows; a long one by agency or service reads service-led indexes, grouped as they are scanned."""
 
 from collections.abc import Iterator
 
 from .floor import _tuples
 
-HOUR = "CAST(substr(issued_at, 12, 2) AS INTEGER)"  # of issue, local time (issued_at keeps the site's offset)
-from .migrations import BUCKET_S, _bucket  # noqa: F401  (the resolution of the medians and p90s)
+HOUR = "issued_hour"  # of issue, local time (migration 15 keeps it)
+from .migrations import BUCKET_S  # noqa: F401  (the resolution of the medians and p90s: wait_b, service_b)
 
 
 # The row a ticket counts in, per grouping, where the rule does not derive it from the issued service.
@@ -42,7 +42,7 @@ def report_issued(conn, first: str, last: str, grouping: str | None, agency: str
     where, args = _where(True, agency_services, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
-        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_for_reports "
+        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_by_issued_service "
         f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3, 4, 5, 6",
         [first, last, *args],
     ).fetchall()
@@ -54,8 +54,8 @@ def report_waits(conn, first: str, last: str, grouping: str | None, agency: str 
     once: how many, and their exact waits' sum. (Apart from the counts: a narrow GROUP BY is much faster.)"""
     where, args = _where(True, agency_services, agency, service)
     return _tuples(conn).execute(
-        f"SELECT {_KEY[grouping]}, issued_service, {_bucket('wait_s')}, COUNT(*), TOTAL(wait_s) "
-        "FROM tickets INDEXED BY tickets_for_reports "
+        f"SELECT {_KEY[grouping]}, issued_service, wait_b, COUNT(*), TOTAL(wait_s) "
+        "FROM tickets INDEXED BY tickets_by_issued_service "
         f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} GROUP BY 1, 2, 3",
         [first, last, *args],
     ).fetchall()
@@ -67,8 +67,8 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
     how many, and the exact sum."""
     where, args = _where(False, None, agency, service)
     return _tuples(conn).execute(
-        f"SELECT {_ENDED_KEY[grouping]}, status, {_bucket('service_s')}, COUNT(*), TOTAL(service_s) "
-        "FROM tickets INDEXED BY tickets_for_reports "
+        f"SELECT {_ENDED_KEY[grouping]}, status, service_b, COUNT(*), TOTAL(service_s) "
+        "FROM tickets INDEXED BY tickets_by_issued_service "
         f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} GROUP BY 1, 2, 3",
         [first, last, *args],
     ).fetchall()
