@@ -122,7 +122,8 @@ def report(results: dict, verdict: dict) -> str:
         f"{'year CSV: server RSS growth (MB)':<40}{csv['growth_mb']:>14.1f}{'≤ 50':>12}  "
         f"{'PASS' if verdict['csv_rss_growth_mb'] else 'MISS'}",
         f"  (month: {results['month_tickets']} tickets, max {results['month_max_ms']:.0f} ms; by hour "
-        f"{results['month_hour_ms']:.0f} ms; year max {results['year_max_ms']:.0f} ms, by day {results['year_by_day_ms']:.0f} ms)",
+        f"{results['month_hour_ms']:.0f} ms; year max {results['year_max_ms']:.0f} ms, "
+        f"by day {results['year_by_day_ms']:.0f} ms)",
         f"  (CSV: {csv['rows']} rows, {csv['mb']:.0f} MB in {csv['seconds']:.1f} s; RSS {csv['rss_before_mb']:.0f} → "
         f"max {csv['rss_max_mb']:.0f} MB)",
     ]

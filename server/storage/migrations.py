@@ -325,32 +325,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE agencies ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE services ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     """,
-    # 14: the reports. A year is ~900,000 tickets: each one's wait and service time, in seconds, kept on
-    # its row by the database itself (triggers, in the transaction that changes the ticket: they cannot
-    # disagree with its times), so that a report computes no julianday per ticket.
+    # 14: the reports. A year is ~900,000 tickets. Each one's wait and service time in seconds, the same
+    # rounded up to 6 s, and its hour of issue are kept on its row by the database itself (triggers, in
+    # the transaction that changes the ticket: they cannot disagree with its times), so a report computes
+    # no julianday per ticket; three narrow indexes in the order a report by agency or service groups
+    # by, so SQLite aggregates a year as it scans instead of sorting it. (One wide index for every
+    # grouping cost each ticket write ~130 µs more: short ranges read the day's rows instead.)
     f"""
     ALTER TABLE tickets ADD COLUMN wait_s REAL;
     ALTER TABLE tickets ADD COLUMN service_s REAL;
-    UPDATE tickets SET wait_s = {WAIT_SECONDS}, service_s = {SERVICE_SECONDS};
-    CREATE TRIGGER tickets_times_on_insert AFTER INSERT ON tickets BEGIN
-        UPDATE tickets SET wait_s = {WAIT_SECONDS}, service_s = {SERVICE_SECONDS} WHERE id = NEW.id;
-    END;
-    CREATE TRIGGER tickets_times_on_update
-        AFTER UPDATE OF printed_at, queued_at, first_called_at, called_at, started_at, finished_at, status ON tickets
-    BEGIN
-        UPDATE tickets SET wait_s = {WAIT_SECONDS}, service_s = {SERVICE_SECONDS} WHERE id = NEW.id;
-    END;
-    """,
-    # 15: a year's report by agency or service, without sorting 900,000 rows: the times rounded up to
-    # 6 s and the hour of issue kept on the row too (same triggers), and three narrow indexes in the
-    # order the report groups by, so SQLite aggregates as it scans. (One wide index for every grouping
-    # cost each ticket write ~130 µs more: short ranges read the day's rows instead.)
-    f"""
     ALTER TABLE tickets ADD COLUMN wait_b INTEGER;
     ALTER TABLE tickets ADD COLUMN service_b INTEGER;
     ALTER TABLE tickets ADD COLUMN issued_hour INTEGER;
-    DROP TRIGGER tickets_times_on_insert;
-    DROP TRIGGER tickets_times_on_update;
     UPDATE tickets SET {REPORT_TIMES};
     CREATE TRIGGER tickets_times_on_insert AFTER INSERT ON tickets BEGIN
         UPDATE tickets SET {REPORT_TIMES} WHERE id = NEW.id;

@@ -1,14 +1,14 @@
 """What the reports read (server/flows/reports.py, server/domain/reports.py): the tickets of a range
 of service days, grouped in SQL into a few thousand rows (a year is ~900,000 tickets), and the tickets
 one by one for the CSV, in batches. The moments are the floor's (storage/floor.py): each ticket's wait
-and service seconds are kept on its row by triggers (migrations 14, 15). A short range reads its days'
-rows; a long one by agency or service reads service-led indexes, grouped as they are scanned."""
+and service seconds are kept on its row by triggers (the reports migration). A short range reads its
+days' rows; a long one by agency or service reads service-led indexes, grouped as they are scanned."""
 
 from collections.abc import Iterator
 
 from .floor import _tuples
 
-HOUR = "issued_hour"  # of issue, local time (migration 15 keeps it)
+HOUR = "issued_hour"  # of issue, local time (kept by the triggers)
 from .migrations import BUCKET_S  # noqa: F401  (the resolution of the medians and p90s: wait_b, service_b)
 
 
@@ -75,8 +75,8 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
 
 
 # A long range grouped by agency or service (or not at all): by the issued and the current service,
-# from the indexes of migration 15, whose order is the GROUP BY's (SQLite aggregates as it scans; the
-# range is a filter on the way). The flow maps services to agencies.
+# from the service-led indexes of the reports migration, whose order is the GROUP BY's (SQLite
+# aggregates as it scans; the range is a filter on the way). The flow maps services to agencies.
 
 def _services(column: str, services: list[str] | None) -> tuple[str, list]:
     if services is None:
