@@ -19,6 +19,7 @@ from .api import counters as counters_api
 from .api import floor as floor_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api import supervise as supervise_api
+from .api import reports as reports_api
 from .api.errors import MalformedJson
 from .context import Context, Settings, load_site
 from .domain.clock import Clock
@@ -65,6 +66,7 @@ def refuse_oversized_body() -> None:
 
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
 EVENT_STREAM = {"text/event-stream": {"schema": {"type": "string"}}}
+CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
 def documented_answers(document: dict) -> dict:
@@ -83,6 +85,8 @@ def documented_answers(document: dict) -> dict:
                 responses["200"] = {"description": "OK"}
             if path.endswith("/events"):
                 responses["200"] = {"description": "Server-Sent Events", "content": EVENT_STREAM}
+            if path.endswith(".csv"):
+                responses["200"] = {"description": "CSV (UTF-8 with BOM, `;`)", "content": CSV}
             responses["413"] = {"description": "The request body is over 64 KiB", "content": ERROR}
             if "requestBody" in operation:
                 responses["400"] = {"description": "The body is not JSON", "content": ERROR}
@@ -150,6 +154,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(admin_people_api.bp)
     manage.register(app)  # the management pages, /manage/
     app.register_api(supervise_api.bp)
+    app.register_api(reports_api.bp)
 
     @app.get("/api/health")
     def health():

@@ -1,0 +1,107 @@
+"""The reports, for the people who answer for the MPP: figures of a range of days as JSON, and the
+tickets one per line as CSV. A supervisor of one agency sees that agency only; a building supervisor
+and an admin see all. (The report's models live here: they concern these endpoints only.)"""
+
+from typing import Literal
+
+from flask import Response, jsonify, stream_with_context
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..flows import reports
+from . import conn, ctx, release_connection, require, roles
+from .schemas import CodeText, ErrorResponse
+
+SUPERVISORS = ("supervisor", "admin")
+DEFINITIONS = (
+    "Waiting time: ready (printed; queued without a print time) → FIRST call. Service time: start (or the "
+    "call, when never started) → done. Service level: % of called tickets whose wait ≤ the target_wait_min "
+    "(default 15) of the service they were issued for. Issued, transferred out, waits, service level, priority "
+    "share and busiest hour count under the ISSUED service; served, no-show, cancelled and service time where "
+    "the ticket ended (as GET /api/floor counts). Median and p90: linear between the nearest ranks, over whole "
+    "seconds rounded up (within a second); means and service level exact. Minutes with one decimal.")
+
+bp = APIBlueprint("reports", __name__, url_prefix="/api/reports", abp_tags=[Tag(name="management")],
+                  abp_security=[{"bearer": []}],
+                  abp_responses={401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse})
+
+Day = Field(None, max_length=10, description="A service day, YYYY-MM-DD (422 `bad_date` otherwise)")
+
+
+class SummaryQuery(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str | None = Field(None, alias="from", max_length=10,
+                              description="First service day, YYYY-MM-DD; default: `to`, else today")
+    to: str | None = Field(None, max_length=10, description="Last service day (included); default: `from`. "
+                           "At most 400 days (422 `range_too_long`); before `from`: 422 `bad_range`")
+    agency: CodeText | None = Field(None, description="Only this agency (a supervisor of one agency: theirs only)")
+    service: CodeText | None = Field(None, description="Only this service")
+    group: Literal["agency", "service", "counter", "officer", "hour", "day", "weekday"] | None = Field(
+        None, description="One row per agency, service, counter, officer, hour of day (of issue), service day or "
+                          "weekday (1 = Monday); none: totals only")
+
+
+class CsvQuery(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str | None = Field(None, alias="from", max_length=10, description="First service day, YYYY-MM-DD")
+    to: str | None = Field(None, max_length=10, description="Last service day (included)")
+    agency: CodeText | None = Field(None, description="Only the tickets issued for or ended at this agency")
+
+
+class Figures(BaseModel):
+    issued: int
+    served: int = Field(description="Ended done (where they ended)")
+    no_show: int
+    cancelled: int
+    transferred_out: int = Field(description="Issued here, now in another row (another agency, else another service)")
+    called: int = Field(description="Called at least once: the base of the waits and the service level")
+    wait_mean_min: float | None
+    wait_median_min: float | None
+    wait_p90_min: float | None
+    service_mean_min: float | None
+    service_p90_min: float | None
+    service_level_pct: float | None
+    priority_pct: float | None = Field(description="% of issued tickets under a priority category")
+    busiest_hour: int | None = Field(description="Hour of day (of issue) with the most tickets; a tie: the earlier")
+
+
+class SummaryRow(Figures):
+    key: str | None = Field(description="The agency, service or counter code, officer id, hour (8), day "
+                                        "(YYYY-MM-DD) or weekday (1 = Monday); null: tickets without a counter/officer")
+    label: str
+
+
+class Summary(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str = Field(alias="from")
+    to: str
+    agency: str | None
+    service: str | None
+    group: str | None
+    totals: Figures
+    rows: list[SummaryRow]
+
+
+@bp.get("/summary", summary="Report figures of a range of service days, per grouping (supervisor, admin)",
+        description=DEFINITIONS, responses={200: Summary})
+@roles(*SUPERVISORS)
+def get_summary(query: SummaryQuery):
+    who = require(*SUPERVISORS)
+    return jsonify(reports.summary(ctx(), conn(), who, query.from_, query.to, query.agency, query.service,
+                                   query.group))
+
+
+@bp.get("/tickets.csv", summary="The tickets of a range of days, one per line, no personal data (supervisor, admin)",
+        description="UTF-8 with a byte order mark, separator `;`, decimal comma, times local `YYYY-MM-DD HH:MM:SS` "
+                    "(what Excel with Indonesian settings opens as columns, numbers and dates). Columns: "
+                    + ",".join(reports.CSV_COLUMNS) + "; `called_at` is the first call, `officer` the username, "
+                    "`wait_min`/`service_min` as in the summary. Streamed: any size.",
+        responses={200: None})
+@roles(*SUPERVISORS)
+def get_tickets_csv(query: CsvQuery):
+    who = require(*SUPERVISORS)
+    first, last, pieces = reports.tickets_csv(ctx(), who, query.from_, query.to, query.agency)
+    release_connection()  # the stream reads on its own connection, for as long as it takes
+    name = f"tiket_{first}_{last}" + (f"_{query.agency}" if query.agency else "") + ".csv"
+    return Response(stream_with_context(piece.encode("utf-8") for piece in pieces),
+                    mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

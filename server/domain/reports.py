@@ -1,0 +1,214 @@
+"""The report figures an MPP is judged on (`GET /api/reports/summary`): plain Python over the grouped
+rows the storage reads. The moments are the floor's (server/domain/floor.py): the monitor, the
+morning summary and the reports agree on the same day.
+
+Definitions (stated once; the API description and the pages say the same):
+- **Waiting time**: ready (printed; `queued_at` without a print time) → FIRST call, of the tickets
+  called at least once. **Service time**: start (or the call, when never started) → done, of the
+  tickets `done`; after a transfer, at the counter that finished it. Times are wall-clock: a counter's
+  pause or a break inside a wait or a visit counts in it (the citizen waited through it).
+- **Service level**: % of called tickets whose wait ≤ the target (`target_wait_min`, default 15) of
+  the service they were ISSUED for; exactly the target counts as within. Null when nobody was called.
+- A ticket counts in `issued`, `transferred_out`, the waits, the service level, the priority share and
+  the busiest hour under the service it was issued for (where it waited first), and in `served`,
+  `no_show`, `cancelled` and the service time under where it ended (its current service) — as the
+  monitor counts. For the groupings by counter and officer both are the ticket's last counter/officer.
+- **Transferred out**: a ticket issued in this row that now belongs to another row (grouped by
+  agency: another agency; by service: another service; otherwise: another service).
+- **Mean, median, p90**: over the tickets' seconds; median and p90 interpolate linearly between the
+  two nearest ranks (ties count each ticket). The storage gives the times rounded up to 6 seconds
+  (a tenth of a minute, what the figures show) for the median and p90: within 0.1 minute of exact;
+  the mean and the service level are exact.
+- **Busiest hour**: the hour of day (of issue) with the most tickets issued; a tie goes to the earlier hour.
+- **Priority share**: % of issued tickets under a priority category.
+Minutes as numbers with one decimal.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import Invalid
+from .floor import DEFAULT_TARGET_WAIT_MIN, percent
+
+GROUPINGS = ("agency", "service", "counter", "officer", "hour", "day", "weekday")
+MAX_DAYS = 400  # a year and a bit: a longer range is a warehouse's job
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+DONE, NO_SHOW, CANCELLED = "done", "no_show", "cancelled"
+
+
+def date_range(start: str | None, end: str | None, today: str) -> tuple[str, str]:
+    """The report's days: `from`..`to` (both included; `to` defaults to `from`, both to today)."""
+    first = _day(start, "from") if start else None
+    last = _day(end, "to") if end else None
+    first = first or last or date.fromisoformat(today)
+    last = last or first
+    if last < first:
+        raise Invalid("Tanggal akhir (to) tidak boleh sebelum tanggal awal (from).", code="bad_range")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise Invalid(f"Rentang laporan paling lama {MAX_DAYS} hari.", code="range_too_long")
+    return first.isoformat(), last.isoformat()
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"Tanggal {name} harus berbentuk TTTT-BB-HH (mis. 2026-11-23).", code="bad_date") from None
+
+
+def quantile(histogram: Iterable[tuple[float, int]], share: float) -> float | None:
+    """The `share` quantile (0.5: median) of values given as (value, how many), linear between the
+    two nearest ranks (numpy's default). None for no values."""
+    items = sorted((v, n) for v, n in histogram if n > 0)
+    total = sum(n for _, n in items)
+    if not total:
+        return None
+    rank = share * (total - 1)
+    low, high = int(rank), min(int(rank) + 1, total - 1)
+    seen, below, above = 0, None, None
+    for value, count in items:
+        if below is None and low < seen + count:
+            below = value
+        if high < seen + count:
+            above = value
+            break
+        seen += count
+    return below + (above - below) * (rank - low)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """Tickets issued for `issued_service`, grouped: `key` (for groupings other than agency and
+    service), the agency they now belong to, whether they now belong to another service, under a
+    priority, their hour of issue."""
+
+    key: str | None
+    issued_service: str
+    agency: str  # now
+    moved: bool  # now at another service than issued
+    priority: bool
+    hour: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Tickets issued for `issued_service` (and `key`) called at least once, by their wait."""
+
+    key: str | None
+    issued_service: str
+    wait_s: int  # seconds, rounded up (to whole seconds or coarser)
+    count: int
+    wait_sum_s: float = 0.0  # exact
+
+
+@dataclass(frozen=True)
+class Ended:
+    """Tickets that ended in `status` under `key` (for agency and service: their current one)."""
+
+    key: str | None
+    status: str
+    service_s: int | None  # seconds rounded up, for `done`
+    count: int
+    service_sum_s: float = 0.0
+
+
+@dataclass
+class _Tally:
+    issued: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    transferred_out: int = 0
+    priority: int = 0
+    within: int = 0
+    waits: dict = field(default_factory=dict)
+    wait_sum: float = 0.0
+    services: dict = field(default_factory=dict)
+    service_sum: float = 0.0
+    hours: dict = field(default_factory=dict)
+
+    def figures(self) -> dict:
+        called, done = sum(self.waits.values()), sum(self.services.values())
+        busiest = max(sorted(self.hours.items()), key=lambda item: item[1], default=(None, 0))
+        return {
+            "issued": self.issued, "served": self.served, "no_show": self.no_show, "cancelled": self.cancelled,
+            "transferred_out": self.transferred_out, "called": called,
+            "wait_mean_min": _min(self.wait_sum / called if called else None),
+            "wait_median_min": _min(quantile(self.waits.items(), 0.5)),
+            "wait_p90_min": _min(quantile(self.waits.items(), 0.9)),
+            "service_mean_min": _min(self.service_sum / done if done else None),
+            "service_p90_min": _min(quantile(self.services.items(), 0.9)),
+            "service_level_pct": percent(self.within, called),
+            "priority_pct": percent(self.priority, self.issued),
+            "busiest_hour": busiest[0] if busiest[1] else None,
+        }
+
+
+def _min(seconds: float | None) -> float | None:
+    return None if seconds is None else round(max(0.0, seconds) / 60, 1)
+
+
+def summarise(grouping: str | None, issued: Iterable[Issued], waits: Iterable[Waits], ended: Iterable[Ended],
+              service_agency: dict[str, str], targets: dict[str, int | None]) -> dict:
+    """{"totals", "rows"}: the figures of every ticket, and per group (sorted by key; none without
+    `grouping`). `service_agency`: each service's agency; `targets`: each service's target_wait_min."""
+    totals, rows = _Tally(), {}
+
+    def row(key):
+        return rows.setdefault(key, _Tally()) if grouping else None
+
+    def issued_key(service: str, key):
+        return service_agency.get(service) if grouping == "agency" else service if grouping == "service" else key
+
+    for t in issued:
+        out_of_row = t.agency != service_agency.get(t.issued_service) if grouping == "agency" else t.moved
+        for tally, out in ((totals, t.moved), (row(issued_key(t.issued_service, t.key)), out_of_row)):
+            if tally is not None:
+                tally.issued += t.count
+                tally.transferred_out += t.count if out else 0
+                tally.priority += t.count if t.priority else 0
+                tally.hours[t.hour] = tally.hours.get(t.hour, 0) + t.count
+    for w in waits:
+        limit = 60 * (targets.get(w.issued_service) or DEFAULT_TARGET_WAIT_MIN)
+        for tally in (totals, row(issued_key(w.issued_service, w.key))):
+            if tally is not None:
+                tally.waits[w.wait_s] = tally.waits.get(w.wait_s, 0) + w.count
+                tally.wait_sum += w.wait_sum_s
+                tally.within += w.count if w.wait_s <= limit else 0
+    for e in ended:
+        for tally in (totals, row(e.key)):
+            if tally is None:
+                continue
+            if e.status == DONE:
+                tally.served += e.count
+                if e.service_s is not None:
+                    tally.services[e.service_s] = tally.services.get(e.service_s, 0) + e.count
+                    tally.service_sum += e.service_sum_s
+            elif e.status == NO_SHOW:
+                tally.no_show += e.count
+            elif e.status == CANCELLED:
+                tally.cancelled += e.count
+    ordered = sorted(rows.items(), key=lambda item: (item[0] is None, _sort_key(grouping, item[0])))
+    return {"totals": totals.figures(), "rows": [{"key": key, **tally.figures()} for key, tally in ordered]}
+
+
+def _sort_key(grouping: str | None, key):
+    if key is None:
+        return ""
+    return int(key) if grouping in ("hour", "weekday") else str(key)
+
+
+def label(grouping: str, key: str | None, names: dict[str, str]) -> str:
+    """How a page names a row: the agency's, service's or counter's name, the officer's username,
+    "08.00–09.00", a date, a weekday. A row without a counter or officer: tickets nobody called."""
+    if key is None:
+        return {"counter": "Tanpa loket", "officer": "Tanpa petugas"}.get(grouping, "-")
+    if grouping == "hour":
+        return f"{int(key):02d}.00–{int(key) + 1:02d}.00"
+    if grouping == "weekday":
+        return WEEKDAYS[int(key) - 1]
+    return names.get(key, key)

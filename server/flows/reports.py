@@ -1,0 +1,144 @@
+"""The reports (`GET /api/reports/summary`, `GET /api/reports/tickets.csv`): who may see what, the
+range, and the tickets read in groups (summary) or in batches (CSV) through server/domain/reports.py.
+Computed from the tickets each time: no second bookkeeping that could disagree with them."""
+
+from collections.abc import Iterator
+from datetime import date
+
+from .. import storage
+from ..context import Context
+from ..domain import reports
+from ..domain.errors import Forbidden, NotFound
+
+CSV_COLUMNS = ("service_day", "code", "agency", "service", "priority", "status", "issued_at", "called_at",
+               "started_at", "done_at", "counter", "officer", "wait_min", "service_min")
+CSV_SEPARATOR = ";"  # what Excel with Indonesian settings splits on (its decimal mark is the comma)
+
+
+def scope(ctx: Context, principal, agency: str | None, service: str | None) -> str | None:
+    """The agency the caller may see: a supervisor of one agency sees theirs only (403 for another's
+    agency or service); a building supervisor and an admin see all. Unknown codes: 404."""
+    site = ctx.site
+    if agency is not None and agency not in site.agencies:
+        raise NotFound(f"Instansi {agency!r} tidak dikenal.", code="unknown_agency")
+    if service is not None and service not in site.services:
+        raise NotFound(f"Layanan {service!r} tidak dikenal.", code="unknown_service")
+    own = principal.agency if principal.role == "supervisor" else None
+    if own is not None:
+        if agency not in (None, own) or (service is not None and site.agency_of_service[service].code != own):
+            raise Forbidden("Anda hanya dapat melihat laporan instansi Anda sendiri.", code="other_agency")
+        agency = own
+    return agency
+
+
+def _agency_services(ctx: Context, agency: str | None) -> list[str] | None:
+    return None if agency is None else [s.code for s in ctx.site.agencies[agency].services]
+
+
+def summary(ctx: Context, conn, principal, start: str | None, end: str | None, agency: str | None = None,
+            service: str | None = None, group: str | None = None) -> dict:
+    """{"from", "to", "agency", "service", "group", "totals", "rows"} (server/domain/reports.py says what
+    each figure means), from one read snapshot."""
+    agency = scope(ctx, principal, agency, service)
+    first, last = reports.date_range(start, end, ctx.site.service_day(ctx.now()))
+    site = ctx.site
+    own = _agency_services(ctx, agency)
+    with storage.read(conn):
+        if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
+            issued, waits, ended = _by_service(ctx, conn, first, last, group, agency, service)
+        else:
+            issued = [reports.Issued(k, s, a, bool(m), bool(p), h, n) for k, s, a, m, p, h, n
+                      in storage.report_issued(conn, first, last, group, agency, own, service)]
+            waits = [reports.Waits(k, s, w, n, total)
+                     for k, s, w, n, total in storage.report_waits(conn, first, last, group, agency, own, service)]
+            ended = [reports.Ended(k, status, s, n, total)
+                     for k, status, s, n, total in storage.report_ended(conn, first, last, group, agency, service)]
+        answer = reports.summarise(group, issued, waits, ended,
+                                   {code: a.code for code, a in site.agency_of_service.items()},
+                                   {code: s.target_wait_min for code, s in site.services.items()})
+        names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
+    for row in answer["rows"]:
+        row["label"] = reports.label(group, row["key"], names)
+    return {"from": first, "to": last, "agency": agency, "service": service, "group": group, **answer}
+
+
+# Up to SHORT_DAYS, the day-led index reads only the range; beyond, the service-led indexes of the
+# groupings that derive from the service (read whole, but grouped as they are scanned).
+SHORT_DAYS = 14
+LONG_GROUPINGS = (None, "agency", "service")
+
+
+def _days(first: str, last: str) -> int:
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
+
+
+def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, agency: str | None,
+                service: str | None) -> tuple[list, list, list]:
+    """The rows `summarise` reads, from the per-service groups; the key (agency or service) from the site."""
+    agency_of = {code: a.code for code, a in ctx.site.agency_of_service.items()}
+    services = [service] if service is not None else _agency_services(ctx, agency)
+
+    def key(code: str):
+        return agency_of.get(code) if group == "agency" else code if group == "service" else None
+
+    issued = [reports.Issued(None, s, agency_of.get(now), now != s, p is not None, h, n)
+              for s, now, p, h, n in storage.report_counts_by_service(conn, first, last, services)]
+    waits = [reports.Waits(None, s, w, n, total)
+             for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+    # Where a ticket ended: an agency's (or a service's) own services, whatever it was issued for.
+    ended = [reports.Ended(key(s), status, b, n, total)
+             for s, status, b, n, total in storage.report_ends_by_service(conn, first, last, services)]
+    return issued, waits, ended
+
+
+def _names(ctx: Context, conn, group: str | None, keys: list) -> dict[str, str]:
+    site = ctx.site
+    if group == "agency":
+        return {a.code: a.name for a in site.config.agencies}
+    if group == "service":
+        return {s.code: s.name for s in site.services.values()}
+    if group == "counter":
+        return {c.code: c.name for c in site.config.counters}
+    if group == "officer":
+        return storage.officer_names(conn, [int(k) for k in keys if k is not None])
+    return {}
+
+
+def tickets_csv(ctx: Context, principal, start: str | None, end: str | None, agency: str | None = None) -> tuple:
+    """(first day, last day, the CSV's text in pieces): checked now, read while it streams, on its own
+    connection and in batches, so a year's 900,000 tickets never sit in memory."""
+    agency = scope(ctx, principal, agency, None)
+    first, last = reports.date_range(start, end, ctx.site.service_day(ctx.now()))
+    own = _agency_services(ctx, agency)
+
+    def pieces() -> Iterator[str]:
+        yield "\ufeff" + CSV_SEPARATOR.join(CSV_COLUMNS) + "\r\n"
+        with ctx.pool.connection() as conn:
+            for batch in storage.report_tickets(conn, first, last, agency, own):
+                yield "".join(_csv_line(row) for row in batch)
+
+    return first, last, pieces()
+
+
+def _csv_line(row: tuple) -> str:
+    *texts, wait_s, service_s = row
+    cells = [_cell(t) for t in texts] + [_minutes(wait_s), _minutes(service_s)]
+    return CSV_SEPARATOR.join(cells) + "\r\n"
+
+
+def _cell(value) -> str:
+    """Times as `2026-11-23 08:01:02` (local: a spreadsheet reads it as a date and time); text quoted
+    only when it holds the separator or a quote."""
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) == 29 and text[10] == "T":  # an ISO time with milliseconds and offset
+        return text[:10] + " " + text[11:19]
+    if CSV_SEPARATOR in text or '"' in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _minutes(seconds: float | None) -> str:
+    """One decimal, with a decimal comma (a dot would read as a thousands mark in an Indonesian Excel)."""
+    return "" if seconds is None else f"{max(0.0, seconds) / 60:.1f}".replace(".", ",")
