@@ -18,7 +18,7 @@ from functools import partial
 QUIET_QT = "qt.multimedia.*=false;qt.multimedia.ffmpeg*=false"
 os.environ["QT_LOGGING_RULES"] = ";".join(filter(None, [QUIET_QT, os.environ.get("QT_LOGGING_RULES")]))
 
-from PySide6.QtCore import (QMetaMethod, QMetaObject, QObject, Qt, QThread, QTimer, QtMsgType,  # noqa: E402
+from PySide6.QtCore import (QCoreApplication, QMetaMethod, QMetaObject, QObject, Qt, QThread, QTimer, QtMsgType,  # noqa: E402
                             Signal, Slot, qInstallMessageHandler)
 
 # Qt's audio backends say so, uncategorised, whenever there is no sound server or device: once per
@@ -66,13 +66,16 @@ def open_app(name: str, args, resolve_config):
     return app, config
 
 
-def stop_worker(worker: QObject, thread: QThread, timeout_ms: int = 15_000) -> bool:
+def stop_worker(worker: QObject, thread: QThread, timeout_ms: int = 15_000,
+                before_quit: QObject | None = None) -> bool:
     """Let the worker stop its timers and connections in its own thread, then end the thread;
-    True when it ended in time."""
+    True when it ended in time. `before_quit`: a relay whose `home` slot then runs in that thread."""
     if hasattr(worker, "request_stop"):
         worker.request_stop()  # thread-safe: interrupts a retry wait in progress
     if thread.isRunning():
         QMetaObject.invokeMethod(worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
+        if before_quit is not None:
+            QMetaObject.invokeMethod(before_quit, "home", Qt.ConnectionType.BlockingQueuedConnection)
     thread.quit()
     return thread.wait(timeout_ms)
 
@@ -126,6 +129,14 @@ class _Relay(QObject):
     @Slot(str, tuple)
     def run(self, name: str, args: tuple) -> None:
         getattr(self.worker, name)(*args)
+
+    @Slot()
+    def home(self) -> None:
+        """The worker and this relay go back to the UI thread before theirs ends, so that whoever
+        deletes them later (Python's collector, in the UI thread) deletes them in their own thread."""
+        main = QCoreApplication.instance().thread()
+        self.worker.moveToThread(main)
+        self.moveToThread(main)
 
 
 class _Report(QObject):
@@ -213,6 +224,9 @@ class Bridge(QObject):
             return bool(stop()) if stop is not None else True
         if self.thread is None:
             return True
-        ended = stop_worker(self.worker, self.thread) if self.thread.isRunning() else True
+        if self.thread.isRunning():
+            ended = stop_worker(self.worker, self.thread, before_quit=self._relay)
+        else:
+            ended = True
         self.thread = None
         return ended
