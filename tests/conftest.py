@@ -178,3 +178,12 @@ def shared_app_floor(floor_template, tmp_path_factory):
     floor = make_app_floor(floor_template, tmp_path_factory.mktemp("floor"))
     yield floor
     floor.server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module of web pages (tests/browser.py)."""
+    from tests import browser
+
+    with browser.offline_chromium() as running:
+        yield running

@@ -12,12 +12,6 @@ from tests.server.test_manage_pages import CONTRAST, LAPTOP, SCREENSHOTS, sign_i
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.offline_chromium() as running:
-        yield running
-
-
 def new_page(chromium):
     context = chromium.new_context(viewport=LAPTOP, locale="id-ID")
     context.set_default_timeout(10_000)

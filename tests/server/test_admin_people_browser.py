@@ -4,13 +4,13 @@ shows the new PIN once and the officer signs in with it."""
 
 import pytest
 
-from tests.server.test_admin_browser import chromium, new_page  # noqa: F401 (the module's browser)
+from tests.server.test_admin_browser import new_page
 from tests.server.test_manage_pages import sign_in, words
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_device_registered_in_the_browser_shows_its_token_and_qr_once(floor, chromium):  # noqa: F811
+def test_a_device_registered_in_the_browser_shows_its_token_and_qr_once(floor, chromium):
     context, page = new_page(chromium)
     sign_in(page, floor, "admin", start="/manage/admin/devices")
     page.get_by_label("Jenis perangkat").select_option("display")
@@ -28,7 +28,7 @@ def test_a_device_registered_in_the_browser_shows_its_token_and_qr_once(floor, c
     context.close()
 
 
-def test_a_pin_reset_in_the_browser_is_shown_once_and_works(floor, chromium):  # noqa: F811
+def test_a_pin_reset_in_the_browser_is_shown_once_and_works(floor, chromium):
     context, page = new_page(chromium)
     sign_in(page, floor, "admin", start="/manage/admin/officers/budi")
     page.get_by_role("button", name="Atur ulang PIN").focus()

@@ -18,14 +18,6 @@ LAPTOP = {"width": 1366, "height": 768}
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.playwright() as driver:
-        running = browser.launch(driver, offline=True)
-        yield running
-        running.close()
-
-
 @pytest.fixture
 def context(chromium):
     context = chromium.new_context(viewport=LAPTOP, locale="id-ID")

@@ -19,12 +19,6 @@ LAPTOP = browser.LAPTOP
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.offline_chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def context(chromium):
     context = chromium.new_context(viewport=LAPTOP, locale="id-ID")

@@ -30,12 +30,6 @@ WATCH_L01 = """code => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.offline_chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def page(chromium):
     with browser.laptop_page(chromium) as page:

@@ -16,12 +16,6 @@ LAPTOP = browser.LAPTOP
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser.offline_chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def page(chromium):
     with browser.laptop_page(chromium) as page:
