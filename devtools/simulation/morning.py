@@ -390,7 +390,10 @@ class Morning:
                     others[0].line.appendleft(outcome.visit)  # the citizen walks to the other kiosk
         for officer in self.officer_robots:
             officer.step(now)
-        if "paper_out" in self.events and now >= self.events["paper_out"]:
+        # The roll ends between two citizens: a roll ending in the middle of one citizen's ticket
+        # (after the kiosk asked the printer, before it printed) rightly costs that number, which
+        # the kiosk then cancels; the morning shows the kiosk asking first, so it never races it.
+        if "paper_out" in self.events and now >= self.events["paper_out"] and self.kiosks[1].walk is None:
             del self.events["paper_out"]
             self.kiosks[1].printer.paper = "out"
             log.info("%s: the printer of %s runs out of paper", now.astimezone(ZONE).strftime("%H:%M"),
