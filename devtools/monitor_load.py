@@ -1,12 +1,13 @@
 """Open floor-monitor pages as load: each holds the page's stream and fetches its fragment as htmx does.
 
-A monitor page (`/manage/`, server/web/monitor.py) follows one summary stream and, on each frame
-of a type in `TRIGGERS`, fetches `/manage/floor` with `HX-Request: true`; `hx-sync="this:queue
-last"` keeps one fetch in flight and at most one more queued after a burst. `Monitor` does that on
-the benchmark's epoll engine, signed in with the session cookie of a real sign-in through the form,
-and notes when each counter's row first shows each ticket in a fully received fragment. The
-browser phase (devtools/browser.py) notes the same in a real page's DOM; `fragment_delivery`
-pairs either with the counters' calls.
+A monitor page (`/manage/`, server/web/monitor.py) follows one summary stream. It fetches
+`/manage/floor` with `HX-Request: true` on each frame of a type in `TRIGGERS`, on `queue.counts`
+at most every COUNTS_EVERY_S (the last of a burst included), and every REFRESH_S; `hx-sync="this:queue
+last"` keeps one fetch in flight and at most one more queued. A call, a start or an end (`LIVE`) changes
+its counter's row from the event itself, as monitor.js does. `Monitor` does all that on the benchmark's
+epoll engine, signed in with the session cookie of a real sign-in through the form, and notes when each
+counter's row first shows each ticket. The browser phase (devtools/browser.py) notes the same in a real
+page's DOM; `fragment_delivery` pairs either with the counters' calls.
 """
 
 import json
@@ -22,7 +23,7 @@ from .stats import latency_spread
 
 ROW = re.compile(rb'<tr data-counter="([^"]+)"(.*?)</tr>', re.S)
 TICKET = re.compile(rb'data-ticket="([^"]+)"')
-EVENT = re.compile(rb"^event: ?(\S+)", re.M)
+FRAME = re.compile(rb"^event: ?(\S+)\n(?:retry: \d+\n)?data: ?(.*)$", re.M)
 
 
 BROWSER_USER = "pemantau-web"
@@ -77,9 +78,12 @@ class Monitor:
     """One open monitor page: its stream, its fragment fetches (one at a time, the last queued)."""
 
     def __init__(self, engine: Engine, name: str, cookie: str, zone: str | None, agency: str | None,
-                 triggers: frozenset[bytes]):
+                 page: dict):
         port = engine.port
-        self.engine, self.agency, self.triggers = engine, agency, triggers
+        self.engine, self.agency = engine, agency
+        self.triggers, self.live, self.holding = page["triggers"], page["live"], page["holding"]
+        self.counts_every_ns, self.refresh_ns = page["counts_every_ns"], page["refresh_ns"]
+        self.counts_due, self.last_counts = None, 0
         headers = (f"Cookie: mpp_manage={cookie}",)
         stream_path = "/manage/events?summary=1" + (f"&zone={zone}" if zone else "")
         self.stream = Stream(name, "monitor", zone, None, stream_path, None, port, headers=headers)
@@ -94,10 +98,40 @@ class Monitor:
         self.shown: list = []  # [counter, ticket code, received ns] when a row first shows a ticket
         self.fetches = 0
 
-    def changed(self, frame: bytes, _at: int) -> None:
-        kind = EVENT.search(frame)
-        if kind and kind.group(1) in self.triggers:
-            self.fetch()
+    def changed(self, frame: bytes, at: int) -> None:
+        for kind, data in FRAME.findall(frame):
+            if kind in self.triggers:
+                self.fetch()
+            elif kind == b"queue.counts":
+                self.counts_changed()
+            elif kind in self.live:
+                self.show(json.loads(data), at)
+
+    def show(self, event: dict, at: int) -> None:
+        """What monitor.js does with a call, a start or an end: the counter's row shows the ticket
+        while its status is one a counter holds, else none."""
+        counter, ticket = event.get("counter"), event.get("ticket") or {}
+        if counter is None:
+            return
+        code = ticket.get("code") if ticket.get("status") in self.holding else None
+        if code is not None and self.current.get(counter) != code:
+            self.shown.append((counter, code, at))
+        self.current[counter] = code
+
+    def counts_changed(self) -> None:
+        """monitor.js: a fetch at most every `counts_every_ns`, the last change of a burst included."""
+        if self.counts_due is not None:
+            return
+        self.counts_due = max(now_ns(), self.last_counts + self.counts_every_ns)
+        self.engine.at(self.counts_due, self.counts_fetch)
+
+    def counts_fetch(self) -> None:
+        self.counts_due, self.last_counts = None, now_ns()
+        self.fetch()
+
+    def refresh(self) -> None:
+        self.fetch()
+        self.engine.at(now_ns() + self.refresh_ns, self.refresh)
 
     def fetch(self) -> None:
         if self.busy:
@@ -122,13 +156,15 @@ class Monitor:
 def monitor_worker(conf: dict, out: str, ready, stop) -> None:
     """Holds `conf["monitors"]` open pages until told to stop (or `max_s` passes)."""
     ignore_interrupts()
-    from server.web.monitor import TRIGGERS  # the page's own list: what the page reacts to, this does
+    from server.web import monitor as page  # the page's own lists: what the page reacts to, this does
 
     engine = Engine(conf["port"])
-    triggers = frozenset(t.encode() for t in TRIGGERS)
-    monitors = [Monitor(engine, m["name"], m["cookie"], m["zone"], m["agency"], triggers) for m in conf["monitors"]]
+    behaviour = {"triggers": frozenset(t.encode() for t in page.TRIGGERS),
+                 "live": frozenset(t.encode() for t in page.LIVE), "holding": frozenset(page.TICKET_STATUSES),
+                 "counts_every_ns": int(page.COUNTS_EVERY_S * 1e9), "refresh_ns": int(page.REFRESH_S * 1e9)}
+    monitors = [Monitor(engine, m["name"], m["cookie"], m["zone"], m["agency"], behaviour) for m in conf["monitors"]]
     for monitor in monitors:
-        monitor.fetch()  # the page as it loads
+        monitor.refresh()  # the page as it loads, then every REFRESH_S
     deadline = now_ns() + int(conf["max_s"] * 1e9)
 
     def check():

@@ -328,8 +328,8 @@ class Memo:
     """Small least-recently-used memories, one per kind of answer, so that a burst of tickets
     into the same long queue replays its head once (a key holds every input of its answer)."""
 
-    SIZES = {"site": 256, "pace": 64, "inputs": 128, "replay": 64, "ticket": 256, "joining": 512, "floor": 16,
-             "today": 4}
+    SIZES = {"site": 256, "pace": 64, "inputs": 128, "replay": 64, "ticket": 256, "joining": 512, "floor": 4,
+             "floor_scope": 128, "today": 4}
 
     def __init__(self):
         self._shelves = {kind: OrderedDict() for kind in self.SIZES}

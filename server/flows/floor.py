@@ -4,6 +4,7 @@ tickets, the counters and who is signed in, through the rule in server/domain/fl
 import json
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import datetime
 
 import gevent
@@ -54,17 +55,25 @@ def _counter(site: Site, row, current: dict) -> floor.Counter:
     )
 
 
-def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = None) -> dict:
-    """The floor as a manager sees it now: `zone` and `agency` narrow it (None: the building).
+@dataclass(frozen=True)
+class Reading:
+    """The whole floor as read in one snapshot: the rule's inputs for every scope at once."""
 
-    Answers {generation, last_event_id, service_day, now, zone, agency, kpi, agencies, counters, queues}
-    (server/domain/floor.py says what each figure means); every figure from one read snapshot,
-    as of `last_event_id`. Unknown zone or agency: NotFound."""
-    check_scope(ctx, zone, agency)
+    last_event_id: int
+    service_day: str
+    moment: datetime
+    waiting: list
+    first_calls: list
+    ended: list
+    counters: list
+    signed_in: list
+
+
+def read_floor(ctx: Context, conn) -> Reading:
+    """Every input of the floor figures, for the building, from one read snapshot."""
     site = ctx.site
     moment = ctx.now()
     day = site.service_day(moment)
-    queues, agencies, services = _site_view(site)
     with storage.read(conn):
         last_id = storage.last_event_id(conn)
         waiting = [_waiting(row) for row in storage.floor_waiting(conn, day)]
@@ -78,43 +87,74 @@ def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = No
         signed_in = [floor.Officer(r["id"], r["role"], r["agency"])
                      for r in storage.signed_in_officers(conn, site.local_text(moment))]
     counters = [_counter(site, row, current) for row in counter_rows]
-    answer = floor.floor_figures(waiting, first_calls, ended, counters, queues, agencies, services, signed_in, moment,
-                                 floor.Scope(zone, agency))
+    return Reading(last_id, day, moment, waiting, first_calls, ended, counters, signed_in)
+
+
+def figures_of(ctx: Context, reading: Reading, zone: str | None = None, agency: str | None = None) -> dict:
+    """The figures of one scope (None, None: the building) from a reading of the whole floor."""
+    site = ctx.site
+    queues, agencies, services = _site_view(site)
+    answer = floor.floor_figures(reading.waiting, reading.first_calls, reading.ended, reading.counters, queues,
+                                 agencies, services, reading.signed_in, reading.moment, floor.Scope(zone, agency))
     for row in answer["counters"]:  # what the supervisor may do at each counter now (the page's buttons)
         row["allowed_actions"] = list(counter_actions.allowed_actions(
             row["status"], row["ticket"]["status"] if row["ticket"] else None, counter_actions.SUPERVISOR))
-    return {"generation": ctx.events.generation, "last_event_id": last_id, "service_day": day,
-            "now": site.local_text(moment), "zone": zone, "agency": agency, **answer}
+    return {"generation": ctx.events.generation, "last_event_id": reading.last_event_id,
+            "service_day": reading.service_day, "now": site.local_text(reading.moment), "zone": zone,
+            "agency": agency, **answer}
+
+
+def figures(ctx: Context, conn, zone: str | None = None, agency: str | None = None) -> dict:
+    """The floor as a manager sees it now: `zone` and `agency` narrow it (None: the building).
+
+    Answers {generation, last_event_id, service_day, now, zone, agency, kpi, agencies, counters, queues}
+    (server/domain/floor.py says what each figure means); every figure from one read snapshot,
+    as of `last_event_id`. Unknown zone or agency: NotFound."""
+    check_scope(ctx, zone, agency)
+    return figures_of(ctx, read_floor(ctx, conn), zone, agency)
 
 
 FRESH_S = 5.0  # of the server's clock: what changes with no event (waits so far, sign-ins) is this late at most
-EVERY_S = 1.0  # real seconds: a scope's figures are read at most this often, however busy the floor
+EVERY_S = 1.0  # real seconds: the floor is read at most this often, however busy it is and however many scopes
 
 
-def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = None) -> dict:
-    """`figures` for many open pages at once: read again after an event, but at most every EVERY_S
-    per scope. A page asking while the figures are newer than that but older than the floor waits
-    for the next reading (one for every page waiting), so whatever it gets was read after it asked:
-    the last fetch after a burst always shows the floor as it is. Fifty open pages each reading the
-    floor after every change of a busy one took the server from the kiosks and counters. The answer
-    is shared: do not change it."""
-    check_scope(ctx, zone, agency)
+def shared_reading(ctx: Context) -> Reading:
+    """`read_floor` for many open pages at once: read again after an event, but at most every
+    EVERY_S. A page asking while the reading is newer than that but older than the floor waits for
+    the next reading (one for every page waiting), so whatever it gets was read after it asked: the
+    last fetch after a burst always shows the floor as it is. Every scope (the building, a zone, each
+    agency) comes from the same reading: fifty pages of fifteen agencies each reading the day's
+    tickets once a second took the server from the kiosks and counters."""
     asked = time.monotonic()
     bucket = int(ctx.now().timestamp() // FRESH_S)
-    key = (ctx.events.generation, ctx.site.version, zone, agency, bucket)
+    key = (ctx.events.generation, ctx.site.version, bucket)
     while True:
         kept = ctx.estimates.peek("floor", key)
         if kept is None:
             break
-        read_at, answer = kept
-        if answer["last_event_id"] >= ctx.events.last_id or read_at >= asked:
-            return answer
+        read_at, reading = kept
+        if reading.last_event_id >= ctx.events.last_id or read_at >= asked:
+            return reading
         wait = EVERY_S - (time.monotonic() - read_at)
         if wait <= 0:
             break
         gevent.sleep(wait)  # the other pages asking now wait for the same reading
     read_at = time.monotonic()
     with ctx.pool.connection() as conn:
-        answer = figures(ctx, conn, zone, agency)
-    ctx.estimates.put("floor", key, (read_at, answer))
+        reading = read_floor(ctx, conn)
+    ctx.estimates.put("floor", key, (read_at, reading))
+    return reading
+
+
+def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = None) -> dict:
+    """`figures` of one scope from the shared reading, computed once per reading and scope. The
+    answer is shared: do not change it."""
+    check_scope(ctx, zone, agency)
+    reading = shared_reading(ctx)
+    key = (ctx.events.generation, ctx.site.version, zone, agency)
+    kept = ctx.estimates.peek("floor_scope", key)
+    if kept is not None and kept[0] is reading:
+        return kept[1]
+    answer = figures_of(ctx, reading, zone, agency)
+    ctx.estimates.put("floor_scope", key, (reading, answer))
     return answer

@@ -14,30 +14,48 @@ from urllib.parse import urlencode
 
 from flask import current_app, redirect, render_template, request
 from jinja2 import TemplateNotFound
+from jinja2.ext import Extension
 
-from ..api import ctx
+from ..api import ctx, release_connection
 from ..flows import floor
 from . import session
 from .manage import bp
 from .session import EVERYONE, MANAGERS, check_scope, page, page_principal, scope
 
-RENDERED = 32  # fragments kept: a few scopes and views, each at its latest figures
-PARAM_MAX = 32
-INDENT = re.compile(r"\s*\n\s*")
-
-# What changes the floor, on a summary stream: every ticket's change (issued, called, served, done,
-# moved) comes as `queue.counts`, at most twice a second however busy the floor (events.COUNTS_EVERY_S),
-# and always after the last change; a counter's changes one by one. A page fetching after every call
-# (a hundred a second on a busy floor) kept fifty open pages busy enough to take the server from the
-# kiosks and counters (the benchmark's monitor phase).
-TRIGGERS = ("queue.counts", "counter.opened", "counter.paused", "counter.resumed", "counter.closed",
-            "counter.updated", "site.changed")
-REFRESH = "every 60s"  # waits so far and over-target grow with no event: the minutes move on once a minute
-
 # Other work joins the page here, in templates of its own included when they exist: the supervisor's
 # actions in the shared fragment (per counter, per waiting ticket), device alerts on the page itself.
 HOOKS = {"counter": "monitor_counter_actions.html", "ticket": "monitor_ticket_actions.html",
          "alerts": "monitor_alerts.html"}
+HOOKS_TEMPLATES = ("monitor_counter_actions.html", "monitor_ticket_actions.html")
+RENDERED = 64  # fragments kept: the building, zones and agencies, each at its latest figures
+PARAM_MAX = 32
+INDENT = re.compile(r"\s*\n\s*")
+COMPACT = frozenset({"monitor_floor.html", "monitor_tv_floor.html", *HOOKS_TEMPLATES})
+
+
+class Unindent(Extension):
+    """The fragment's templates without their indentation, once when loaded: a fifth less to send
+    and parse on every change, at no cost per rendering (their text holds no <pre>)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return INDENT.sub("\n", source) if name in COMPACT else source
+
+
+bp.record_once(lambda state: state.app.jinja_env.add_extension(Unindent))
+
+# The whole fragment is fetched again when a counter opens, pauses or closes and when the site
+# changes; on the waiting counts (`queue.counts`: every ticket's change) at most every COUNTS_EVERY_S,
+# the last change of a burst included (monitor.js throttles them into COUNTS_CHANGED); and every
+# REFRESH_S at the latest, for the waits that grow with no event. Calls, starts and ends change their
+# counter's row at once, in the page (monitor.js), from the event itself (LIVE). Fifty pages
+# fetching the whole floor after every change of a busy one (a hundred calls a second) took the
+# server from the kiosks and counters (the benchmark's monitor phase).
+TRIGGERS = ("counter.opened", "counter.paused", "counter.resumed", "counter.closed", "counter.updated",
+            "site.changed")
+COUNTS, COUNTS_CHANGED, COUNTS_EVERY_S = "queue.counts", "counts-changed", 3
+REFRESH_S = 15
+LIVE = ("ticket.called", "ticket.recalled", "ticket.started", "ticket.held", "ticket.done", "ticket.no_show",
+        "ticket.transferred", "ticket.waiting")
 
 STATUSES = {"open": "Buka", "paused": "Jeda", "closed": "Tutup"}
 TICKET_STATUSES = {"called": "Dipanggil", "serving": "Dilayani", "held": "Ditunda"}
@@ -63,6 +81,7 @@ def monitor_tv():
 def floor_fragment():
     """The live part of the monitor (`#floor`'s content), for the page's htmx to swap in."""
     view = _view(tv=request.args.get("tv") == "1")
+    release_connection()  # signed in: the wait for the floor's next reading holds no connection
     return _fragment(view)
 
 
@@ -80,7 +99,9 @@ def _page(tv: bool):
                            zones=site.config.zones, stream_zone=stream_zone,
                            zone_name=next((z.name for z in site.config.zones if z.code == view["zone"]), None),
                            scope_agency=agency, hooks=_hooks(),
-                           triggers=", ".join([*(f"sse:{t}" for t in TRIGGERS), REFRESH]))
+                           triggers=", ".join([*(f"sse:{t}" for t in TRIGGERS), COUNTS_CHANGED,
+                                               f"every {REFRESH_S}s"]),
+                           live=" ".join(LIVE), ticket_statuses=TICKET_STATUSES, counts_every_ms=COUNTS_EVERY_S * 1000)
 
 
 def _view(tv: bool) -> dict:
@@ -106,9 +127,11 @@ def _fragment(view: dict) -> str:
     shelf = app.extensions.setdefault("mpp.web.monitor", OrderedDict())
     html = shelf.get(key)
     if html is None:
-        html = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
-                               floor=figures, **_helpers(), **view)
-        html = shelf[key] = INDENT.sub("\n", html)  # a fifth less to send and parse, on every change
+        scope_query = [(name, value) for name, value in (("agency", view["agency"]), ("zone", view["zone"])) if value]
+        html = shelf[key] = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
+                                            floor=figures, scope_query=scope_query,
+                                            back=f"?{urlencode(scope_query)}" if scope_query else "",
+                                            **_helpers(), **view)
         if len(shelf) > RENDERED:
             shelf.popitem(last=False)
     else:

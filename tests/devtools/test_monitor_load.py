@@ -85,6 +85,10 @@ class FakeEngine:
 
     def __init__(self, port):
         self.port, self.sel, self.sent, self.stopping = port, selectors.DefaultSelector(), [], False
+        self.timers = []
+
+    def at(self, due_ns, fn):
+        self.timers.append((due_ns, fn))
 
     def connect(self):
         return object()
@@ -100,7 +104,9 @@ class FakeEngine:
 def monitor():
     listener = socket.create_server(("127.0.0.1", 0))  # the stream connects; nothing needs to answer
     engine = FakeEngine(listener.getsockname()[1])
-    watched = Monitor(engine, "m1", "cookie", "1", None, frozenset({b"ticket.called", b"queue.counts"}))
+    page = {"triggers": frozenset({b"counter.opened"}), "live": frozenset({b"ticket.called", b"ticket.done"}),
+            "holding": frozenset({"called", "serving"}), "counts_every_ns": 3_000_000_000, "refresh_ns": 15_000_000_000}
+    watched = Monitor(engine, "m1", "cookie", "1", None, page)
     yield watched, engine
     watched.stream.sock.close()
     listener.close()
@@ -109,7 +115,7 @@ def monitor():
 def test_a_monitor_fetches_once_at_a_time_and_once_more_after_a_burst(monitor):
     watched, engine = monitor
     for _ in range(5):
-        watched.changed(b"event: ticket.called\ndata: {}", 0)
+        watched.changed(b"event: counter.opened\ndata: {}", 0)
     watched.changed(b"event: ticket.issued\ndata: {}", 0)  # not a trigger of the page
     assert len(engine.sent) == 1  # one in flight; the burst is one queued fetch
     engine.sent[0](200, FRAGMENT, 7)
@@ -117,6 +123,27 @@ def test_a_monitor_fetches_once_at_a_time_and_once_more_after_a_burst(monitor):
     engine.sent[1](200, FRAGMENT, 9)
     assert len(engine.sent) == 2  # nothing queued: the page waits for the next frame
     assert watched.shown == [("L01", "AB012", 7)]  # a row counts when it first shows a ticket
+
+
+def test_a_call_shows_in_its_row_from_the_event_and_leaves_it_when_done(monitor):
+    watched, engine = monitor
+    called = b'id: 9\nevent: ticket.called\ndata: {"counter":"L02","ticket":{"code":"A-001","status":"called"}}\n\n'
+    done = b'id: 10\nevent: ticket.done\ndata: {"counter":"L02","ticket":{"code":"A-001","status":"done"}}\n\n'
+    watched.changed(called + done + called.replace(b"A-001", b"A-002"), 5)
+    assert watched.shown == [("L02", "A-001", 5), ("L02", "A-002", 5)] and engine.sent == []  # no fetch for a call
+
+
+def test_waiting_counts_fetch_at_most_every_few_seconds_and_after_the_last(monitor):
+    watched, engine = monitor
+    for _ in range(4):
+        watched.changed(b"event: queue.counts\ndata: {}\n\n", 0)
+    assert len(engine.timers) == 1  # one fetch planned however many counts came
+    engine.timers.pop()[1]()
+    assert len(engine.sent) == 1
+    engine.sent[0](200, FRAGMENT, 1)
+    watched.changed(b"event: queue.counts\ndata: {}\n\n", 0)
+    due, fetch = engine.timers.pop()
+    assert due >= watched.last_counts + 3_000_000_000  # the next one waits its turn
 
 
 def test_a_fragment_a_monitor_could_not_read_changes_nothing(monitor):

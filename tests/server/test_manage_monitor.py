@@ -45,8 +45,12 @@ def test_the_building_monitor_shows_kpis_counters_and_queues_as_the_floor_moves(
     assert kpis(html)["waiting"] == "0" and kpis(html)["service_level_pct"] == "–"
     assert len(counters(html)) == 34 and counters(html)["L08"] == ("closed", False)
     assert 'sse-connect="/manage/events?last_event_id=' in html and "summary=1" in html
-    assert 'hx-get="/manage/floor?"' in html and "sse:queue.counts" in html and "sse:counter.opened" in html
-    assert "sse:ticket.called" not in html and "every 60s" in html  # a call comes as queue.counts
+    assert 'hx-get="/manage/floor?"' in html and "sse:counter.opened" in html
+    # A call changes its row in the page from the event (monitor.js); the whole floor follows the
+    # waiting counts at most every 5 s, and every 15 s at the latest.
+    assert "sse:ticket.called" not in html and "counts-changed" in html and "every 15s" in html
+    assert 'data-live="ticket.called ' in html and "&#34;called&#34;: &#34;Dipanggil&#34;" in html
+    assert 'data-counts-every-ms="3000"' in html
 
     first, second = app_floor.issue(), app_floor.issue()
     with app_floor.login("budi") as budi:
@@ -136,7 +140,7 @@ def test_the_tv_view_has_no_menu_nor_forms_and_follows_live(app_floor, path):
     main = html[html.index("<main"):]
     assert "<form" not in main and "<table" not in main
     assert len(counters(html)) == 34 and set(kpis(html)) >= {"waiting", "counters_open"}
-    assert 'hx-get="/manage/floor?tv=1"' in html and "sse:queue.counts" in html
+    assert 'hx-get="/manage/floor?tv=1"' in html and "counts-changed" in html
 
 
 def test_the_shared_fragment_holds_nothing_of_the_person_looking(app_floor):

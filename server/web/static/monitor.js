@@ -23,3 +23,66 @@
   document.addEventListener("htmx:afterSwap", function (event) { reopen(event.detail.target); });
   document.addEventListener("DOMContentLoaded", function () { reopen(document); });
 })();
+
+// A call, a start or a ticket's end shows in its counter's row as soon as its event arrives: the
+// event says which counter, which ticket and its status (the server's words for them are in
+// #floor's data-ticket-statuses); the rest of the row follows with the next fragment.
+(function () {
+  "use strict";
+  var followed = typeof WeakSet === "function" ? new WeakSet() : null;
+
+  function floor() { return document.getElementById("floor"); }
+
+  function show(event) {
+    var root = floor();
+    var data;
+    try { data = JSON.parse(event.data); } catch (e) { return; }
+    if (!root || !data.counter) return;
+    var row = root.querySelector('[data-counter="' + CSS.escape(data.counter) + '"]');
+    var cell = row && row.querySelector(".ticket");
+    if (!cell) return;
+    var statuses = JSON.parse(root.dataset.ticketStatuses || "{}");
+    var ticket = data.ticket || {};
+    var label = statuses[ticket.status];
+    cell.textContent = "";
+    if (label === undefined || !ticket.code) {  // the ticket left the counter (done, no-show, moved on)
+      cell.textContent = "–";
+      return;
+    }
+    var strong = document.createElement("strong");
+    strong.dataset.ticket = ticket.code;
+    strong.textContent = ticket.code;
+    cell.appendChild(strong);
+    if (cell.tagName === "TD") {  // the desk view names the ticket's status; the TV shows the number only
+      var small = document.createElement("small");
+      small.textContent = label;
+      cell.appendChild(document.createTextNode(" "));
+      cell.appendChild(small);
+    }
+  }
+
+  // The waiting counts change with every ticket: #floor fetches itself at most every
+  // data-counts-every-ms, at once after a quiet spell, and once more after the last change of a burst.
+  var lastCounts = 0, countsTimer = null;
+  function countsChanged() {
+    var root = floor();
+    if (!root || countsTimer !== null) return;
+    var wait = lastCounts + Number(root.dataset.countsEveryMs || 3000) - Date.now();
+    countsTimer = setTimeout(function () {
+      countsTimer = null;
+      lastCounts = Date.now();
+      htmx.trigger(root, "counts-changed");
+    }, Math.max(0, wait));
+  }
+
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var source = event.detail && event.detail.source;
+    var root = floor();
+    if (!source || !root || (followed && followed.has(source))) return;
+    if (followed) followed.add(source);
+    (root.dataset.live || "").split(" ").forEach(function (type) {
+      if (type) source.addEventListener(type, show);
+    });
+    source.addEventListener("queue.counts", countsChanged);
+  });
+})();

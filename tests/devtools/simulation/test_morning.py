@@ -19,7 +19,7 @@ from display_board.speech import wav_stats  # noqa: E402
 def morning(tmp_path_factory, qapp):
     before = live_threads()
     out = tmp_path_factory.mktemp("morning")
-    run = Morning(out, visitors=45, rate=300, arrivals_until="08:50", closes="09:00", paper_out=("08:15", "08:30"),
+    run = Morning(out, visitors=45, rate=200, arrivals_until="08:50", closes="09:00", paper_out=("08:15", "08:30"),
                   screenshot_times=("08:20",))
     report = run.run()
     conn = sqlite3.connect(f"file:{out / 'antrian.db'}?mode=ro", uri=True)
