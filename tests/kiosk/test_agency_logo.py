@@ -8,7 +8,7 @@ from PIL import Image
 
 import kiosk.logos
 
-from .conftest import on_screen, profile_at
+from .conftest import on_screen, profile_at, save_screenshot
 
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 12 6">'
        b'<rect width="12" height="6" fill="#ffcc00"/></svg>')
@@ -46,3 +46,4 @@ def test_a_logo_in_the_catalog_shows_on_the_agency_tile(qtbot, floor, printer, m
     assert tiles["DUKCAPIL"].logo.pixmap().width() == 2 * tiles["DUKCAPIL"].logo.pixmap().height()
     assert tiles["IMIGRASI"].logo is None  # no logo: the text tile as before
     assert decoded_in and threading.main_thread() not in decoded_in
+    save_screenshot(app.window, "home-logos")
