@@ -21,6 +21,7 @@ from mpp_client.events import CONNECTED, SITE_CHANGED, UNAUTHORIZED, EventFollow
 from mpp_client.heartbeat import app_version
 
 from .escpos_render import render
+from .logos import Logos
 from .printers import PrinterError, open_printer
 from .ticket import build_ticket
 
@@ -72,6 +73,7 @@ class KioskWorker(QObject):
         self._stopping = threading.Event()
         # Retries wait on the stop event, so a shutdown never sits out a backoff.
         self.api = ApiClient(server_url, token, timeout=timeout, sleep=self._stopping.wait)
+        self.logos = Logos(self.api)  # fetched and decoded here, in the worker thread
         self.profile = profile
         self.printer = printer
         self.site: dict = {}
@@ -134,6 +136,7 @@ class KioskWorker(QObject):
             self._server_down(exc.message)
         else:
             self.site = catalog.get("site", {})
+            self.logos.attach(catalog)
             self.server_ok = True
             self._pace()
             self.catalog_loaded.emit(catalog)

@@ -166,6 +166,18 @@ class ApiClient:
     def catalog(self) -> dict:
         return self._call("GET", "/api/kiosk/catalog")
 
+    def media(self, path: str, max_bytes: int = 1024 * 1024) -> bytes:
+        """A public file the server names by address (an agency's logo): its bytes, at most `max_bytes`."""
+        try:
+            response = self._http.get(path, headers={"Accept": "*/*"})
+        except httpx.TransportError as exc:
+            raise _unreachable(exc) from exc
+        if response.is_error:
+            raise error_from(response)
+        if len(response.content) > max_bytes:
+            raise ApiError(response.status_code, "too_big", "Berkas dari server terlalu besar.")
+        return response.content
+
     def issue_ticket(self, service: str, priority: str | None = None, request_id: str | None = None,
                      nik: str | None = None, phone: str | None = None) -> dict:
         """Reserve a number (status `printing`); the kiosk prints, then confirms or reports failure.

@@ -5,7 +5,7 @@ import logging
 from importlib import resources
 from pathlib import Path
 
-from flask import Request, Response, jsonify, request
+from flask import Request, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 from flask_openapi3 import Info, OpenAPI
@@ -17,6 +17,7 @@ from .api import audit as audit_api
 from .api import auth as auth_api
 from .api import counters as counters_api
 from .api import floor as floor_api
+from .api import media as media_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api import supervise as supervise_api
 from .api import reports as reports_api
@@ -59,8 +60,13 @@ class AsciiInteger(IntegerConverter):
 
 
 def refuse_oversized_body() -> None:
-    """The body limit holds for every endpoint, also those that never read a body."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    """The body limit holds for every endpoint, also those that never read a body; a view marked
+    with `body_limit` (an upload) has its own."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "max_body", MAX_BODY_BYTES)
+    if limit != MAX_BODY_BYTES:
+        request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
 
 
@@ -87,7 +93,8 @@ def documented_answers(document: dict) -> dict:
                 responses["200"] = {"description": "Server-Sent Events", "content": EVENT_STREAM}
             if path.endswith(".csv"):
                 responses["200"] = {"description": "CSV (UTF-8 with BOM, `;`)", "content": CSV}
-            responses["413"] = {"description": "The request body is over 64 KiB", "content": ERROR}
+            responses["413"] = {"description": "The request body is over " + ("1 MiB" if path.endswith("/logo")
+                                                                              else "64 KiB"), "content": ERROR}
             if "requestBody" in operation:
                 responses["400"] = {"description": "The body is not JSON", "content": ERROR}
             for code, response in responses.items():
@@ -152,6 +159,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(audit_api.bp)
     app.register_api(admin_api.bp)
     app.register_api(admin_people_api.bp)
+    app.register_blueprint(media_api.bp)  # /media/…: plain Flask (not JSON, not in the OpenAPI document)
     manage.register(app)  # the management pages, /manage/
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)

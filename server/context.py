@@ -21,9 +21,10 @@ class Site:
 
     Immutable: a change to the site builds a new `Site` (see `load_site`) that replaces this one."""
 
-    def __init__(self, config: SiteConfig, version: int = 0):
+    def __init__(self, config: SiteConfig, version: int = 0, logos: dict | None = None):
         self.config = config
         self.version = version
+        self.logos: dict[str, tuple[str, int]] = logos or {}  # agency → (png|svg, version) of its stored logo
         self.info = config.site
         self.schedule: Schedule = config.schedule()
         self.tz = self.schedule.tz
@@ -63,7 +64,7 @@ class Site:
 def load_site(conn) -> Site | None:
     """The site the database holds now, or None before the first `mpp-server init`."""
     stored = storage.load_site(conn)
-    return Site(*stored) if stored else None
+    return Site(*stored, storage.logo_index(conn)) if stored else None
 
 
 @dataclass

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
+from ..logos import LOGO_HEIGHT
 from ..presenter import Screen
 from .common import (PILL_STYLE, TileButton, clear_layout, discard, label, local_name, page_widget, styled, t,
                      touch_scroll_area, unavailable_reason)
@@ -39,6 +41,18 @@ def _back_button(language: str) -> QPushButton:
     button = QPushButton("‹  " + t(language, "back"))
     button.setMinimumWidth(220)
     return button
+
+
+def _logo_label(image) -> QLabel | None:
+    """The agency's logo over its name (the worker decoded it); None: the tile shows the name alone."""
+    if image is None or image.isNull():
+        return None
+    logo = QLabel()
+    logo.setObjectName("agencyLogo")
+    logo.setPixmap(QPixmap.fromImage(image).scaledToHeight(min(LOGO_HEIGHT, image.height()),
+                                                           Qt.TransformationMode.SmoothTransformation))
+    logo.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    return logo
 
 
 class HomePage(QWidget):
@@ -81,7 +95,8 @@ class HomePage(QWidget):
         self.choose.setText(t(language, "choose_agency"))
         self.language.setText(t(language, "language"))
         agencies = screen.catalog.get("agencies", [])
-        shown = tuple((a["code"], a.get("short_name"), a["name"], len(a.get("services", []))) for a in agencies)
+        shown = tuple((a["code"], a.get("short_name"), a["name"], len(a.get("services", [])),
+                       a.get("logo_url") if a.get("logo_image") is not None else None) for a in agencies)
         if shown != self._shown:  # rebuild only when the building changed: a finger may be on a tile
             self._shown = shown
             self._build(agencies)
@@ -96,6 +111,9 @@ class HomePage(QWidget):
         for agency in agencies:
             tile = TileButton("agencyTile", agency.get("short_name") or agency["name"])
             tile.setProperty("code", agency["code"])
+            tile.logo = _logo_label(agency.get("logo_image"))
+            if tile.logo is not None:
+                tile.layout().insertWidget(0, tile.logo, 0, Qt.AlignmentFlag.AlignLeft)
             tile.clicked.connect(lambda _=False, code=agency["code"]: self.agency_chosen.emit(code))
             self.tiles[agency["code"]] = tile
         self._columns = 0

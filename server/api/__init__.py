@@ -60,6 +60,16 @@ def roles(*allowed: str):
     return mark
 
 
+def body_limit(max_bytes: int):
+    """Mark a view that takes a bigger body than the server's 64 KiB (an uploaded logo)."""
+
+    def mark(view):
+        view.max_body = max_bytes
+        return view
+
+    return mark
+
+
 def check_roles() -> None:
     """before_request: 401/403 come before any 422 about the body."""
     view = current_app.view_functions.get(request.endpoint or "")

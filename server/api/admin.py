@@ -11,8 +11,8 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
-from ..flows import admin
-from . import ctx, require, roles
+from ..flows import admin, logos, removal
+from . import body_limit, ctx, require, roles
 from .schemas import ErrorResponse
 
 ADMINS = ("admin",)
@@ -116,6 +116,11 @@ class CodePath(BaseModel):
     code: Annotated[str, StringConstraints(min_length=1, max_length=32)]
 
 
+class VersionQuery(BaseModel):
+    version: Annotated[str, StringConstraints(max_length=64)] = Field(
+        description="The agency's `version` as read (409 `version_conflict` when it moved)")
+
+
 class ImportQuery(BaseModel):
     dry_run: bool = Field(False, description="Only check the file and answer its differences")
 
@@ -151,6 +156,14 @@ class ImportResult(BaseModel):
     changes: list[SiteChange]
 
 
+REMOVE = {204: None, 404: ErrorResponse, 409: ErrorResponse}
+LOGO = {200: Thing, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse}
+LOGO_BODY_BYTES = logos.UPLOAD_BYTES
+LOGO_BODY = {"requestBody": {"required": True, "content": {
+    "image/png": {"schema": {"type": "string", "format": "binary"}},
+    "image/svg+xml": {"schema": {"type": "string", "format": "binary"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "logo": {"type": "string", "format": "binary"}}, "required": ["logo"]}}}}}
 EDIT = {200: Thing, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse}
 ADD = {201: Thing, 404: ErrorResponse, 422: ErrorResponse}
 TOML_BODY = {"requestBody": {"required": True, "content": {"application/toml": {"schema": {"type": "string"}},
@@ -256,3 +269,52 @@ def add_counter(body: CounterNew):
 @roles(*EDITORS)
 def patch_counter(path: CodePath, body: CounterPatch):
     return jsonify(admin.change(ctx(), _who(*EDITORS), request.remote_addr, "counter", path.code, _sent(body)))
+
+
+# ------------------------------------------------------------------------------ removals and logos
+
+
+@bp.delete("/agencies/<code>", summary="Remove an agency: 409 `in_use` while it has tickets today, services, "
+           "counters or active officers", responses=REMOVE)
+@roles(*ADMINS)
+def remove_agency(path: CodePath):
+    removal.remove(ctx(), _who(*ADMINS), request.remote_addr, "agency", path.code)
+    return "", 204
+
+
+@bp.delete("/services/<code>", summary="Remove a service: 409 `in_use` when it has tickets today (hide it instead)",
+           responses=REMOVE)
+@roles(*EDITORS)
+def remove_service(path: CodePath):
+    removal.remove(ctx(), _who(*EDITORS), request.remote_addr, "service", path.code)
+    return "", 204
+
+
+@bp.delete("/counters/<code>", summary="Remove a counter: 409 `in_use` when it served tickets today or is open",
+           responses=REMOVE)
+@roles(*EDITORS)
+def remove_counter(path: CodePath):
+    removal.remove(ctx(), _who(*EDITORS), request.remote_addr, "counter", path.code)
+    return "", 204
+
+
+@bp.put("/agencies/<code>/logo", summary="Upload the agency's logo: a PNG (at most 1024×1024 px) or a safe SVG, "
+        "at most 256 KiB, as the body (image/png, image/svg+xml) or multipart field `logo`; answers the agency",
+        responses=LOGO, openapi_extensions=LOGO_BODY)
+@body_limit(LOGO_BODY_BYTES)
+@roles(*ADMINS)
+def put_logo(path: CodePath, query: VersionQuery):
+    who = _who(*ADMINS)
+    upload = request.files.get("logo")
+    if upload is not None:
+        data, declared = upload.read(LOGO_BODY_BYTES), upload.mimetype or upload.filename
+    else:
+        data, declared = request.get_data(), request.mimetype
+    return jsonify(logos.put_logo(ctx(), who, request.remote_addr, path.code, data, declared, query.version))
+
+
+@bp.delete("/agencies/<code>/logo", summary="Remove the agency's logo: its kiosk tile shows its name again",
+           responses=LOGO)
+@roles(*ADMINS)
+def remove_logo(path: CodePath, query: VersionQuery):
+    return jsonify(logos.remove_logo(ctx(), _who(*ADMINS), request.remote_addr, path.code, query.version))

@@ -112,6 +112,16 @@ class ClosureNew(Strict):
     reason: Text = Field(description="What the kiosk shows, e.g. 'Gangguan jaringan pusat'")
 
 
+class SpecialDayPatch(Patch):
+    name: Text | None = None
+    hours: Annotated[str, StringConstraints(max_length=20)] | None = Field(None, description='e.g. "08:00-12:00"')
+
+
+class ClosurePatch(Patch):
+    last_day: Annotated[str, StringConstraints(max_length=10)] | None = Field(None, description="YYYY-MM-DD, included")
+    reason: Text | None = None
+
+
 class ClosurePath(BaseModel):
     service: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     first_day: Annotated[str, StringConstraints(min_length=1, max_length=10)]
@@ -257,6 +267,12 @@ def add_special_day(body: SpecialDayNew):
     return jsonify(calendar.add_special_day(ctx(), _who(), request.remote_addr, _sent(body))), 201
 
 
+@bp.patch("/special-days/<date>", summary="Rename a special opening day or change its hours", responses=EDIT)
+@roles(*ADMINS)
+def patch_special_day(path: DatePath, body: SpecialDayPatch):
+    return jsonify(calendar.change_special_day(ctx(), _who(), request.remote_addr, path.date, _sent(body)))
+
+
 @bp.delete("/special-days/<date>", summary="Remove a special opening day", responses={204: None, 404: ErrorResponse})
 @roles(*ADMINS)
 def remove_special_day(path: DatePath):
@@ -276,6 +292,14 @@ def closures():
 @roles(*ADMINS)
 def add_closure(body: ClosureNew):
     return jsonify(calendar.add_closure(ctx(), _who(), request.remote_addr, _sent(body))), 201
+
+
+@bp.patch("/closures/<service>/<first_day>", summary="Move a closure's last day or change its reason",
+          responses=EDIT)
+@roles(*ADMINS)
+def patch_closure(path: ClosurePath, body: ClosurePatch):
+    return jsonify(calendar.change_closure(ctx(), _who(), request.remote_addr, path.service, path.first_day,
+                                           _sent(body)))
 
 
 @bp.delete("/closures/<service>/<first_day>", summary="End a closure: the service opens again",

@@ -15,7 +15,9 @@ bp = APIBlueprint("kiosk", __name__, url_prefix="/api", abp_tags=[Tag(name="kios
 @bp.get("/kiosk/catalog", summary="Agencies and services with availability, waiting counts and wait estimates; "
         "`site_version` moves whenever the site changes (event `site.changed`)",
         description="Each service's `est_wait_min` is the wait of a normal ticket taken now, "
-                    "`est_wait_min_priority` (an extension) that of a priority one.")
+                    "`est_wait_min_priority` (an extension) that of a priority one. Each agency's `logo_url` "
+                    "(an extension) is the address of its logo (`/media/agency/CODE.png|svg?v=N`, relative "
+                    "to the server), or null: the tile then shows its name.")
 @roles(*KIOSK)
 def catalog():
     require(*KIOSK)

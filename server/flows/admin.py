@@ -63,11 +63,25 @@ def site_view(config: SiteConfig) -> dict:
     return {**info, "zones": zones, "version": version_of(info, zones)}
 
 
-def agency_view(config: SiteConfig, code: str) -> dict:
+def agency_view(config: SiteConfig, code: str, logos: dict | None = None) -> dict:
+    """`logos`: the stored logos (Site.logos); an agency's `version` moves with its logo too."""
     position, agency = next((i, a) for i, a in enumerate(config.agencies) if a.code == code)
     data = agency.model_dump(mode="json", exclude={"services"})
-    return {**data, "position": position, "services": [s.code for s in agency.services],
-            "version": version_of(data, position)}
+    logo = logo_view(code, (logos or {}).get(code))
+    return {**data, "position": position, "services": [s.code for s in agency.services], "logo": logo,
+            "version": version_of(data, position, logo)}
+
+
+def logo_view(code: str, stored: tuple[str, int] | None) -> dict | None:
+    """Where an agency's logo is served: a stable address whose `?v=` moves with each upload."""
+    if stored is None:
+        return None
+    kind, version = stored
+    return {"url": logo_url(code, stored), "kind": kind, "version": version}
+
+
+def logo_url(code: str, stored: tuple[str, int] | None) -> str | None:
+    return f"/media/agency/{code}.{stored[0]}?v={stored[1]}" if stored else None
 
 
 def service_view(config: SiteConfig, code: str) -> dict:
@@ -93,15 +107,16 @@ def whole_view(site: Site, agency: str | None = None) -> dict:
     counters = [counter_view(config, c.code) for c in config.counters if agency is None or c.agency == agency]
     return {"site_version": site.version, "site": site_view(config),
             "queues": [q.model_dump(mode="json") for q in config.queues],
-            "agencies": [agency_view(config, a.code) for a in config.agencies],
+            "agencies": [agency_view(config, a.code, site.logos) for a in config.agencies],
             "services": services, "counters": counters}
 
 
 def one_view(site: Site, kind: str, code: str) -> dict:
-    views = {"agency": agency_view, "service": service_view, "counter": counter_view}
     if code not in _codes(site.config, kind):
         raise NotFound(f"{KINDS[kind]} '{code}' tidak ada.", code=f"unknown_{kind}")
-    return views[kind](site.config, code)
+    if kind == "agency":
+        return agency_view(site.config, code, site.logos)
+    return {"service": service_view, "counter": counter_view}[kind](site.config, code)
 
 
 def _codes(config: SiteConfig, kind: str) -> set[str]:
@@ -148,12 +163,12 @@ def add(ctx: Context, who, address, kind: str, values: dict) -> dict:
 
     config = _save(ctx, who, address, f"site.{kind}.added", code, apply, _edited(values, values),
                    fields_of=_field_mapper(kind, code))
-    return one_view(Site(config), kind, code)
+    return one_view(Site(config, logos=ctx.site.logos), kind, code)
 
 
 def change(ctx: Context, who, address, kind: str, code: str, changes: dict) -> dict:
     def apply(data: dict, config: SiteConfig) -> None:
-        current = one_view(Site(config), kind, code)
+        current = one_view(Site(config, logos=ctx.site.logos), kind, code)
         check_agency(who, current.get("agency") if kind != "agency" else None, kind == "agency")
         _check_version(changes, current, KINDS[kind])
         if kind == "agency":
@@ -182,7 +197,7 @@ def change(ctx: Context, who, address, kind: str, code: str, changes: dict) -> d
 
     config = _save(ctx, who, address, f"site.{kind}.updated", code, apply, _edited(changes, changes),
                    fields_of=_field_mapper(kind, code))
-    return one_view(Site(config), kind, code)
+    return one_view(Site(config, logos=ctx.site.logos), kind, code)
 
 
 def import_site(ctx: Context, who, address, text: str, dry_run: bool) -> dict:
@@ -220,12 +235,16 @@ def _parse(text: str) -> SiteConfig:
 # ---------------------------------------------------------------------------------- the one save
 
 
-def _save(ctx: Context, who, address, action: str, target: str, apply, details: dict, fields_of) -> SiteConfig:
-    """Apply a change to the stored site and keep it, its audit entry and its `site.changed` together."""
+def _save(ctx: Context, who, address, action: str, target: str, apply, details: dict, fields_of,
+          check=None) -> SiteConfig:
+    """Apply a change to the stored site and keep it, its audit entry and its `site.changed` together.
+    `check(work, stored)`: refusals that need the transaction (a removal and the day's tickets)."""
     old = ctx.site
     try:
         with Work(ctx) as work:
             stored, version = storage.read_site(work.conn)
+            if check is not None:
+                check(work, stored)
             data = stored.model_dump(mode="python")
             apply(data, stored)
             try:
@@ -239,9 +258,10 @@ def _save(ctx: Context, who, address, action: str, target: str, apply, details: 
             if new_version == version:
                 return config  # nothing changed: no entry, no event
             work.audit(who, action, target=target, address=address, **details)
+            storage.prune_logos(work.conn, [a.code for a in config.agencies])
             # The site changes with this transaction: requests after it see it (follow_site then finds
             # nothing to do); the screens reload on the event.
-            ctx.site = Site(config, new_version)
+            ctx.site = Site(config, new_version, storage.logo_index(work.conn))
             work.emit("site.changed", None, version=new_version)
     except BaseException:
         ctx.site = old

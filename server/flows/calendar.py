@@ -164,6 +164,25 @@ def add_special_day(ctx: Context, who, address, values: dict) -> dict:
     return special_day_view(next(d for d in config.site.special_days if d.date == day))
 
 
+def change_special_day(ctx: Context, who, address, when: str, changes: dict) -> dict:
+    """Rename a special opening day or change its hours (its date is its identity)."""
+    if when not in {d.date.isoformat() for d in ctx.site.config.site.special_days}:
+        raise NotFound(f"Tanggal {when} tidak ada di daftar hari buka khusus.", code="unknown_special_day")
+
+    def apply(data: dict, config) -> None:
+        found = next((d for d in data["site"]["special_days"] if d["date"].isoformat() == when), None)
+        if found is None:
+            raise NotFound(f"Tanggal {when} tidak ada di daftar hari buka khusus.", code="unknown_special_day")
+        current = special_day_view(next(d for d in config.site.special_days if d.date.isoformat() == when))
+        if changes.get("version") != current["version"]:
+            raise VersionConflict("Hari buka khusus", current)
+        found.update({k: v for k, v in changes.items() if k in ("name", "hours") and v is not None})
+
+    config = admin._save(ctx, who, address, "site.special_day.updated", when, apply,
+                         admin._edited(changes, ("name", "hours")), fields_of=_last_part("site.special_days["))
+    return special_day_view(next(d for d in config.site.special_days if d.date.isoformat() == when))
+
+
 def remove_special_day(ctx: Context, who, address, when: str) -> None:
     if when not in {d.date.isoformat() for d in ctx.site.config.site.special_days}:
         raise NotFound(f"Tanggal {when} tidak ada di daftar hari buka khusus.", code="unknown_special_day")
@@ -203,6 +222,34 @@ def add_closure(ctx: Context, who, address, values: dict) -> dict:
                          {"service": service, "first_day": first.isoformat(), "last_day": last.isoformat(),
                           "reason": values.get("reason")}, fields_of=_last_part("site.closures["))
     return closure_view(next(c for c in config.site.closures if c.service == service and c.first_day == first))
+
+
+def change_closure(ctx: Context, who, address, service: str, first_day: str, changes: dict) -> dict:
+    """Move a closure's last day or change its reason (the service and first day are its identity)."""
+    if not any(c.service == service and c.first_day.isoformat() == first_day for c in ctx.site.config.site.closures):
+        raise NotFound(f"Penutupan layanan '{service}' mulai {first_day} tidak ada.", code="unknown_closure")
+    last = _date(changes["last_day"], "last_day") if changes.get("last_day") is not None else None
+    if last is not None and last.isoformat() < first_day:
+        raise InvalidFields({"last_day": "Hari terakhir tidak boleh sebelum hari pertama."})
+
+    def apply(data: dict, config) -> None:
+        found = next((c for c in data["site"]["closures"]
+                      if c["service"] == service and c["first_day"].isoformat() == first_day), None)
+        if found is None:
+            raise NotFound(f"Penutupan layanan '{service}' mulai {first_day} tidak ada.", code="unknown_closure")
+        current = closure_view(next(c for c in config.site.closures
+                                    if c.service == service and c.first_day.isoformat() == first_day))
+        if changes.get("version") != current["version"]:
+            raise VersionConflict("Penutupan layanan", current)
+        if last is not None:
+            found["last_day"] = last
+        if changes.get("reason") is not None:
+            found["reason"] = changes["reason"]
+
+    config = admin._save(ctx, who, address, "site.closure.updated", f"{service}:{first_day}", apply,
+                         admin._edited(changes, ("last_day", "reason")), fields_of=_last_part("site.closures["))
+    return closure_view(next(c for c in config.site.closures
+                             if c.service == service and c.first_day.isoformat() == first_day))
 
 
 def remove_closure(ctx: Context, who, address, service: str, first_day: str) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from .. import storage
 from ..context import Context, Work, ticket_view
 from . import waits
+from .admin import logo_url
 from ..domain import personal
 from ..domain.errors import Conflict, Invalid, NotFound
 from ..domain.numbering import ticket_code
@@ -289,7 +290,8 @@ def catalog(ctx: Context, conn) -> dict:
             })
         if services:  # an agency whose services are all hidden (or not added yet) has nothing to offer
             agencies.append({"code": agency.code, "name": agency.name, "short_name": agency.short_name,
-                             "zone": agency.zone, "services": services})
+                             "zone": agency.zone, "services": services,
+                             "logo_url": logo_url(agency.code, site.logos.get(agency.code))})
     info = site.info
     return {
         "site_version": site.version,

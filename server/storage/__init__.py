@@ -9,6 +9,7 @@ SQL lives in this package only; the rest of the server calls these functions as 
 from .audit import audit_actions, audit_entries, insert_audit
 from .connection import BUSY_TIMEOUT_MS, Pool, checkpoint, connect, read, write
 from .floor import floor_counters, floor_ended, floor_first_calls, floor_waiting, signed_in_officers, tickets_by_ids
+from .logos import bump_site_version, delete_logo, logo_index, logo_row, prune_logos, put_logo
 from .migrations import MIGRATIONS, generation, migrate, renew_generation, web_secret
 from .people import *  # noqa: F401,F403
 from .reports import (officer_names, report_counts_by_service, report_ended, report_ends_by_service, report_issued,

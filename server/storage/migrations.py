@@ -359,6 +359,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tickets_report_waits ON tickets (issued_service, wait_b, service_day, wait_s) WHERE wait_s IS NOT NULL;
     CREATE INDEX tickets_report_ends ON tickets (service, status, service_b, service_day, service_s)
         WHERE status IN ('done', 'no_show', 'cancelled');
+    """,    # 16: an agency's logo (PNG or SVG, checked before it is stored): in the database with the rest of the
+    # site, so a backup or a copied database carries it; `version` moves with each upload (the URL's ?v=).
+    """
+    CREATE TABLE agency_logos (agency TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('png', 'svg')),
+                               data BLOB NOT NULL, version INTEGER NOT NULL, width INTEGER, height INTEGER,
+                               changed_at TEXT NOT NULL, changed_by TEXT) WITHOUT ROWID;
     """,
 ]
 

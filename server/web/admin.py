@@ -7,9 +7,10 @@ One form template (admin_form.html) draws every form from the field lists below.
 
 from flask import Response, redirect, render_template, request
 
-from ..api import ctx
+from ..api import body_limit, ctx
 from ..domain.errors import Forbidden
-from ..flows import admin
+from ..domain.logos import LogoRefused
+from ..flows import admin, logos, removal
 from .manage import bp
 from .session import ADMINS, MANAGERS, page, page_principal, scope
 
@@ -72,7 +73,8 @@ SAVED = "Tersimpan. Anjungan, layar dan loket memakai perubahan ini sekarang."
 @bp.get("/admin/")
 @page(roles=MANAGERS)
 def admin_home():
-    return render_template("admin.html", data=admin.whole_view(ctx().site, scope()), title_of=TITLES)
+    saved = "Dihapus. Anjungan, layar dan loket memakai perubahan ini sekarang." if request.args.get("removed") else None
+    return render_template("admin.html", data=admin.whole_view(ctx().site, scope()), title_of=TITLES, saved=saved)
 
 
 @bp.route("/admin/site", methods=["GET", "POST"])
@@ -119,6 +121,60 @@ def admin_edit(what, code):
                  problems, title, fields, current, action, lambda saved: action)
 
 
+@bp.route("/admin/<any(agencies, services, counters):what>/<code>/remove", methods=["GET", "POST"])
+@page(roles=MANAGERS)
+def admin_remove(what, code):
+    """Asks first (a plain page: works without JavaScript); a refusal says why on the same page."""
+    kind = next(k for k, v in PATHS.items() if v == what)
+    if kind == "agency" and page_principal().role not in ADMINS:
+        return _forbidden()
+    current = admin.one_view(ctx().site, kind, code)
+    if kind != "agency":
+        admin.check_agency(page_principal(), current["agency"])
+    shown = {"kind": TITLES[kind].lower(), "name": current["name"], "code": code,
+             "action": f"/manage/admin/{what}/{code}/remove", "back": f"/manage/admin/{what}/{code}"}
+    if request.method == "GET":
+        return render_template("admin_remove.html", message=None, **shown)
+    try:
+        removal.remove(ctx(), page_principal(), request.remote_addr, kind, code)
+    except removal.InUse as exc:
+        return render_template("admin_remove.html", message=exc.message, **shown), 409
+    return redirect("/manage/admin/?removed=1", code=303)
+
+
+@bp.post("/admin/agencies/<code>/logo")
+@body_limit(logos.UPLOAD_BYTES)
+@page(roles=ADMINS)
+def admin_logo(code):
+    upload = request.files.get("logo")
+    data = upload.read(logos.UPLOAD_BYTES) if upload is not None else b""
+    declared = (upload.mimetype or upload.filename) if upload is not None else None
+    return _logo_change(code, lambda: logos.put_logo(ctx(), page_principal(), request.remote_addr, code, data,
+                                                     declared, form_version()))
+
+
+@bp.post("/admin/agencies/<code>/logo/remove")
+@page(roles=ADMINS)
+def admin_logo_remove(code):
+    return _logo_change(code, lambda: logos.remove_logo(ctx(), page_principal(), request.remote_addr, code,
+                                                        form_version()))
+
+
+def _logo_change(code: str, do):
+    """Back to the agency's page (303), or its form with the logo's problem or the other's change."""
+    current = admin.one_view(ctx().site, "agency", code)
+    fields, action = [f for f in AGENCY if f[0] != "code"], f"/manage/admin/agencies/{code}"
+    title = f"{TITLES['agency']} {current['name']}"
+    try:
+        do()
+    except LogoRefused as exc:
+        return _form(title, fields, current, current, action, {"logo": exc.message}, status=422)
+    except admin.VersionConflict as exc:
+        return _form(title, fields, current, current, action, {"": exc.message}, other=exc.extra["current"],
+                     status=409)
+    return redirect(action + "?saved=1", code=303)
+
+
 @bp.get("/admin/site.toml")
 @page(roles=ADMINS)
 def admin_export():
@@ -159,7 +215,20 @@ def _form(title, fields, values, current, action, fields_errors=None, other=None
     saved = SAVED if request.method == "GET" and request.args.get("saved") else None
     return render_template("admin_form.html", title=title, fields=fields, values=values, action=action,
                            version=(other or current or {}).get("version"), errors=fields_errors or {},
-                           other=other, choices=_choices(), days=DAYS, saved=saved), status
+                           other=other, choices=_choices(), days=DAYS, saved=saved,
+                           **_object_parts(action, other or current)), status
+
+
+def _object_parts(action: str, current: dict | None) -> dict:
+    """An existing agency, service or counter's page also offers its removal; an agency's, its logo."""
+    parts = action.strip("/").split("/")  # manage, admin, what, code
+    if not current or len(parts) != 4 or parts[2] not in PATHS.values() or parts[3] == "new":
+        return {}
+    kind = next(k for k, v in PATHS.items() if v == parts[2])
+    shown = {"remove_url": f"{action}/remove", "kind_name": TITLES[kind].lower()}
+    if kind == "agency":
+        shown |= {"logo_action": f"{action}/logo", "logo": current.get("logo")}
+    return shown
 
 
 def _save(do, problems, title, fields, current, action, done):
