@@ -91,6 +91,28 @@ def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, ag
     return issued, waits, ended
 
 
+def distributions(ctx: Context, conn, principal, start: str | None, end: str | None, agency: str | None = None,
+                  service: str | None = None) -> dict:
+    """The report page's other figures, scoped as `summary`: {"from", "to", "wait_bins" (called tickets
+    per wait bin), "weekday_hours" (the staffing heat map)}; rules in server/domain/reports.py."""
+    agency = scope(ctx, principal, agency, service)
+    first, last = reports.date_range(start, end, ctx.site.service_day(ctx.now()))
+    own = _agency_services(ctx, agency)
+    with storage.read(conn):
+        if _days(first, last) > SHORT_DAYS:
+            services = [service] if service is not None else own
+            waits = [reports.Waits(None, s, w, n, total)
+                     for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+        else:
+            waits = [reports.Waits(k, s, w, n, total)
+                     for k, s, w, n, total in storage.report_waits(conn, first, last, None, agency, own, service)]
+        per_day_hour = {}
+        for day, *_, hour, count in storage.report_issued(conn, first, last, "day", agency, own, service):
+            per_day_hour[(day, hour)] = per_day_hour.get((day, hour), 0) + count
+    return {"from": first, "to": last, "wait_bins": reports.wait_bins(waits),
+            "weekday_hours": reports.weekday_hours((d, h, n) for (d, h), n in per_day_hour.items())}
+
+
 def _names(ctx: Context, conn, group: str | None, keys: list) -> dict[str, str]:
     site = ctx.site
     if group == "agency":

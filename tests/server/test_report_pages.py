@@ -1,0 +1,125 @@
+"""The report page (/manage/reports) through Flask's test client: who may see what, the range picker's
+days around month ends, the table from the server's figures, escaped names, the downloads (the
+browser test is test_report_pages_browser.py)."""
+
+import json
+import re
+
+import pytest
+
+from server.domain.reports import preset_range
+from tests.server.test_manage_shell import signed_in, text
+
+
+def report_data(answer) -> dict:
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', answer.get_data(as_text=True),
+                      re.DOTALL)
+    return json.loads(found.group(1))
+
+
+def row_cells(answer, row_id_or_key: str) -> dict:
+    """{field: raw value} of one table row (`data-key`, or the totals' `id`)."""
+    html = answer.get_data(as_text=True)
+    selector = 'id="totals"' if row_id_or_key == "totals" else f'data-key="{row_id_or_key}"'
+    row = html[html.index(selector):]
+    row = row[:row.index("</tr>")]
+    fields = ["issued", "served", "no_show", "cancelled", "transferred_out", "called", "wait_mean_min",
+              "wait_median_min", "wait_p90_min", "service_mean_min", "service_p90_min", "service_level_pct",
+              "priority_pct", "busiest_hour"]
+    return dict(zip(fields, re.findall(r'data-field-value="([^"]*)"', row)))
+
+
+@pytest.mark.parametrize("today, name, expected", [
+    ("2026-03-01", "week", ("2026-02-23", "2026-03-01")),        # a Sunday: the week began in February
+    ("2026-03-01", "last_month", ("2026-02-01", "2026-02-28")),
+    ("2026-01-31", "last_month", ("2025-12-01", "2025-12-31")),  # across the year
+    ("2028-03-31", "last_month", ("2028-02-01", "2028-02-29")),  # a leap February
+    ("2026-03-31", "month", ("2026-03-01", "2026-03-31")),
+    ("2026-11-23", "week", ("2026-11-23", "2026-11-23")),        # a Monday: the week is today
+    ("2026-11-23", "today", ("2026-11-23", "2026-11-23")),
+])
+def test_the_range_picker_names_the_right_days_around_month_ends(today, name, expected):
+    assert preset_range(name, today) == expected
+
+
+def test_the_page_picks_last_month_from_the_servers_day_and_custom_dates_from_the_form(app_floor):
+    client = signed_in(app_floor, "rina")
+    last_month = client.get("/manage/reports?range=last_month")
+    assert last_month.status_code == 200
+    assert "Periode 2026-10-01 s.d. 2026-10-31" in text(last_month)
+    custom = client.get("/manage/reports?range=custom&from=2026-11-01&to=2026-11-15")
+    assert "Periode 2026-11-01 s.d. 2026-11-15" in text(custom)
+    bad = client.get("/manage/reports?range=custom&from=2026-11-15&to=2026-11-01")
+    assert bad.status_code == 422 and "tidak boleh sebelum" in text(bad)
+
+
+def test_an_officer_gets_403_and_a_signed_out_person_the_sign_in_form(app_floor):
+    assert signed_in(app_floor, "budi").get("/manage/reports").status_code == 403
+    anonymous = app_floor.server.app.test_client().get("/manage/reports")
+    assert anonymous.status_code == 303 and "/manage/login" in anonymous.headers["Location"]
+
+
+def test_dukcapils_supervisor_sees_dukcapil_only(app_floor):
+    app_floor.issue("DK-KTP")
+    app_floor.issue("SM-PKB")
+    dewi = signed_in(app_floor, "dewi")
+    own = dewi.get("/manage/reports")
+    assert own.status_code == 200
+    page = text(own)
+    assert "Samsat" not in page and "SAMSAT" not in own.get_data(as_text=True)
+    assert row_cells(own, "totals")["issued"] == "1"
+    assert len(report_data(own)["volume"]["labels"]) == 1  # per service of hers: the one that issued
+    assert dewi.get("/manage/reports?agency=SAMSAT").status_code == 403
+    assert dewi.get("/manage/reports?service=SM-PKB").status_code == 403
+    assert dewi.get("/manage/reports/tickets.csv?agency=SAMSAT").status_code == 403
+    csv = dewi.get("/manage/reports/tickets.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "DK-KTP" in csv.get_data(as_text=True) and "SM-PKB" not in csv.get_data(as_text=True)
+
+
+def test_the_table_shows_the_servers_figures_in_indonesian_with_a_totals_row(app_floor):
+    for _ in range(3):
+        app_floor.issue("DK-KTP")
+    app_floor.issue("SM-PKB")
+    with app_floor.login("budi") as budi:
+        budi.post("/api/counters/L01/open")
+        app_floor.clock.advance(minutes=12, seconds=30)
+        budi.post("/api/counters/L01/call-next")
+    client = signed_in(app_floor, "rina")
+    with app_floor.login("rina") as rina:
+        api = rina.get("/api/reports/summary", params={"group": "agency"}).json()
+    answer = client.get("/manage/reports?group=agency&sort=-issued")
+    for key, row in {"totals": api["totals"], **{r["key"]: r for r in api["rows"]}}.items():
+        cells = row_cells(answer, key)
+        assert {f: (float(v) if v else None) for f, v in cells.items()} == {
+            f: (float(row[f]) if row[f] is not None else None) for f in cells}, key
+    page = text(answer)
+    assert "12,5" in page  # the wait, with a decimal comma
+    html = answer.get_data(as_text=True)
+    assert html.index('data-key="DUKCAPIL"') < html.index('data-key="SAMSAT"')  # 3 issued before 1
+    assert 'aria-sort="descending"' in html
+    upward = client.get("/manage/reports?group=agency&sort=issued").get_data(as_text=True)
+    assert upward.index('data-key="SAMSAT"') < upward.index('data-key="DUKCAPIL"')
+    data = report_data(answer)
+    assert sum(data["hours"]["issued"]) == 4 and sum(data["waits"]["count"]) == 1
+    assert "Waktu tunggu" in page and "Tingkat layanan" in page  # the definitions
+    assert 'href="/manage/reports/tickets.csv?from=2026-11-23&amp;to=2026-11-23"' in html
+
+
+def test_an_agency_name_with_markup_shows_as_text(app_floor):
+    with app_floor.login("admin") as admin:
+        agency = admin.get("/api/admin/agencies").json()[0]
+        changed = admin.patch(f"/api/admin/agencies/{agency['code']}",
+                              json={"version": agency["version"], "name": "<b>Dukcapil</b><script>x()</script>"})
+        assert changed.status_code == 200, changed.text
+    app_floor.issue(agency["services"][0])
+    answer = signed_in(app_floor, "rina").get("/manage/reports?group=agency")
+    html = answer.get_data(as_text=True)
+    assert "<b>Dukcapil" not in html and "<script>x()" not in html
+    assert "&lt;b&gt;Dukcapil&lt;/b&gt;" in html
+    assert "<b>Dukcapil</b><script>x()</script>" in report_data(answer)["volume"]["labels"]  # JSON keeps the text
+
+
+def test_the_page_is_in_the_managers_menu(app_floor):
+    html = signed_in(app_floor, "dewi").get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/reports"' in html and ">Laporan<" in html
