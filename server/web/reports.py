@@ -9,6 +9,9 @@ has the same figures as a table. Downloads are the API's own files, read with th
 
 from urllib.parse import urlencode
 
+from datetime import date
+
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -99,6 +102,26 @@ def downloads(main: dict, group: str) -> list[tuple[str, str, str]]:
             for name, text in FILES.items() if file_available(name)]
 
 
+def hourly(rows: list[dict]) -> dict:
+    """The line chart's hours, from the first to the last with tickets: an hour without any is a zero
+    (and no wait), not a gap the line would jump over."""
+    by_hour = {int(r["key"]): r for r in rows if r["key"] is not None}
+    hours = range(min(by_hour), max(by_hour) + 1) if by_hour else []
+    return {"labels": [f"{h:02d}.00" for h in hours], "issued": [by_hour[h]["issued"] if h in by_hour else 0 for h in hours],
+            "wait_mean_min": [by_hour[h]["wait_mean_min"] if h in by_hour else None for h in hours]}
+
+
+def short_label(group: str, row: dict) -> str:
+    """A chart's axis takes an agency's short name (the table keeps the full one)."""
+    agency = ctx().site.agencies.get(row["key"]) if group == "agency" else None
+    return (agency.short_name or agency.name) if agency else row["label"]
+
+
+def long_date(day: str) -> str:
+    """2026-11-23 → "23 November 2026"."""
+    return format_date(date.fromisoformat(day), format="long", locale="id")
+
+
 def heat_level(value: float, top: float) -> int:
     return 0 if not top or not value else max(1, round(HEAT_LEVELS * value / top))
 
@@ -120,13 +143,10 @@ def reports_page():
                                                                         service, volume_group)
     spread = flow.distributions(ctx(), conn(), who, first, last, agency, service)
     values["from"], values["to"] = first, last
-    charts = {
-        "hours": {"labels": [r["label"] for r in hours["rows"]], "issued": [r["issued"] for r in hours["rows"]],
-                  "wait_mean_min": [r["wait_mean_min"] for r in hours["rows"]]},
-        "volume": {"labels": [r["label"] for r in volume["rows"]], "issued": [r["issued"] for r in volume["rows"]],
-                   "served": [r["served"] for r in volume["rows"]]},
-        "waits": {"labels": [b["label"] for b in spread["wait_bins"]], "count": [b["count"] for b in spread["wait_bins"]]},
-    }
+    charts = {"hours": hourly(hours["rows"]), "volume": {
+        "labels": [short_label(volume_group, r) for r in volume["rows"]],
+        "issued": [r["issued"] for r in volume["rows"]], "served": [r["served"] for r in volume["rows"]]},
+        "waits": {"labels": [b["label"] for b in spread["wait_bins"]], "count": [b["count"] for b in spread["wait_bins"]]}}
     heat = spread["weekday_hours"]
     report = {"main": main, "rows": sorted_rows(main["rows"], values["sort"]), "hours": hours, "volume": volume,
               "volume_group": volume_group, "bins": spread["wait_bins"], "heat": heat,
@@ -141,7 +161,7 @@ def _choices(values: dict) -> dict:
     site, mine = ctx().site, scope()
     agencies = [a for a in site.config.agencies if mine is None or a.code == mine]
     return {"values": values, "agencies": agencies, "range_names": RANGE_NAMES, "group_names": GROUP_NAMES,
-            "columns": COLUMNS, "number": number, "page_url": page_url, "definitions": rule.DEFINITIONS_ID,
+            "columns": COLUMNS, "number": number, "long_date": long_date, "page_url": page_url, "definitions": rule.DEFINITIONS_ID,
             "wait_edges": rule.WAIT_EDGES_MIN}
 
 

@@ -46,9 +46,9 @@ def test_the_page_picks_last_month_from_the_servers_day_and_custom_dates_from_th
     client = signed_in(app_floor, "rina")
     last_month = client.get("/manage/reports?range=last_month")
     assert last_month.status_code == 200
-    assert "Periode 2026-10-01 s.d. 2026-10-31" in text(last_month)
+    assert "Periode 1 Oktober 2026 s.d. 31 Oktober 2026" in text(last_month)
     custom = client.get("/manage/reports?range=custom&from=2026-11-01&to=2026-11-15")
-    assert "Periode 2026-11-01 s.d. 2026-11-15" in text(custom)
+    assert "Periode 1 November 2026 s.d. 15 November 2026" in text(custom)
     bad = client.get("/manage/reports?range=custom&from=2026-11-15&to=2026-11-01")
     assert bad.status_code == 422 and "tidak boleh sebelum" in text(bad)
 
@@ -110,14 +110,16 @@ def test_an_agency_name_with_markup_shows_as_text(app_floor):
     with app_floor.login("admin") as admin:
         agency = admin.get("/api/admin/agencies").json()[0]
         changed = admin.patch(f"/api/admin/agencies/{agency['code']}",
-                              json={"version": agency["version"], "name": "<b>Dukcapil</b><script>x()</script>"})
+                              json={"version": agency["version"], "name": "<b>Dukcapil</b><script>x()</script>",
+                                    "short_name": "<i>DK</i></script>"})
         assert changed.status_code == 200, changed.text
     app_floor.issue(agency["services"][0])
     answer = signed_in(app_floor, "rina").get("/manage/reports?group=agency")
     html = answer.get_data(as_text=True)
     assert "<b>Dukcapil" not in html and "<script>x()" not in html
     assert "&lt;b&gt;Dukcapil&lt;/b&gt;" in html
-    assert "<b>Dukcapil</b><script>x()</script>" in report_data(answer)["volume"]["labels"]  # JSON keeps the text
+    assert "<i>DK" not in html and "&lt;i&gt;DK&lt;/i&gt;" in html  # the service list's group
+    assert "<i>DK</i></script>" in report_data(answer)["volume"]["labels"]  # the chart's JSON keeps the text
 
 
 def test_the_page_is_in_the_managers_menu(app_floor):

@@ -25,17 +25,17 @@
       {label: "Diambil", data: data.hours.issued, borderColor: BLUE, backgroundColor: BLUE, yAxisID: "y"},
       {label: "Tunggu rata-rata (menit)", data: data.hours.wait_mean_min, borderColor: ORANGE,
        backgroundColor: ORANGE, borderDash: [6, 4], yAxisID: "minutes"}]},
-      options: {scales: {y: {beginAtZero: true, title: {display: true, text: "Tiket"}},
+      options: {scales: {y: {beginAtZero: true, ticks: {precision: 0}, title: {display: true, text: "Tiket"}},
                          minutes: {beginAtZero: true, position: "right", grid: {drawOnChartArea: false},
                                    title: {display: true, text: "Menit"}}}}});
     draw("chart-volume", {type: "bar", data: {labels: data.volume.labels, datasets: [
       {label: "Diambil", data: data.volume.issued, backgroundColor: BLUE},
       {label: "Dilayani", data: data.volume.served, backgroundColor: GREEN}]},
-      options: {scales: {y: {beginAtZero: true}}}});
+      options: {scales: {y: {beginAtZero: true, ticks: {precision: 0}}}}});
     draw("chart-waits", {type: "bar", data: {labels: data.waits.labels, datasets: [
       {label: "Tiket dipanggil", data: data.waits.count, backgroundColor: BLUE,
        categoryPercentage: 1.0, barPercentage: 0.95}]},
-      options: {scales: {y: {beginAtZero: true}}, plugins: {legend: {display: false}}}});
+      options: {scales: {y: {beginAtZero: true, ticks: {precision: 0}}}, plugins: {legend: {display: false}}}});
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
