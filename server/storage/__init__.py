@@ -11,8 +11,8 @@ from .connection import BUSY_TIMEOUT_MS, Pool, checkpoint, connect, read, write
 from .floor import floor_counters, floor_ended, floor_first_calls, floor_waiting, signed_in_officers, tickets_by_ids
 from .migrations import MIGRATIONS, generation, migrate, renew_generation, web_secret
 from .people import *  # noqa: F401,F403
-from .reports import (officer_names, report_counts_by_service, report_ended, report_ends_by_service, report_issued,
-                      report_tickets, report_waits, report_waits_by_service)
+from .reports import (officer_names, report_counts_by_service, report_day_hours, report_ended, report_ends_by_service,
+                      report_issued, report_tickets, report_waits, report_waits_by_service)
 from .site import *  # noqa: F401,F403
 from .site import SITE_COLUMNS, WEEKDAY_KEYS
 from .supervise import *  # noqa: F401,F403

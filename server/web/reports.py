@@ -107,7 +107,8 @@ def hourly(rows: list[dict]) -> dict:
     (and no wait), not a gap the line would jump over."""
     by_hour = {int(r["key"]): r for r in rows if r["key"] is not None}
     hours = range(min(by_hour), max(by_hour) + 1) if by_hour else []
-    return {"labels": [f"{h:02d}.00" for h in hours], "issued": [by_hour[h]["issued"] if h in by_hour else 0 for h in hours],
+    return {"labels": [f"{h:02d}.00" for h in hours],
+            "issued": [by_hour[h]["issued"] if h in by_hour else 0 for h in hours],
             "wait_mean_min": [by_hour[h]["wait_mean_min"] if h in by_hour else None for h in hours]}
 
 
@@ -137,7 +138,8 @@ def reports_page():
     except DomainError as exc:  # a bad date: the form again, with the message
         return render_template("reports.html", **_choices(values), report=None, message=exc.message), exc.status
     main = flow.summary(ctx(), conn(), who, first, last, agency, service, values["group"])
-    hours = main if values["group"] == "hour" else flow.summary(ctx(), conn(), who, first, last, agency, service, "hour")
+    hours = main if values["group"] == "hour" else flow.summary(ctx(), conn(), who, first, last, agency, service,
+                                                                 "hour")
     volume_group = "service" if main["agency"] else "agency"
     volume = main if values["group"] == volume_group else flow.summary(ctx(), conn(), who, first, last, agency,
                                                                         service, volume_group)
@@ -146,7 +148,8 @@ def reports_page():
     charts = {"hours": hourly(hours["rows"]), "volume": {
         "labels": [short_label(volume_group, r) for r in volume["rows"]],
         "issued": [r["issued"] for r in volume["rows"]], "served": [r["served"] for r in volume["rows"]]},
-        "waits": {"labels": [b["label"] for b in spread["wait_bins"]], "count": [b["count"] for b in spread["wait_bins"]]}}
+        "waits": {"labels": [b["label"] for b in spread["wait_bins"]],
+                  "count": [b["count"] for b in spread["wait_bins"]]}}
     heat = spread["weekday_hours"]
     report = {"main": main, "rows": sorted_rows(main["rows"], values["sort"]), "hours": hours, "volume": volume,
               "volume_group": volume_group, "bins": spread["wait_bins"], "heat": heat,
@@ -161,8 +164,8 @@ def _choices(values: dict) -> dict:
     site, mine = ctx().site, scope()
     agencies = [a for a in site.config.agencies if mine is None or a.code == mine]
     return {"values": values, "agencies": agencies, "range_names": RANGE_NAMES, "group_names": GROUP_NAMES,
-            "columns": COLUMNS, "number": number, "long_date": long_date, "page_url": page_url, "definitions": rule.DEFINITIONS_ID,
-            "wait_edges": rule.WAIT_EDGES_MIN}
+            "columns": COLUMNS, "number": number, "long_date": long_date, "page_url": page_url,
+            "definitions": rule.DEFINITIONS_ID}
 
 
 @bp.get("/reports/<any('tickets.csv', 'summary.xlsx', 'monthly.pdf'):name>")

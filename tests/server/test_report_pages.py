@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from server.domain.reports import preset_range
+from server.domain.reports import Waits, preset_range, wait_bins
 from tests.server.test_manage_shell import signed_in, text
 
 
@@ -51,6 +51,37 @@ def test_the_page_picks_last_month_from_the_servers_day_and_custom_dates_from_th
     assert "Periode 1 November 2026 s.d. 15 November 2026" in text(custom)
     bad = client.get("/manage/reports?range=custom&from=2026-11-15&to=2026-11-01")
     assert bad.status_code == 422 and "tidak boleh sebelum" in text(bad)
+
+
+def test_the_wait_bins_and_the_heat_map_have_the_hand_computed_figures_on_short_and_long_ranges(app_floor):
+    """Called after 4.5, 5 and 16 min; one never called. Issued at 09:00 (3)
+    and 10:00 (1) on Monday the 23rd: the heat map's Monday is that one day. A 4-month range reads other
+    indexes and must say the same."""
+    for _ in range(3):
+        app_floor.issue("DK-KTP")
+    with app_floor.login("budi") as budi:
+        budi.post("/api/counters/L01/open")
+        for wait in (4 * 60 + 30, 30, 11 * 60):
+            app_floor.clock.advance(seconds=wait)
+            assert budi.post("/api/counters/L01/call-next").status_code == 200
+            budi.post("/api/counters/L01/done")
+    app_floor.clock.advance(minutes=60)
+    app_floor.issue("SM-PKB")
+    client = signed_in(app_floor, "rina")
+    for query in ("range=today", "range=custom&from=2026-08-01&to=2026-11-23"):
+        data = report_data(client.get(f"/manage/reports?{query}"))
+        assert data["waits"]["count"] == [1, 1, 0, 1, 0, 0, 0, 0], query
+        html = client.get(f"/manage/reports?{query}").get_data(as_text=True)
+        heat = html[html.index('id="heatmap"'):html.index("</table>", html.index('id="heatmap"'))]
+        assert re.findall(r"<th scope=\"col\">(\d\d\.00)</th>", heat) == ["09.00", "10.00"], query
+        assert re.findall(r'<td class="heat-(\d)">([\d,]+)</td>', heat) == [("5", "3,0"), ("2", "1,0")], query
+        assert "Senin" in heat and "(1 hari)" in heat
+
+
+def test_a_wait_exactly_on_a_bins_edge_is_in_the_lower_bin_as_the_service_level_counts_the_target():
+    bins = wait_bins([Waits(None, "DK-KTP", 300, 2), Waits(None, "DK-KTP", 306, 1), Waits(None, "DK-KTP", 3606, 4)])
+    assert [(b["label"], b["count"]) for b in bins if b["count"]] == [("0–5 menit", 2), ("5–10 menit", 1),
+                                                                       ("> 60 menit", 4)]
 
 
 def test_an_officer_gets_403_and_a_signed_out_person_the_sign_in_form(app_floor):

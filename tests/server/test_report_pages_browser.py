@@ -61,7 +61,8 @@ def test_the_report_page_shows_the_apis_numbers_and_draws_its_charts_offline(sha
         api = rina.get("/api/reports/summary", params={"group": "agency"}).json()
     with browser.laptop_page(chromium) as page:
         problems, outside = [], []
-        page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+        page.on("console", lambda message: problems.append(message.text)
+                if message.type in ("error", "warning") else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("request", lambda request: outside.append(request.url)
                 if not request.url.startswith(shared_floor.url) else None)
