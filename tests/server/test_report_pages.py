@@ -8,6 +8,7 @@ import re
 import pytest
 
 from server.domain.reports import Waits, preset_range, wait_bins
+from tests.conftest import make_app_floor
 from tests.server.test_manage_shell import signed_in, text
 
 
@@ -82,6 +83,16 @@ def test_a_wait_exactly_on_a_bins_edge_is_in_the_lower_bin_as_the_service_level_
     bins = wait_bins([Waits(None, "DK-KTP", 300, 2), Waits(None, "DK-KTP", 306, 1), Waits(None, "DK-KTP", 3606, 4)])
     assert [(b["label"], b["count"]) for b in bins if b["count"]] == [("0–5 menit", 2), ("5–10 menit", 1),
                                                                        ("> 60 menit", 4)]
+
+
+def test_this_week_on_the_first_of_a_month_starts_in_the_month_before(floor_template, tmp_path):
+    sunday = make_app_floor(floor_template, tmp_path, now="2026-03-01T10:00:00+07:00")
+    try:
+        client = signed_in(sunday, "rina")
+        assert "Periode 23 Februari 2026 s.d. 1 Maret 2026" in text(client.get("/manage/reports?range=week"))
+        assert "Periode 1 Februari 2026 s.d. 28 Februari 2026" in text(client.get("/manage/reports?range=last_month"))
+    finally:
+        sunday.server.stop()
 
 
 def test_an_officer_gets_403_and_a_signed_out_person_the_sign_in_form(app_floor):
