@@ -94,12 +94,18 @@ def file_available(name: str) -> bool:
 
 def downloads(main: dict, group: str) -> list[tuple[str, str, str]]:
     """(id, text, link) of the files of this range the server has: the tickets, the summary, the month's PDF."""
-    queries = {"tickets.csv": {"from": main["from"], "to": main["to"], "agency": main["agency"]},
-               "summary.xlsx": {"from": main["from"], "to": main["to"], "agency": main["agency"], "group": group},
-               "monthly.pdf": {"month": main["from"][:7]}}
-    return [("file-" + name.replace(".", "-"), text + (f" {main['from'][:7]}" if name == "monthly.pdf" else ""),
-             f"{PATH}/reports/{name}?" + urlencode({k: v for k, v in queries[name].items() if v}))
-            for name, text in FILES.items() if file_available(name)]
+    links = []
+    for name, text in FILES.items():
+        if not file_available(name):
+            continue
+        query = {"from": main["from"], "to": main["to"], "agency": main["agency"]}
+        if name == "summary.xlsx":
+            query["group"] = group
+        elif name == "monthly.pdf":
+            query, text = {"month": main["from"][:7]}, f"{text} {main['from'][:7]}"
+        links.append(("file-" + name.replace(".", "-"), text,
+                      f"{PATH}/reports/{name}?" + urlencode({k: v for k, v in query.items() if v})))
+    return links
 
 
 def hourly(rows: list[dict]) -> dict:
@@ -168,11 +174,13 @@ def _choices(values: dict) -> dict:
             "definitions": rule.DEFINITIONS_ID}
 
 
-@bp.get("/reports/<any('tickets.csv', 'summary.xlsx', 'monthly.pdf'):name>")
+@bp.get("/reports/<name>")
 @page(roles=MANAGERS)
 def report_file(name: str):
     """The API's file of that name, for the signed-in person: the page's session stands in for a
     bearer token, and the API's own view checks the role, the scope and the query."""
+    if name not in FILES:
+        raise NotFound("Berkas laporan ini tidak ada.", code="no_such_file")
     try:
         endpoint, arguments = current_app.url_map.bind("localhost").match(f"/api/reports/{name}", method="GET")
     except HTTPException:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from server.domain.reports import Waits, preset_range, wait_bins
+from server.web import reports as web_reports
 from tests.conftest import make_app_floor
 from tests.server.test_manage_shell import signed_in, text
 
@@ -162,6 +163,32 @@ def test_an_agency_name_with_markup_shows_as_text(app_floor):
     assert "&lt;b&gt;Dukcapil&lt;/b&gt;" in html
     assert "<i>DK" not in html and "&lt;i&gt;DK&lt;/i&gt;" in html  # the service list's group
     assert "<i>DK</i></script>" in report_data(answer)["volume"]["labels"]  # the chart's JSON keeps the text
+
+
+def test_a_report_file_the_api_gains_is_linked_and_downloaded_with_the_pages_session(app_floor, monkeypatch):
+    """The XLSX and PDF come with another change: whatever `/api/reports/NAME` of FILES the server has, the
+    page links (with the range) and `/manage/reports/NAME` answers for the signed-in person, whose role the
+    API checks. (A name of its own, so that the real files, once merged, do not change this test.)"""
+    from flask import request
+
+    from server.api import require
+
+    def fake_xlsx():
+        who = require("supervisor", "admin")
+        return f"{who.name} {request.args.get('from')} {request.args.get('group')}"
+
+    monkeypatch.setitem(web_reports.FILES, "test.xlsx", "Uji (XLSX)")
+    monkeypatch.setitem(web_reports.FILES, "absent.pdf", "Tidak ada (PDF)")
+    app_floor.server.app.add_url_rule("/api/reports/test.xlsx", "reports.fake_xlsx", fake_xlsx)
+    client = signed_in(app_floor, "dewi")
+    html = client.get("/manage/reports?group=hour").get_data(as_text=True)
+    link = re.search(r'href="(/manage/reports/test\.xlsx\?[^"]+)" id="file-test-xlsx"', html).group(1)
+    assert link == "/manage/reports/test.xlsx?from=2026-11-23&amp;to=2026-11-23&amp;agency=DUKCAPIL"
+    assert client.get(link.replace("&amp;", "&") + "&group=hour").get_data(as_text=True) == "dewi 2026-11-23 hour"
+    assert 'id="file-absent-pdf"' not in html  # not served: not linked
+    assert client.get("/manage/reports/absent.pdf").status_code == 404
+    assert client.get("/manage/reports/other.txt").status_code == 404  # only the report files
+    assert signed_in(app_floor, "budi").get("/manage/reports/test.xlsx").status_code == 403
 
 
 def test_the_page_is_in_the_managers_menu(app_floor):
