@@ -8,6 +8,7 @@ from flask import Response, jsonify, stream_with_context
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain.reports import DEFINITIONS_ID
 from ..flows import reports
 from . import conn, ctx, release_connection, require, roles
 from .schemas import CodeText, ErrorResponse
@@ -18,8 +19,10 @@ DEFINITIONS = (
     "call, when never started) → done. Service level: % of called tickets whose wait ≤ the target_wait_min "
     "(default 15) of the service they were issued for. Issued, transferred out, waits, service level, priority "
     "share and busiest hour count under the ISSUED service; served, no-show, cancelled and service time where "
-    "the ticket ended (as GET /api/floor counts). Median and p90: linear between the nearest ranks, over whole "
-    "seconds rounded up (within a second); means and service level exact. Minutes with one decimal.")
+    "the ticket ended (as GET /api/floor counts). Median and p90: linear between the nearest ranks, over the "
+    "times rounded up to 6 seconds (within 0.1 minute); means and service level exact. Minutes with one decimal.\n\n"
+    "The same, as the report page /manage/reports states it: "
+    + " ".join(f"**{term}**: {text}" for term, text in DEFINITIONS_ID))
 
 bp = APIBlueprint("reports", __name__, url_prefix="/api/reports", abp_tags=[Tag(name="management")],
                   abp_security=[{"bearer": []}],

@@ -26,7 +26,7 @@ Minutes as numbers with one decimal.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import Invalid
 from .floor import DEFAULT_TARGET_WAIT_MIN, percent
@@ -212,3 +212,71 @@ def label(grouping: str, key: str | None, names: dict[str, str]) -> str:
     if grouping == "weekday":
         return WEEKDAYS[int(key) - 1]
     return names.get(key, key)
+
+
+# ------------------------------------------------------------------- what the report page shows
+
+# The same definitions in Indonesian, for the report page and the API description (one text).
+DEFINITIONS_ID = (
+    ("Waktu tunggu", "dari tiket siap (tercetak; tanpa waktu cetak: saat masuk antrean) sampai panggilan PERTAMA, "
+                     "untuk tiket yang pernah dipanggil. Waktu jam dinding: jeda loket atau istirahat di dalamnya "
+                     "ikut terhitung."),
+    ("Waktu layanan", "dari mulai dilayani (atau panggilan, bila tidak pernah dimulai) sampai selesai, untuk tiket "
+                      "yang selesai; setelah dialihkan, di loket yang menyelesaikannya."),
+    ("Tingkat layanan", "persentase tiket yang dipanggil dengan waktu tunggu paling lama sama dengan target layanan "
+                        "tempat tiket diambil (bawaan 15 menit); tepat sama dengan target dihitung memenuhi."),
+    ("Tempat dihitung", "tiket diambil, dialihkan, waktu tunggu, tingkat layanan, porsi prioritas dan jam tersibuk "
+                        "dihitung pada layanan tempat tiket diambil; dilayani, tidak hadir, dibatalkan dan waktu "
+                        "layanan di tempat tiket berakhir, seperti monitor. Per loket dan petugas: yang terakhir."),
+    ("Median dan p90", "antara dua peringkat terdekat, atas waktu yang dibulatkan ke atas per 6 detik (paling jauh "
+                       "0,1 menit dari nilai tepat); rata-rata dan tingkat layanan tepat. Menit dengan satu desimal."),
+)
+
+RANGES = ("today", "week", "month", "last_month", "custom")
+
+
+def preset_range(name: str, today: str) -> tuple[str, str] | None:
+    """The days of a named range: this week and this month run from their first day (Monday, the 1st)
+    to today; last month is whole. None for `custom` (the page's own from/to)."""
+    day = date.fromisoformat(today)
+    if name == "today":
+        return today, today
+    if name == "week":
+        return (day - timedelta(days=day.weekday())).isoformat(), today
+    if name == "month":
+        return day.replace(day=1).isoformat(), today
+    if name == "last_month":
+        last = day.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1).isoformat(), last.isoformat()
+    return None
+
+
+# The wait distribution's bins: upper edges in minutes; a wait exactly on an edge is in the lower bin
+# (as the service level counts exactly the target as within). The last bin is open.
+WAIT_EDGES_MIN = (5, 10, 15, 20, 30, 45, 60)
+
+
+def wait_bins(waits: Iterable[Waits]) -> list[dict]:
+    """[{"label", "count"}] of called tickets per wait bin (their waits rounded up as the medians')."""
+    counts = [0] * (len(WAIT_EDGES_MIN) + 1)
+    for w in waits:
+        index = next((i for i, edge in enumerate(WAIT_EDGES_MIN) if w.wait_s <= edge * 60), len(WAIT_EDGES_MIN))
+        counts[index] += w.count
+    lows = (0, *WAIT_EDGES_MIN)
+    labels = [f"{low}–{high} menit" for low, high in zip(lows, WAIT_EDGES_MIN)] + [f"> {WAIT_EDGES_MIN[-1]} menit"]
+    return [{"label": text, "count": n} for text, n in zip(labels, counts)]
+
+
+def weekday_hours(per_day_hour: Iterable[tuple[str, int, int]]) -> dict:
+    """The staffing heat map from (service day, hour of issue, tickets): per weekday that had tickets,
+    the mean tickets issued per such day in each hour, one decimal. {"hours", "rows": [{"weekday",
+    "label", "days", "values"}], "max"}."""
+    totals, days = {}, {}
+    for day, hour, count in per_day_hour:
+        weekday = date.fromisoformat(day).isoweekday()
+        totals[(weekday, hour)] = totals.get((weekday, hour), 0) + count
+        days.setdefault(weekday, set()).add(day)
+    hours = list(range(min(h for _, h in totals), max(h for _, h in totals) + 1)) if totals else []
+    rows = [{"weekday": w, "label": WEEKDAYS[w - 1], "days": len(days[w]),
+             "values": [round(totals.get((w, h), 0) / len(days[w]), 1) for h in hours]} for w in sorted(days)]
+    return {"hours": hours, "rows": rows, "max": max((v for r in rows for v in r["values"]), default=0)}

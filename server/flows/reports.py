@@ -68,6 +68,10 @@ SHORT_DAYS = 14
 LONG_GROUPINGS = (None, "agency", "service")
 
 
+# The heat map reads the day-led index up to about two months (a month: ~70 ms against ~240 ms).
+LONG_HEAT_DAYS = 62
+
+
 def _days(first: str, last: str) -> int:
     return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
 
@@ -89,6 +93,26 @@ def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, ag
     ended = [reports.Ended(key(s), status, b, n, total)
              for s, status, b, n, total in storage.report_ends_by_service(conn, first, last, services)]
     return issued, waits, ended
+
+
+def distributions(ctx: Context, conn, principal, start: str | None, end: str | None, agency: str | None = None,
+                  service: str | None = None) -> dict:
+    """The report page's other figures, scoped as `summary`: {"from", "to", "wait_bins" (called tickets
+    per wait bin), "weekday_hours" (the staffing heat map)}; rules in server/domain/reports.py."""
+    agency = scope(ctx, principal, agency, service)
+    first, last = reports.date_range(start, end, ctx.site.service_day(ctx.now()))
+    own = _agency_services(ctx, agency)
+    services = [service] if service is not None else own
+    with storage.read(conn):
+        if _days(first, last) > SHORT_DAYS:
+            waits = [reports.Waits(None, s, w, n, total)
+                     for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+        else:
+            waits = [reports.Waits(k, s, w, n, total)
+                     for k, s, w, n, total in storage.report_waits(conn, first, last, None, agency, own, service)]
+        per_day_hour = storage.report_day_hours(conn, first, last, services, long=_days(first, last) > LONG_HEAT_DAYS)
+    return {"from": first, "to": last, "wait_bins": reports.wait_bins(waits),
+            "weekday_hours": reports.weekday_hours(per_day_hour)}
 
 
 def _names(ctx: Context, conn, group: str | None, keys: list) -> dict[str, str]:

@@ -12,8 +12,8 @@ from .floor import floor_counters, floor_ended, floor_first_calls, floor_waiting
 from .logos import bump_site_version, delete_logo, logo_index, logo_row, prune_logos, put_logo
 from .migrations import MIGRATIONS, generation, migrate, renew_generation, web_secret
 from .people import *  # noqa: F401,F403
-from .reports import (officer_names, report_counts_by_service, report_ended, report_ends_by_service, report_issued,
-                      report_tickets, report_waits, report_waits_by_service)
+from .reports import (officer_names, report_counts_by_service, report_day_hours, report_ended, report_ends_by_service,
+                      report_issued, report_tickets, report_waits, report_waits_by_service)
 from .site import *  # noqa: F401,F403
 from .site import SITE_COLUMNS, WEEKDAY_KEYS
 from .supervise import *  # noqa: F401,F403

@@ -114,6 +114,18 @@ def report_ends_by_service(conn, first: str, last: str, current: list[str] | Non
     ).fetchall()
 
 
+def report_day_hours(conn, first: str, last: str, issued: list[str] | None = None, long: bool = False) -> list[tuple]:
+    """Per service day and hour of issue: how many tickets were issued (the staffing heat map). A long
+    range reads the narrower service-led index whole (a year: ~0.8 s warm against ~4 s day-led)."""
+    where, args = _services("issued_service", issued)
+    index = "tickets_report_counts" if long else "tickets_by_issued_service"
+    return _tuples(conn).execute(
+        f"SELECT service_day, {HOUR}, COUNT(*) FROM tickets INDEXED BY {index} "
+        f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",
+        [first, last, *args],
+    ).fetchall()
+
+
 def report_tickets(conn, first: str, last: str, agency: str | None = None, agency_services: list[str] | None = None,
                    batch: int = 2000) -> Iterator[list[tuple]]:
     """The tickets of the range, in batches (a year never sits in memory), by day and number: service

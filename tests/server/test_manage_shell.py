@@ -314,11 +314,11 @@ def test_the_header_names_the_person_role_and_agency(app_floor):
 def test_the_bundled_files_are_the_ones_the_readme_names():
     readme = (VENDOR / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| ([0-9.]+) \|.*\| `([0-9a-f]{64})` \|$", readme, re.MULTILINE)
-    assert {name for name, *_ in rows} == {"htmx.min.js", "htmx-ext-sse.min.js", "pico.min.css"}
+    assert {name for name, *_ in rows} == {"htmx.min.js", "htmx-ext-sse.min.js", "pico.min.css", "chart.umd.min.js"}
     for name, package, version, sha256 in rows:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == sha256, name
     assert (VENDOR / "htmx.LICENSE.txt").is_file() and (VENDOR / "pico.LICENSE.txt").is_file()
-    assert (VENDOR / "htmx-ext-sse.LICENSE.txt").is_file()
+    assert (VENDOR / "htmx-ext-sse.LICENSE.txt").is_file() and (VENDOR / "chart.LICENSE.txt").is_file()
 
 
 def test_the_wheel_takes_the_templates_and_static_files():
