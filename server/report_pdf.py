@@ -123,9 +123,9 @@ def monthly_report(site_name: str, address: str | None, agency_name: str | None,
     _table(pdf, rows, (58, 16, 17, 16, 22, 20, 21, 20))
     pdf.ln(3)
 
-    _heading(pdf, "Volume tiket per instansi")
+    _heading(pdf, "Volume tiket per instansi", room=6 * len(by_agency["rows"]) + 3)
     _agency_bars(pdf, [(short_names.get(r["key"], r["label"]), r["issued"]) for r in by_agency["rows"]])
-    _heading(pdf, "Kedatangan per jam (tiket terbit)")
+    _heading(pdf, "Kedatangan per jam (tiket terbit)", room=70)
     _hour_bars(pdf, [(int(r["key"]), r["issued"]) for r in by_hour["rows"] if r["key"] is not None])
 
     _heading(pdf, "Definisi")
@@ -135,8 +135,9 @@ def monthly_report(site_name: str, address: str | None, agency_name: str | None,
     return bytes(pdf.output())
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    if pdf.get_y() > pdf.h - 40:
+def _heading(pdf: FPDF, text: str, room: float = 30) -> None:
+    """A section's title, on a new page when what follows (`room` mm) would not fit under it."""
+    if pdf.get_y() + 7 + room > pdf.h - 20:
         pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, _latin(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -165,8 +166,6 @@ def _agency_bars(pdf: FPDF, bars: list[tuple[str, int]]) -> None:
         _nothing(pdf)
         return
     label_w, bar_w, step = 55, 105, 6
-    if pdf.get_y() + step * len(bars) > pdf.h - 20:
-        pdf.add_page()
     top, most = pdf.get_y(), max(n for _, n in bars) or 1
     pdf.set_font("Helvetica", "", 7)
     for i, (name, count) in enumerate(bars):
@@ -190,8 +189,6 @@ def _hour_bars(pdf: FPDF, bars: list[tuple[int, int]]) -> None:
     counts = dict(bars)
     hours = list(range(min(counts), max(counts) + 1))
     height, width = 50, 170
-    if pdf.get_y() + height + 14 > pdf.h - 20:
-        pdf.add_page()
     left, top = pdf.l_margin + 12, pdf.get_y() + 4
     most = max(counts.values()) or 1
     slot = width / len(hours)

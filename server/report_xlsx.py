@@ -117,6 +117,8 @@ def _key_headers(group: str, key_header: str) -> list[str]:
         return ["Jam", "Rentang"]
     if group == "weekday":
         return ["Hari ke", "Hari"]
+    if group == "officer":
+        return ["ID petugas", "Petugas"]
     return ["Kode", key_header]
 
 
