@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 from datetime import date, datetime
 
 from server.warehouse import EVENT_FIELDS, TICKET_FIELDS
@@ -94,3 +95,9 @@ def test_a_days_export_matches_its_schema_and_holds_no_personal_data(app_floor, 
         "events_2026-11-23.csv", "tickets_2026-11-22.csv", "tickets_2026-11-23.csv"]
     bad = export(app_floor.db_path, tmp_path / "out", "--date", "23-11-2026")
     assert bad.returncode == 2 and "2026-11-23" in bad.stderr
+
+
+def test_the_warehouse_page_documents_every_column():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    for name, _, _ in TICKET_FIELDS + EVENT_FIELDS:
+        assert f"| `{name}` |" in page, name
