@@ -112,7 +112,8 @@ def test_the_files_keep_the_reports_scope_and_refuse_a_bad_month_in_indonesian(a
         assert other.status_code == 403 and other.json()["error"]["code"] == "other_agency"
         assert dewi.get("/api/reports/summary.xlsx", params={"agency": "SAMSAT"}).status_code == 403
         own = dewi.get("/api/reports/monthly.pdf", params={"month": "2026-11"})
-        assert own.status_code == 200 and 'filename="laporan_2026-11_DUKCAPIL.pdf"' in own.headers["content-disposition"]
+        assert own.status_code == 200
+        assert 'filename="laporan_2026-11_DUKCAPIL.pdf"' in own.headers["content-disposition"]
         text = PdfReader(io.BytesIO(own.content)).pages[0].extract_text()
         assert "Instansi: Dinas Kependudukan" in text and "Samsat" not in text
         for month in ("2026-13", "11-2026", "2026-1"):

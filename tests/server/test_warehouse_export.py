@@ -82,7 +82,8 @@ def test_a_days_export_matches_its_schema_and_holds_no_personal_data(app_floor, 
     assert of_d == ["ticket.issued", "ticket.waiting", "ticket.called", "ticket.started", "ticket.transferred",
                     "ticket.called", "ticket.done"]
     transferred = next(e for e in events if e["type"] == "ticket.transferred")
-    assert (transferred["service"], transferred["counter"], transferred["ticket_id"]) == ("DK-KK", "L08", d["ticket_id"])
+    assert (transferred["service"], transferred["counter"]) == ("DK-KK", "L08")
+    assert transferred["ticket_id"] == d["ticket_id"]
     assert {"counter.opened", "counter.paused", "counter.resumed"} <= {e["type"] for e in events}
     cancelled = next(e for e in events if e["type"] == "ticket.cancelled")
     assert cancelled["reason"] == "print_failed"
