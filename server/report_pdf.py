@@ -15,12 +15,12 @@ LOCALE = "id"
 INK, GRID, BAR, BAR_BEFORE = (33, 37, 41), (200, 200, 200), (31, 119, 180), (174, 199, 232)
 # Figures compared with the month before: (field, name, kind). A rate's difference is in points.
 COMPARED = (
-    ("issued", "Tiket terbit", "count"),
+    ("issued", "Tiket diambil", "count"),
     ("served", "Dilayani", "count"),
     ("no_show", "Tidak hadir", "count"),
     ("cancelled", "Dibatalkan", "count"),
     ("wait_mean_min", "Rata-rata waktu tunggu (menit)", "minutes"),
-    ("wait_p90_min", "P90 waktu tunggu (menit)", "minutes"),
+    ("wait_p90_min", "Waktu tunggu p90 (menit)", "minutes"),
     ("service_mean_min", "Rata-rata waktu layanan (menit)", "minutes"),
     ("service_level_pct", "Tingkat layanan (%)", "pct"),
     ("no_show_pct", "Tingkat tidak hadir (%)", "pct"),
@@ -113,8 +113,8 @@ def monthly_report(site_name: str, address: str | None, agency_name: str | None,
 
     _heading(pdf, "Per instansi")
     earlier = {row["key"]: row for row in before["rows"]}
-    rows = [["Instansi", "Terbit", "Dilayani", "Tidak hadir", "Tunggu rata-rata (menit)", "Tingkat layanan (%)",
-             f"Terbit {previous}", "Perubahan terbit"]]
+    rows = [["Instansi", "Diambil", "Dilayani", "Tidak hadir", "Tunggu rata-rata (menit)", "Tingkat layanan (%)",
+             f"Diambil {previous}", "Perubahan diambil"]]
     for row in by_agency["rows"]:
         then = earlier.get(row["key"], {}).get("issued", 0)
         rows.append([row["label"], number(row["issued"]), number(row["served"]), number(row["no_show"]),
@@ -125,7 +125,7 @@ def monthly_report(site_name: str, address: str | None, agency_name: str | None,
 
     _heading(pdf, "Volume tiket per instansi", room=6 * len(by_agency["rows"]) + 3)
     _agency_bars(pdf, [(short_names.get(r["key"], r["label"]), r["issued"]) for r in by_agency["rows"]])
-    _heading(pdf, "Kedatangan per jam (tiket terbit)", room=70)
+    _heading(pdf, "Kedatangan per jam (tiket diambil)", room=70)
     _hour_bars(pdf, [(int(r["key"]), r["issued"]) for r in by_hour["rows"] if r["key"] is not None])
 
     _heading(pdf, "Definisi")

@@ -8,7 +8,8 @@ from flask import Response, jsonify, stream_with_context
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..flows import report_files, reports
+from ..flows import reports
+from ..flows import report_files
 from . import conn, ctx, release_connection, require, roles
 from .schemas import CodeText, ErrorResponse
 

@@ -51,8 +51,8 @@ def test_the_workbook_has_a_sheet_per_grouping_with_the_summarys_numbers_and_dat
         assert summary["Periode dari"] == datetime(2026, 11, 1) and summary["Periode sampai"] == datetime(2026, 11, 30)
         assert book["Ringkasan"]["B5"].number_format == "dd/mm/yyyy"
         totals = ok(rina, "/api/reports/summary", **NOVEMBER)["totals"]
-        assert (summary["Tiket terbit"], summary["Dilayani"], summary["Tidak hadir"]) == (4, 3, 1)
-        assert summary["Rata-rata tunggu (menit)"] == totals["wait_mean_min"] == 15.3
+        assert (summary["Diambil"], summary["Dilayani"], summary["Tidak hadir"]) == (4, 3, 1)
+        assert summary["Tunggu rata-rata (menit)"] == totals["wait_mean_min"] == 15.3
         assert summary["Tingkat layanan (%)"] == totals["service_level_pct"] and summary["Jam tersibuk"] == 9
         assert summary["Tingkat tidak hadir (%)"] == 25.0  # 1 of the 4 called
 
@@ -61,7 +61,7 @@ def test_the_workbook_has_a_sheet_per_grouping_with_the_summarys_numbers_and_dat
             sheet = book[sheet_name]
             assert sheet.freeze_panes == "C2"
             header, *rows, last = sheet_rows(sheet)
-            assert header[2:5] == ("Tiket terbit", "Dilayani", "Tidak hadir")
+            assert header[2:5] == ("Diambil", "Dilayani", "Tidak hadir")
             expected = ok(rina, "/api/reports/summary", **NOVEMBER, group=group)
             assert len(rows) == len(expected["rows"])
             for cells, row in zip(rows, expected["rows"]):
@@ -94,7 +94,7 @@ def test_the_monthly_pdf_names_the_site_the_period_the_agencies_and_the_month_be
         assert "Mal Pelayanan Publik Kota Harapan Jaya" in text and "Jl. Merdeka No. 45" in text
         assert "Periode: November 2026" in text and "Oktober 2026" in text
         # issued 4 now, 2 in October: +2, +100%; no-show rate 25% against 0%: +25 points
-        assert "Tiket terbit 4 2 +2 +100,0%" in text
+        assert "Tiket diambil 4 2 +2 +100,0%" in text
         assert "Tingkat tidak hadir (%) 25,0 0,0 +25,0 poin" in text
         assert "Tingkat layanan (%) 25,0" in text
         assert "Dinas Kependudukan" in text
