@@ -2,7 +2,7 @@
 `python -m devtools.benchmark_reports --db FILE [--seed]`. Exit 1 on a miss, as devtools/benchmark.py.
 
 Measured: a month's summary (grouped by agency, and by hour), the year's summary grouped by agency,
-and the year's tickets CSV streamed to the end while the server's memory (RSS) is sampled: it must
+a month's XLSX (every grouping's sheet) and monthly PDF, and the year's tickets CSV streamed to the end while the server's memory (RSS) is sampled: it must
 stay flat (grow less than RSS_GROWTH_MB over what it held before). Each summary is asked a few times;
 the median counts (the first answer warms SQLite's page cache, as any second look at a report would).
 """
@@ -21,7 +21,7 @@ import psutil
 from devtools.launcher import ServerProcess, add_officer
 from devtools.seed_year import seed
 
-TARGETS = {"month_ms": 300.0, "year_by_agency_ms": 2000.0, "csv_rss_growth_mb": 50.0}
+TARGETS = {"month_ms": 300.0, "year_by_agency_ms": 2000.0, "month_xlsx_ms": 5000.0, "csv_rss_growth_mb": 50.0}
 RUNS = 5
 
 
@@ -46,6 +46,18 @@ def timed(client: httpx.Client, params: dict, runs: int = RUNS) -> tuple[float, 
         reply.raise_for_status()
         answer = reply.json()
     return statistics.median(spent), max(spent), answer
+
+
+def timed_file(client: httpx.Client, path: str, params: dict, runs: int = 3) -> tuple[float, int]:
+    """(median ms, bytes) of `runs` downloads of a report file."""
+    spent, size = [], 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        reply = client.get(path, params=params)
+        spent.append((time.perf_counter() - began) * 1000)
+        reply.raise_for_status()
+        size = len(reply.content)
+    return statistics.median(spent), size
 
 
 def stream_csv(client: httpx.Client, params: dict, process: psutil.Process) -> dict:
@@ -98,6 +110,10 @@ def run(db: Path) -> dict:
             results["year_tickets"] = answer["totals"]["issued"]
             results["year_totals"] = answer["totals"]
             results["year_by_day_ms"], _, _ = timed(client, {**year, "group": "day"}, runs=1)
+            results["month_xlsx_ms"], results["month_xlsx_bytes"] = timed_file(client, "/api/reports/summary.xlsx",
+                                                                               month)
+            results["month_pdf_ms"], results["month_pdf_bytes"] = timed_file(
+                client, "/api/reports/monthly.pdf", {"month": month["from"][:7]})
             results["csv"] = stream_csv(client, year, process)
     return results
 
@@ -106,6 +122,7 @@ def judge(results: dict, targets: dict = TARGETS) -> dict:
     return {
         "month_ms": results["month_ms"] <= targets["month_ms"],
         "year_by_agency_ms": results["year_by_agency_ms"] <= targets["year_by_agency_ms"],
+        "month_xlsx_ms": results["month_xlsx_ms"] <= targets["month_xlsx_ms"],
         "csv_rss_growth_mb": results["csv"]["growth_mb"] <= targets["csv_rss_growth_mb"],
     }
 
@@ -119,11 +136,15 @@ def report(results: dict, verdict: dict) -> str:
         f"{'PASS' if verdict['month_ms'] else 'MISS'}",
         f"{'year summary by agency (median ms)':<40}{results['year_by_agency_ms']:>14.0f}{'≤ 2000':>12}  "
         f"{'PASS' if verdict['year_by_agency_ms'] else 'MISS'}",
+        f"{'month XLSX, all sheets (median ms)':<40}{results['month_xlsx_ms']:>14.0f}{'≤ 5000':>12}  "
+        f"{'PASS' if verdict['month_xlsx_ms'] else 'MISS'}",
         f"{'year CSV: server RSS growth (MB)':<40}{csv['growth_mb']:>14.1f}{'≤ 50':>12}  "
         f"{'PASS' if verdict['csv_rss_growth_mb'] else 'MISS'}",
         f"  (month: {results['month_tickets']} tickets, max {results['month_max_ms']:.0f} ms; by hour "
         f"{results['month_hour_ms']:.0f} ms; year max {results['year_max_ms']:.0f} ms, "
         f"by day {results['year_by_day_ms']:.0f} ms)",
+        f"  (XLSX {results['month_xlsx_bytes'] / 1024:.0f} KB; monthly PDF {results['month_pdf_ms']:.0f} ms, "
+        f"{results['month_pdf_bytes'] / 1024:.0f} KB)",
         f"  (CSV: {csv['rows']} rows, {csv['mb']:.0f} MB in {csv['seconds']:.1f} s; RSS {csv['rss_before_mb']:.0f} → "
         f"max {csv['rss_max_mb']:.0f} MB)",
     ]

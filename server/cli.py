@@ -88,6 +88,39 @@ def export(db_path: Path, site_path: Path):
     click.echo(f"{site_path}: site '{config.site.name}' (site version {version})")
 
 
+@main.command("export-day", help="Write a service day's tickets and events as CSV with a schema file "
+                                   "(datapackage.json), for a warehouse: docs/warehouse.md. No personal data.")
+@DB
+@click.option("--date", "day", required=True, help="The service day, YYYY-MM-DD")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write tickets_DAY.csv, events_DAY.csv and datapackage_DAY.json into")
+@click.option("--format", "file_format", default="csv", show_default=True, type=click.Choice(["csv"]),
+              help="CSV only: Parquet would need pyarrow on every server (docs/warehouse.md converts it)")
+@click.option("--site-code", default=None, help="How the warehouse names this MPP (default: the site's short name)")
+def export_day(db_path: Path, day: str, out_dir: Path, file_format: str, site_code: str | None):
+    from datetime import date
+
+    from .context import load_site as load_site_now
+    from .warehouse import export_day as write_day
+
+    try:
+        if len(day) != 10:
+            raise ValueError(day)
+        date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"{day!r} is not a date like 2026-11-23", param_hint="--date") from None
+    conn = _open(db_path)
+    try:
+        site = load_site_now(conn)
+        if site is None:
+            raise click.ClickException(f"{db_path}: no site loaded; run `mpp-server init --db FILE --site FILE`")
+        done = write_day(conn, site, day, out_dir, site_code or site.info.short_name or site.info.name)
+    finally:
+        conn.close()
+    click.echo(f"{day}: {done['tickets']} tickets, {done['events']} events → "
+               + ", ".join(str(path) for path in done["files"]))
+
+
 @main.command(help="Serve the API, the event stream and the status pages.")
 @DB
 @click.option("--host", default="0.0.0.0", show_default=True)

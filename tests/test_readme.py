@@ -61,7 +61,7 @@ def prepared(command: str, tmp: Path) -> list[str]:
     words = shlex.split(command)
     fill = {"FILE": tmp / "antrian.db", "SITE.toml": DEMO_SITE, "OUT.toml": tmp / "site.toml", "DIR": tmp / "out",
             "NAME": "Kios Tes", "U": "tester", "P": "1234", "CODE": "DUKCAPIL", "Z": "1",
-            "BACKUP": next(iter(sorted((tmp / "out").glob("*"))), tmp / "none")}
+            "BACKUP": next(iter(sorted((tmp / "out").glob("*.db"))), tmp / "none")}  # not export-day's files
     words = [str(fill.get(word, word)) for word in words]
     if words[0] in SCRIPTS:
         words = [sys.executable, "-m", SCRIPTS[words[0]], *words[1:]]

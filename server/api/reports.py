@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.reports import DEFINITIONS_ID
 from ..flows import reports
+from ..flows import report_files
 from . import conn, ctx, release_connection, require, roles
 from .schemas import CodeText, ErrorResponse
 
@@ -49,6 +50,18 @@ class CsvQuery(BaseModel):
     from_: str | None = Field(None, alias="from", max_length=10, description="First service day, YYYY-MM-DD")
     to: str | None = Field(None, max_length=10, description="Last service day (included)")
     agency: CodeText | None = Field(None, description="Only the tickets issued for or ended at this agency")
+
+
+class XlsxQuery(CsvQuery):
+    agency: CodeText | None = Field(None, description="Only this agency (a supervisor of one agency: theirs only)")
+    group: Literal["agency", "service", "counter", "officer", "hour", "day", "weekday"] | None = Field(
+        None, description="Only this grouping's sheet (besides Ringkasan); none: a sheet for each of the seven")
+
+
+class MonthQuery(BaseModel):
+    month: str | None = Field(None, max_length=7, description="YYYY-MM (422 `bad_month` otherwise); default: the "
+                                                                "month before today's")
+    agency: CodeText | None = Field(None, description="Only this agency (a supervisor of one agency: theirs only)")
 
 
 class Figures(BaseModel):
@@ -108,3 +121,38 @@ def get_tickets_csv(query: CsvQuery):
     name = f"tiket_{first}_{last}" + (f"_{query.agency}" if query.agency else "") + ".csv"
     return Response(stream_with_context(piece.encode("utf-8") for piece in pieces),
                     mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/summary.xlsx", summary="The summary as an XLSX workbook, a sheet per grouping (supervisor, admin)",
+        description="Sheets: `Ringkasan` (site, period as date cells, totals, no-show rate, the definitions in "
+                    "Indonesian), then `Per instansi`, `Per layanan`, `Per loket`, `Per petugas`, `Per jam`, "
+                    "`Per tanggal`, `Per hari` (or only `group`'s): one row per key with the figures of "
+                    "GET /api/reports/summary as numbers (minutes and % with one decimal), a day as a date "
+                    "cell, a last row `Jumlah` with the totals; Indonesian headers, the header row frozen. "
+                    "`Content-Disposition: attachment; filename=\"ringkasan_FROM_TO[_AGENCY].xlsx\"`.",
+        responses={200: None})
+@roles(*SUPERVISORS)
+def get_summary_xlsx(query: XlsxQuery):
+    who = require(*SUPERVISORS)
+    first, last, agency, data = report_files.summary_xlsx(ctx(), conn(), who, query.from_, query.to, query.agency,
+                                                          query.group)
+    name = f"ringkasan_{first}_{last}" + (f"_{agency}" if agency else "") + ".xlsx"
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/monthly.pdf", summary="The monthly report for the Pemda, as PDF in Indonesian (supervisor, admin)",
+        description="Site name and address, the period (\"November 2026\"), the totals against the month before "
+                    "(difference and %; a rate's difference in points), service level, no-show rate (% of called "
+                    "tickets), a table per agency, bars of the tickets per agency and of the arrivals per hour, "
+                    "and the definitions. A supervisor of one agency: that agency's report. "
+                    "`Content-Disposition: attachment; filename=\"laporan_YYYY-MM[_AGENCY].pdf\"`.",
+        responses={200: None})
+@roles(*SUPERVISORS)
+def get_monthly_pdf(query: MonthQuery):
+    who = require(*SUPERVISORS)
+    month, agency, data = report_files.monthly_pdf(ctx(), conn(), who, query.month, query.agency)
+    name = f"laporan_{month}" + (f"_{agency}" if agency else "") + ".pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

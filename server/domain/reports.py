@@ -24,6 +24,7 @@ Definitions (stated once; the API description and the pages say the same):
 Minutes as numbers with one decimal.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -48,6 +49,20 @@ def date_range(start: str | None, end: str | None, today: str) -> tuple[str, str
     if (last - first).days + 1 > MAX_DAYS:
         raise Invalid(f"Rentang laporan paling lama {MAX_DAYS} hari.", code="range_too_long")
     return first.isoformat(), last.isoformat()
+
+
+def month_range(month: str | None, today: str) -> tuple[str, str, str, str]:
+    """(first, last, previous month's first, its last) of `YYYY-MM`; none: the month before today's
+    (a monthly report goes out once the month is over)."""
+    if month is None:
+        before = date.fromisoformat(today).replace(day=1) - timedelta(days=1)
+        month = before.isoformat()[:7]
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise Invalid("Bulan harus berbentuk TTTT-BB (mis. 2026-11).", code="bad_month")
+    first = date.fromisoformat(month + "-01")
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    previous_last = first - timedelta(days=1)
+    return first.isoformat(), last.isoformat(), previous_last.replace(day=1).isoformat(), previous_last.isoformat()
 
 
 def _day(text: str, name: str) -> date:

@@ -18,3 +18,4 @@ from .site import *  # noqa: F401,F403
 from .site import SITE_COLUMNS, WEEKDAY_KEYS
 from .supervise import *  # noqa: F401,F403
 from .tickets import *  # noqa: F401,F403
+from .warehouse import warehouse_events, warehouse_tickets
