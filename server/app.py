@@ -20,6 +20,7 @@ from .api import floor as floor_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api import supervise as supervise_api
 from .api import reports as reports_api
+from .api import skm as skm_api
 from .api.errors import MalformedJson
 from .context import Context, Settings, load_site
 from .domain.clock import Clock
@@ -155,6 +156,8 @@ def create_app(config: dict) -> OpenAPI:
     manage.register(app)  # the management pages, /manage/
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)
+    app.register_api(skm_api.public)
+    app.register_api(skm_api.bp)
 
     @app.get("/api/health")
     def health():
