@@ -28,6 +28,7 @@ from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
 from .web import manage
+from .web import skm as skm_pages
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -154,6 +155,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(admin_api.bp)
     app.register_api(admin_people_api.bp)
     manage.register(app)  # the management pages, /manage/
+    app.register_blueprint(skm_pages.bp)  # the survey's pages for citizens
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)
     app.register_api(skm_api.public)
@@ -181,8 +183,7 @@ def create_app(config: dict) -> OpenAPI:
 
     @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):
-        page = resources.files("server.web").joinpath("status.html").read_bytes()
-        return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
+        return skm_pages.status_page(public_id)  # a served ticket's page is its survey while open
 
     @app.route("/static/<path:name>")
     def static_file(name):
