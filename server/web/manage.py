@@ -49,6 +49,7 @@ def layout_values() -> dict:
         nav = [("manage.monitor", "Monitor", f"{session.PATH}/"), ("manage.devices", "Perangkat", f"{session.PATH}/devices"),
                ("manage.running_text", "Teks berjalan", f"{session.PATH}/broadcasts"),
                ("manage.selftest", "Cek pagi", f"{session.PATH}/selftest"),
+               ("manage.skm_results", "SKM", f"{session.PATH}/skm"),
                ("manage.admin_home", "Administrasi", f"{session.PATH}/admin/")]
         if who.role in ADMINS:
             nav.append(("manage.audit_page", "Audit", f"{session.PATH}/audit"))
@@ -186,4 +187,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import actions, admin, devices, monitor, running_text  # noqa: E402,F401
+from . import actions, admin, devices, monitor, running_text, skm_results  # noqa: E402,F401

@@ -3,11 +3,13 @@ the counter's tablet paired by a signed link shows the ticket just finished and 
 flow in Chromium."""
 
 import re
+import sqlite3
 
 import pytest
 
 from tests import browser
 from tests.server.test_manage_pages import CONTRAST
+from tests.server.test_manage_shell import page_csrf, signed_in, text
 from tests.server.test_skm import serve
 
 FORM = {f"q{n}": "4" for n in range(1, 10)} | {"comment": "Ramah <b>sekali</b>", "gender": "L"}
@@ -95,3 +97,40 @@ def test_the_phone_flow_in_chromium(shared_floor, chromium):
     with shared_floor.login("rina") as rina:
         figures = rina.get("/api/skm/summary").json()
     assert figures["respondents"] == 1 and figures["nrr"] == [4.0, 3.0] * 4 + [4.0]
+
+
+def test_the_results_page_scoped_with_the_plan_audited_and_comments_escaped(app_floor):
+    from tests.server.test_skm import answer
+    served = [serve(app_floor) for _ in range(2)]
+    samsat = serve(app_floor, "joko", "L08", "SM-PKB")
+    assert answer(app_floor, served[0]["public_id"], [2] * 9, comment="<script>x</script> lambat").status_code == 201
+    assert answer(app_floor, served[1]["public_id"], [3] * 9, respondent={"gender": "P"}).status_code == 201
+    assert answer(app_floor, samsat["public_id"], [4] * 9, comment="Samsat ramah").status_code == 201
+    dewi = signed_in(app_floor, "dewi")  # Dukcapil's supervisor
+    for _ in [1]:
+        page = dewi.get("/manage/skm?month=2026-11")
+        assert page.status_code == 200
+        assert 'id="ikm">62.50<' in page.text and "Kurang Baik" not in page.text and "Tidak Baik" in page.text
+        assert "&lt;script&gt;x&lt;/script&gt; lambat" in page.text and "Samsat ramah" not in page.text
+        assert "2 responden dari minimum 2" in text(page) and "Perempuan 1" in text(page)
+        assert "/skm/counter/" not in page.text  # the tablets' links are the admin's
+        assert "dewi (Penyelia, Disdukcapil)" in text(page)
+        assert dewi.get("/manage/skm?agency=SAMSAT").status_code == 403
+        saved = dewi.post("/manage/skm/plan", data={"csrf_token": page_csrf(dewi), "from": "2026-11-01", "to": "2026-11-30", "element": "3",
+                                                    "text": "Tambah loket pada jam sibuk"})
+        assert saved.status_code == 303
+        assert "Tambah loket pada jam sibuk" in dewi.get("/manage/skm?month=2026-11").text
+        assert dewi.post("/manage/skm/plan", data={"csrf_token": page_csrf(dewi), "from": "2026-11-01", "to": "2026-11-30", "element": "10",
+                                                   "text": "x"}).status_code == 422
+    with sqlite3.connect(app_floor.db_path) as db:
+        entry = db.execute("SELECT actor, action, details FROM audit_log WHERE action = 'skm.plan'").fetchall()
+    assert len(entry) == 1 and entry[0][0] == "dewi" and "Tambah loket" in entry[0][2]
+    admin = signed_in(app_floor, "admin")
+    for _ in [1]:
+        page = admin.get("/manage/skm?month=2026-11")
+        assert 'id="ikm">75.00<' in page.text and "/skm/counter/L01?key=" in page.text
+        poster = admin.get("/manage/skm/poster.pdf?month=2026-11")
+        assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+    budi = signed_in(app_floor, "budi")
+    for _ in [1]:
+        assert budi.get("/manage/skm").status_code == 403
