@@ -45,10 +45,11 @@ def submit(ctx: Context, public_id: str, answers, comment=None, respondent=None,
 
 
 def latest_at_counter(ctx: Context, conn, counter: str, within_s: int) -> dict | None:
-    """The ticket a counter finished in the last `within_s` seconds and not yet answered for:
-    {"public_id", "code", "service_name", "finished_at", "closes_at"}; None otherwise."""
-    since = ctx.site.local_text(ctx.now() - timedelta(seconds=within_s))
-    row = storage.skm_latest_done_at_counter(conn, counter, since)
+    """The ticket a counter finished in the last `within_s` seconds, not yet answered for, while the
+    counter has called nobody else: {"public_id", "code", "service_name", "finished_at"}; else None."""
+    moment = ctx.now()
+    since = ctx.site.local_text(moment - timedelta(seconds=within_s))
+    row = storage.skm_latest_done_at_counter(conn, counter, ctx.site.service_day(moment), since)
     if row is None or storage.skm_answered(conn, row["id"]):
         return None
     service = ctx.site.services.get(row["service"])

@@ -74,11 +74,13 @@ def skm_profile_counts(conn, first: str, last: str, agency=None, service=None) -
     return counts
 
 
-def skm_latest_done_at_counter(conn, counter: str, since: str):
-    """The ticket this counter finished last, if at or after `since` (local ISO text)."""
+def skm_latest_done_at_counter(conn, counter: str, service_day: str, since: str):
+    """The ticket this counter finished last on `service_day`, if at or after `since` (local ISO text) and
+    the counter has called nobody since (the citizen at the counter now is someone else)."""
     return conn.execute(
-        "SELECT * FROM tickets WHERE counter = ? AND status = 'done' AND finished_at >= ? "
-        "ORDER BY finished_at DESC LIMIT 1", (counter, since)).fetchone()
+        "SELECT * FROM tickets WHERE service_day = ? AND status = 'done' AND counter = ? AND finished_at >= ? "
+        "AND NOT EXISTS (SELECT 1 FROM counters WHERE code = ? AND ticket_id IS NOT NULL) "
+        "ORDER BY finished_at DESC LIMIT 1", (service_day, counter, since, counter)).fetchone()
 
 
 def skm_plans(conn, agency: str, first: str, last: str) -> dict[int, dict]:

@@ -10,12 +10,12 @@ import hashlib
 import hmac
 from importlib import resources
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from .. import storage
 from ..api import conn, ctx
 from ..domain import skm as rule
-from ..domain.errors import DomainError, Forbidden
+from ..domain.errors import Conflict, DomainError, Forbidden
 from ..flows import skm
 
 bp = Blueprint("skm_pages", __name__, template_folder="templates")
@@ -23,6 +23,7 @@ bp = Blueprint("skm_pages", __name__, template_folder="templates")
 SHOW_S = 180  # the tablet offers the survey for this long after the counter finished a ticket
 IDLE_REFRESH_S = 4
 THANKS_S = 8
+GRACE_S = 60  # a form sent just as its time ran out still counts
 HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
                                       "form-action 'self'; frame-ancestors 'none'"}
@@ -109,7 +110,19 @@ def tablet(counter: str):
     if ticket is None:
         return _page("skm_idle.html", refresh=IDLE_REFRESH_S, reset_url=here, counter_name=name)
     return _page("skm_form.html", ticket=ticket, action=here, chosen={}, tablet=True, refresh=SHOW_S, reset_url=here,
-                 counter_name=name)
+                 counter_name=name, poll_url=url_for("skm_pages.tablet_current", counter=counter, key=key))
+
+
+@bp.get("/skm/counter/<counter>/current")
+def tablet_current(counter: str):
+    """The small answer the tablet's form polls: which ticket the survey is for now (null: none), so a
+    form left unanswered goes away as soon as the officer calls the next citizen."""
+    try:
+        _paired(counter)
+    except Forbidden as refusal:
+        return jsonify({"error": {"code": refusal.code, "message": refusal.message}}), 403
+    ticket = skm.latest_at_counter(ctx(), conn(), counter, SHOW_S)
+    return jsonify({"ticket": ticket["public_id"] if ticket else None}), 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/skm/counter/<counter>")
@@ -122,12 +135,16 @@ def tablet_answer(counter: str):
     public_id = request.form.get("ticket", "")[:40]
     answers, comment, profile = _answers_of(request.form)
     try:
+        shown = skm.latest_at_counter(ctx(), conn(), counter, SHOW_S + GRACE_S)
+        if shown is None or shown["public_id"] != public_id:  # the next citizen is at the counter already
+            raise Conflict("Waktu pengisian survei ini sudah habis. Terima kasih.", code="survey_closed")
         skm.submit(ctx(), public_id, answers, comment, profile, channel=skm.COUNTER, counter=counter)
     except DomainError as refusal:
         ticket = skm.latest_at_counter(ctx(), conn(), counter, SHOW_S)
         if refusal.status == 422 and ticket is not None and ticket["public_id"] == public_id:
             return _page("skm_form.html", 422, ticket=ticket, action=here, chosen=request.form, error=refusal.message,
-                         tablet=True, refresh=SHOW_S, reset_url=here)
+                         tablet=True, refresh=SHOW_S, reset_url=here,
+                         poll_url=url_for("skm_pages.tablet_current", counter=counter, key=key))
         return _page("skm_done.html", refusal.status, message=refusal.message, code=refusal.code,
                      refresh=THANKS_S, reset_url=here)
     return _page("skm_done.html", 201, thanks=True, refresh=THANKS_S, reset_url=here)

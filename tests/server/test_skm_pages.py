@@ -55,13 +55,22 @@ def test_the_counters_tablet_shows_the_ticket_just_finished_then_resets(app_floo
         assert re.search(r'content="180; url=', shown.text)  # resets itself after the timeout
         other = serve(app_floor, "joko", "L08", "SM-PKB")
         refused = tablet.post(link, data={**FORM, "ticket": other["public_id"]})
-        assert refused.status_code == 404  # another counter's ticket
+        assert refused.status_code == 409  # not the ticket this counter just finished
         thanks = tablet.post(link, data={**FORM, "ticket": ticket["public_id"]})
         assert thanks.status_code == 201 and "Terima kasih" in thanks.text and 'content="8; url=' in thanks.text
         assert ticket["code"] not in tablet.get(link).text  # answered: idle again
         late = serve(app_floor)
         app_floor.clock.advance(seconds=181)
         assert late["code"] not in tablet.get(link).text  # the window passed: idle
+        left = serve(app_floor)
+        current = link.replace("?key", "/current?key")
+        assert tablet.get(current).json() == {"ticket": left["public_id"]}
+        app_floor.issue()
+        with app_floor.login("budi") as budi:
+            budi.post("/api/counters/L01/call-next")  # the next citizen is at the counter
+        assert tablet.get(current).json() == {"ticket": None} and left["code"] not in tablet.get(link).text
+        closed = tablet.post(link, data={**FORM, "ticket": left["public_id"]})
+        assert closed.status_code == 409 and "sudah habis" in closed.text
 
 
 @pytest.mark.browser
