@@ -53,8 +53,8 @@ def latest_at_counter(ctx: Context, conn, counter: str, within_s: int) -> dict |
     if row is None or storage.skm_answered(conn, row["id"]):
         return None
     service = ctx.site.services.get(row["service"])
-    return {"public_id": row["public_id"], "code": row["code"], "service_name": service.name if service else row["service"],
-            "finished_at": row["finished_at"]}
+    return {"public_id": row["public_id"], "code": row["code"],
+            "service_name": service.name if service else row["service"], "finished_at": row["finished_at"]}
 
 
 # ---------------------------------------------------------------- the figures

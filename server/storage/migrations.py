@@ -368,10 +368,14 @@ MIGRATIONS: list[str] = [
     CREATE TABLE skm_responses (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets (id),
                                 service_day TEXT NOT NULL, service TEXT NOT NULL, agency TEXT NOT NULL,
                                 counter TEXT, officer_id INTEGER, channel TEXT NOT NULL, answered_at TEXT NOT NULL,
-                                a1 INTEGER NOT NULL CHECK (a1 BETWEEN 1 AND 4), a2 INTEGER NOT NULL CHECK (a2 BETWEEN 1 AND 4),
-                                a3 INTEGER NOT NULL CHECK (a3 BETWEEN 1 AND 4), a4 INTEGER NOT NULL CHECK (a4 BETWEEN 1 AND 4),
-                                a5 INTEGER NOT NULL CHECK (a5 BETWEEN 1 AND 4), a6 INTEGER NOT NULL CHECK (a6 BETWEEN 1 AND 4),
-                                a7 INTEGER NOT NULL CHECK (a7 BETWEEN 1 AND 4), a8 INTEGER NOT NULL CHECK (a8 BETWEEN 1 AND 4),
+                                a1 INTEGER NOT NULL CHECK (a1 BETWEEN 1 AND 4),
+                                a2 INTEGER NOT NULL CHECK (a2 BETWEEN 1 AND 4),
+                                a3 INTEGER NOT NULL CHECK (a3 BETWEEN 1 AND 4),
+                                a4 INTEGER NOT NULL CHECK (a4 BETWEEN 1 AND 4),
+                                a5 INTEGER NOT NULL CHECK (a5 BETWEEN 1 AND 4),
+                                a6 INTEGER NOT NULL CHECK (a6 BETWEEN 1 AND 4),
+                                a7 INTEGER NOT NULL CHECK (a7 BETWEEN 1 AND 4),
+                                a8 INTEGER NOT NULL CHECK (a8 BETWEEN 1 AND 4),
                                 a9 INTEGER NOT NULL CHECK (a9 BETWEEN 1 AND 4), comment TEXT);
     CREATE INDEX skm_responses_by_day ON skm_responses (service_day, agency, service);
     CREATE TABLE skm_profile_counts (service_day TEXT NOT NULL, agency TEXT NOT NULL, service TEXT NOT NULL,

@@ -98,5 +98,6 @@ def set_skm_plan(conn, agency: str, first: str, last: str, element: int, text: s
         return
     conn.execute("INSERT INTO skm_plans (agency, first_day, last_day, element, text, changed_at, changed_by) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agency, first_day, last_day, element) "
-                 "DO UPDATE SET text = excluded.text, changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+                 "DO UPDATE SET text = excluded.text, changed_at = excluded.changed_at, "
+                 "changed_by = excluded.changed_by",
                  (agency, first, last, element, text, now, by))

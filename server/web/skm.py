@@ -61,8 +61,8 @@ def status_page(public_id: str) -> Response:
     state = skm.ticket_state(ctx(), conn(), public_id) if 8 <= len(public_id) <= 40 else {"open": False}
     if state["open"]:
         row = storage.ticket_by_public_id(conn(), public_id)
-        return _page("skm_form.html", ticket=_ticket(row), action=url_for("skm_pages.phone_answer", public_id=public_id),
-                     until=state["until"], chosen={})
+        return _page("skm_form.html", ticket=_ticket(row), until=state["until"], chosen={},
+                     action=url_for("skm_pages.phone_answer", public_id=public_id))
     page = resources.files("server.web").joinpath("status.html").read_bytes()
     return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
 
@@ -70,7 +70,8 @@ def status_page(public_id: str) -> Response:
 def _ticket(row) -> dict:
     service = ctx().site.services.get(row["service"])
     counter = ctx().site.counters.get(row["counter"]) if row["counter"] else None
-    return {"public_id": row["public_id"], "code": row["code"], "service_name": service.name if service else row["service"],
+    return {"public_id": row["public_id"], "code": row["code"],
+            "service_name": service.name if service else row["service"],
             "counter_name": counter.name if counter else None}
 
 

@@ -12,6 +12,7 @@ from tests.server.test_manage_pages import CONTRAST
 from tests.server.test_manage_shell import page_csrf, signed_in, text
 from tests.server.test_skm import serve
 
+NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 FORM = {f"q{n}": "4" for n in range(1, 10)} | {"comment": "Ramah <b>sekali</b>", "gender": "L"}
 
 
@@ -125,11 +126,11 @@ def test_the_results_page_scoped_with_the_plan_audited_and_comments_escaped(app_
         assert "/skm/counter/" not in page.text  # the tablets' links are the admin's
         assert "dewi (Penyelia, Disdukcapil)" in text(page)
         assert dewi.get("/manage/skm?agency=SAMSAT").status_code == 403
-        saved = dewi.post("/manage/skm/plan", data={"csrf_token": page_csrf(dewi), "from": "2026-11-01", "to": "2026-11-30", "element": "3",
+        saved = dewi.post("/manage/skm/plan", data={**NOVEMBER, "csrf_token": page_csrf(dewi), "element": "3",
                                                     "text": "Tambah loket pada jam sibuk"})
         assert saved.status_code == 303
         assert "Tambah loket pada jam sibuk" in dewi.get("/manage/skm?month=2026-11").text
-        assert dewi.post("/manage/skm/plan", data={"csrf_token": page_csrf(dewi), "from": "2026-11-01", "to": "2026-11-30", "element": "10",
+        assert dewi.post("/manage/skm/plan", data={**NOVEMBER, "csrf_token": page_csrf(dewi), "element": "10",
                                                    "text": "x"}).status_code == 422
     with sqlite3.connect(app_floor.db_path) as db:
         entry = db.execute("SELECT actor, action, details FROM audit_log WHERE action = 'skm.plan'").fetchall()
