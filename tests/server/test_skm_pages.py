@@ -76,13 +76,17 @@ def test_the_counters_tablet_shows_the_ticket_just_finished_then_resets(app_floo
 
 @pytest.mark.browser
 def test_the_phone_flow_in_chromium(shared_floor, chromium):
-    ticket = serve(shared_floor)
+    ticket = serve(shared_floor, done=False)
     context = chromium.new_context(viewport=browser.PHONE, locale="id-ID")
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
         url = f"{shared_floor.url}/t/{ticket['public_id']}"
-        page.goto(url)
+        page.goto(url)  # the live status page while being served
+        page.wait_for_selector("body[data-state='called']")
+        with shared_floor.login("budi") as budi:
+            assert budi.post("/api/counters/L01/done").status_code == 200
+        page.wait_for_selector("form.survey")  # done: the page turns into the survey by itself
         low = page.evaluate(CONTRAST)
         assert low["checked"] >= 20 and low["found"] == [], low
         for n in range(1, 10):
