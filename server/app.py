@@ -21,6 +21,7 @@ from .api import media as media_api
 from .api import check_roles, ctx, errors, kiosk, live, release_connection
 from .api import supervise as supervise_api
 from .api import reports as reports_api
+from .api import skm as skm_api
 from .api.errors import MalformedJson
 from .context import Context, Settings, load_site
 from .domain.clock import Clock
@@ -28,6 +29,7 @@ from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
 from .web import manage
+from .web import skm as skm_pages
 from .writer import Writer
 
 log = logging.getLogger("mpp.server")
@@ -161,8 +163,11 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(admin_people_api.bp)
     app.register_blueprint(media_api.bp)  # /media/…: plain Flask (not JSON, not in the OpenAPI document)
     manage.register(app)  # the management pages, /manage/
+    app.register_blueprint(skm_pages.bp)  # the survey's pages for citizens
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)
+    app.register_api(skm_api.public)
+    app.register_api(skm_api.bp)
 
     @app.get("/api/health")
     def health():
@@ -186,8 +191,7 @@ def create_app(config: dict) -> OpenAPI:
 
     @app.route("/t/<public_id>")  # plain Flask routes: flask-openapi3 wrappers drop path args
     def status_page(public_id):
-        page = resources.files("server.web").joinpath("status.html").read_bytes()
-        return Response(page, mimetype="text/html", headers={"Cache-Control": "no-cache"})
+        return skm_pages.status_page(public_id)  # a served ticket's page is its survey while open
 
     @app.route("/static/<path:name>")
     def static_file(name):

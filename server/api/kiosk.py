@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
 from ..events import Filter
-from ..flows import tickets
+from ..flows import skm, tickets
 from . import roles, KIOSK, base_url, conn, ctx, event_stream, require
 from .schemas import ErrorResponse, IssuedTicket, IssueTicket, PrintFailed, PublicPath, PublicStatus, TicketPath
 
@@ -56,7 +56,9 @@ public = APIBlueprint("public", __name__, url_prefix="/api", abp_tags=[Tag(name=
 @public.get("/tickets/public/<public_id>", summary="A ticket's status for its QR page (no personal data)",
             responses={200: PublicStatus, 404: ErrorResponse, 422: ErrorResponse})
 def public_status(path: PublicPath):
-    response = jsonify(tickets.public_status(ctx(), conn(), path.public_id, base_url()))
+    answer = tickets.public_status(ctx(), conn(), path.public_id, base_url())
+    answer["skm"] = skm.ticket_state(ctx(), conn(), path.public_id)  # the page turns into the survey
+    response = jsonify(answer)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -119,6 +119,12 @@ class IssuedTicket(TicketOut):
     status_url: str
 
 
+class SurveyState(BaseModel):
+    open: bool = Field(description="Served, not answered yet, within 7 days")
+    answered: bool
+    until: str | None = Field(description="Answers close then (ISO 8601 with offset)")
+
+
 class PublicStatus(BaseModel):
     """A ticket as its status page (the QR code) shows it: no personal data."""
 
@@ -142,6 +148,8 @@ class PublicStatus(BaseModel):
     recall_count: int
     site_name: str = Field(description="The MPP's name, for the page's header")
     now: str = Field(description="The server's time (ISO 8601 with offset): the page says when it was updated by it")
+    skm: SurveyState | None = Field(None, description="The satisfaction survey of a served ticket: the page "
+                                                      "(/t/{public_id}) is the survey while `open`")
 
 
 CounterAction = Literal["open", "close", "pause", "resume", "call-next", "call", "recall", "start", "done",

@@ -1,7 +1,8 @@
 """The reports' words in Indonesian, for the files a Pemda reads (XLSX, PDF): one list of figures,
-their headers and units, and the definitions of server/domain/reports.py said in Indonesian.
-(The report page's branch states them too, as `DEFINITIONS_ID` in server/domain/reports.py: once
-both are merged, DEFINITIONS here should become that one text, with the no-show rate and units added.)"""
+their headers and units, and the definitions: the report page's (`reports.DEFINITIONS_ID`, one text
+for the page, the API description and the files) with the no-show rate and the units added."""
+
+from .reports import DEFINITIONS_ID
 
 # The figures of a summary row, in the order the files show them: (field, header, kind); the headers
 # are the report page's (/manage/reports), so the files and the page name a figure alike.
@@ -35,17 +36,8 @@ GROUPS = {
 }
 
 DEFINITIONS = (
-    ("Waktu tunggu", "Dari tiket siap (tercetak) sampai panggilan PERTAMA, untuk tiket yang pernah dipanggil."),
-    ("Waktu layanan", "Dari mulai dilayani (atau dari panggilan, bila tidak pernah dimulai) sampai selesai, "
-                      "untuk tiket yang selesai; jeda loket di dalamnya ikut terhitung."),
-    ("Tingkat layanan", "Persentase tiket yang dipanggil dengan waktu tunggu paling lama target layanan tempat "
-                        "tiket diambil (bawaan 15 menit; tepat sama dengan target masih memenuhi)."),
+    *((name, text[:1].upper() + text[1:]) for name, text in DEFINITIONS_ID),
     ("Tingkat tidak hadir", "Persentase tiket yang dipanggil tetapi warganya tidak hadir."),
-    ("Tempat dihitung", "Tiket diambil, dialihkan, waktu tunggu, tingkat layanan, tiket prioritas dan "
-                        "jam tersibuk dihitung pada layanan tempat tiket diambil; dilayani, tidak hadir, "
-                        "dibatalkan dan waktu layanan pada tempat tiket berakhir."),
-    ("Median dan p90", "Interpolasi linear antara dua peringkat terdekat; rata-rata dan tingkat layanan eksak."),
-    ("Jam tersibuk", "Jam (saat tiket diambil) dengan tiket terbanyak; bila sama, jam yang lebih awal."),
     ("Satuan", "Waktu dalam menit dengan satu desimal; jam dan tanggal waktu setempat lokasi MPP."),
 )
 

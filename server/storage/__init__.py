@@ -15,6 +15,7 @@ from .people import *  # noqa: F401,F403
 from .reports import (officer_names, report_counts_by_service, report_day_hours, report_ended, report_ends_by_service,
                       report_issued, report_tickets, report_waits, report_waits_by_service)
 from .site import *  # noqa: F401,F403
+from .skm import *  # noqa: F401,F403
 from .site import SITE_COLUMNS, WEEKDAY_KEYS
 from .supervise import *  # noqa: F401,F403
 from .tickets import *  # noqa: F401,F403

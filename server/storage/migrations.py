@@ -359,12 +359,39 @@ MIGRATIONS: list[str] = [
     CREATE INDEX tickets_report_waits ON tickets (issued_service, wait_b, service_day, wait_s) WHERE wait_s IS NOT NULL;
     CREATE INDEX tickets_report_ends ON tickets (service, status, service_b, service_day, service_s)
         WHERE status IN ('done', 'no_show', 'cancelled');
-    """,    # 16: an agency's logo (PNG or SVG, checked before it is stored): in the database with the rest of the
+    """,
+    # 16: an agency's logo (PNG or SVG, checked before it is stored): in the database with the rest of the
     # site, so a backup or a copied database carries it; `version` moves with each upload (the URL's ?v=).
     """
     CREATE TABLE agency_logos (agency TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('png', 'svg')),
                                data BLOB NOT NULL, version INTEGER NOT NULL, width INTEGER, height INTEGER,
                                changed_at TEXT NOT NULL, changed_by TEXT) WITHOUT ROWID;
+    """,
+    # 17: the satisfaction survey (SKM, PermenPANRB 14/2017): one answer per served ticket (UNIQUE), with
+    # where it was served. The respondent's profile is kept as counts per day, agency and service only:
+    # nothing links it to a ticket, so it can never be joined with a NIK or a phone. The follow-up plan
+    # (Rencana Tindak Lanjut) per element of a published period.
+    """
+    CREATE TABLE skm_responses (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets (id),
+                                service_day TEXT NOT NULL, service TEXT NOT NULL, agency TEXT NOT NULL,
+                                counter TEXT, officer_id INTEGER, channel TEXT NOT NULL, answered_at TEXT NOT NULL,
+                                a1 INTEGER NOT NULL CHECK (a1 BETWEEN 1 AND 4),
+                                a2 INTEGER NOT NULL CHECK (a2 BETWEEN 1 AND 4),
+                                a3 INTEGER NOT NULL CHECK (a3 BETWEEN 1 AND 4),
+                                a4 INTEGER NOT NULL CHECK (a4 BETWEEN 1 AND 4),
+                                a5 INTEGER NOT NULL CHECK (a5 BETWEEN 1 AND 4),
+                                a6 INTEGER NOT NULL CHECK (a6 BETWEEN 1 AND 4),
+                                a7 INTEGER NOT NULL CHECK (a7 BETWEEN 1 AND 4),
+                                a8 INTEGER NOT NULL CHECK (a8 BETWEEN 1 AND 4),
+                                a9 INTEGER NOT NULL CHECK (a9 BETWEEN 1 AND 4), comment TEXT);
+    CREATE INDEX skm_responses_by_day ON skm_responses (service_day, agency, service);
+    CREATE TABLE skm_profile_counts (service_day TEXT NOT NULL, agency TEXT NOT NULL, service TEXT NOT NULL,
+                                     field TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+                                     PRIMARY KEY (service_day, agency, service, field, value)) WITHOUT ROWID;
+    CREATE TABLE skm_plans (agency TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
+                            element INTEGER NOT NULL CHECK (element BETWEEN 1 AND 9), text TEXT NOT NULL,
+                            changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
+                            PRIMARY KEY (agency, first_day, last_day, element)) WITHOUT ROWID;
     """,
 ]
 

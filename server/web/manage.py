@@ -50,6 +50,7 @@ def layout_values() -> dict:
                ("manage.running_text", "Teks berjalan", f"{session.PATH}/broadcasts"),
                ("manage.selftest", "Cek pagi", f"{session.PATH}/selftest"),
                ("manage.reports_page", "Laporan", f"{session.PATH}/reports"),
+               ("manage.skm_results", "SKM", f"{session.PATH}/skm"),
                ("manage.admin_home", "Administrasi", f"{session.PATH}/admin/")]
         if who.role in ADMINS:
             nav.append(("manage.audit_page", "Audit", f"{session.PATH}/audit"))
@@ -187,4 +188,4 @@ def events():
 
 
 # Each larger page lives in a module of its own (its routes join `bp`) with its own template.
-from . import actions, admin, devices, monitor, reports, running_text  # noqa: E402,F401
+from . import actions, admin, devices, monitor, reports, running_text, skm_results  # noqa: E402,F401

@@ -77,6 +77,8 @@
   }
 
   function render(t) {
+    // A served ticket's page is its survey (SKM) while it is open: the server draws the form.
+    if (t.status === "done" && t.skm && t.skm.open && last && last.status !== "done") { location.reload(); return; }
     var prev = last, s = describe(t), queued = !!QUEUED[t.status];
     last = t;
     offset = offsetOf(t.issued_at);
