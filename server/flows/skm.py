@@ -92,18 +92,42 @@ def summary(ctx: Context, conn, principal, start=None, end=None, agency=None, se
             "sample_reached": respondents >= minimum, **skm.index_figures(sums, respondents)}
 
 
-def results(ctx: Context, conn, principal, start=None, end=None, agency=None, service=None) -> dict:
-    """The results page: the summary, the months, the comments, the profile counts and the plans."""
-    figures = summary(ctx, conn, principal, start, end, agency, service)
+def results(ctx: Context, conn, principal, start=None, end=None, agency=None, service=None, officer=None) -> dict:
+    """The results page: the summary, the months, the comments, the profile counts and the plans.
+    With `officer`: the comments and profile stay out (None), so no comment is tied to an officer."""
+    figures = summary(ctx, conn, principal, start, end, agency, service, officer)
     first, last, agency = figures["from"], figures["to"], figures["agency"]
     with storage.read(conn):
         months = [{"month": month, "respondents": n, **skm.index_figures(sums, n)}
-                  for month, n, sums in storage.skm_sums_by_month(conn, first, last, agency, service)]
-        comments = storage.skm_comments(conn, first, last, agency, service)
-        profile = storage.skm_profile_counts(conn, first, last, agency, service)
+                  for month, n, sums in storage.skm_sums_by_month(conn, first, last, agency, service, officer)]
+        comments = storage.skm_comments(conn, first, last, agency, service) if officer is None else None
+        profile = storage.skm_profile_counts(conn, first, last, agency, service) if officer is None else None
         plans = storage.skm_plans(conn, agency or "", first, last)
     return {**figures, "months": months, "comments": comments, "profile": profile, "plans": plans,
             "weak": skm.weak(figures["nrr"])}
+
+
+def officers(ctx: Context, conn, principal) -> list[dict]:
+    """The officers a results page may filter by: [{"id", "username"}], those of the caller's agency
+    for an agency supervisor (inactive ones too: their answers stay in the figures)."""
+    own = principal.agency if principal.role == "supervisor" else None
+    with storage.read(conn):
+        rows = storage.officer_rows(conn)
+    return [{"id": row["id"], "username": row["username"]} for row in rows
+            if row["role"] == "officer" and own in (None, row["agency"])]
+
+
+def own_figures(ctx: Context, conn, principal) -> dict:
+    """An officer's own figures of this month for their counter page: {"figures"} once there are
+    MIN_FOR_OFFICER answers, else {"respondents", "needed"} (the count only)."""
+    first, last = month_range(None, ctx.site.service_day(ctx.now()))
+    try:
+        return {"figures": summary(ctx, conn, principal, first, last, officer=principal.id)}
+    except Forbidden as refusal:
+        if refusal.code != "too_few_answers":
+            raise
+        return {"figures": None, "respondents": refusal.details["respondents"], "needed": skm.MIN_FOR_OFFICER,
+                "from": first, "to": last}
 
 
 def set_plan(ctx: Context, principal, start: str, end: str, element: int, text: str, agency: str | None = None,

@@ -14,7 +14,7 @@ from .. import storage
 from ..api import conn, ctx, event_stream
 from ..domain.errors import Conflict, DomainError, Unauthorized
 from ..events import Filter
-from ..flows import audit, counters, web_session
+from ..flows import audit, counters, skm, web_session
 from . import session
 from .session import ADMINS, EVERYONE, MANAGERS, page, page_principal
 
@@ -156,7 +156,8 @@ def counter():
     state = counters.get_counter(ctx(), conn(), code, who) if code else None
     if state is not None:
         session.check_scope(state["agency"])
-    return render_template("counter.html", state=state)
+    survey = skm.own_figures(ctx(), conn(), who) if who.role == "officer" else None
+    return render_template("counter.html", state=state, survey=survey)
 
 
 @bp.get("/audit")

@@ -31,7 +31,9 @@ def _period() -> tuple[str, str]:
 
 
 def _filters() -> dict:
-    return {name: request.args.get(name, "").strip()[:32] or None for name in ("agency", "service")}
+    found = {name: request.args.get(name, "").strip()[:32] or None for name in ("agency", "service")}
+    officer = request.args.get("officer", "").strip()[:18]
+    return {**found, "officer": int(officer) if officer.isdigit() and int(officer) > 0 else None}
 
 
 def month_name(month: str) -> str:
@@ -42,15 +44,18 @@ def _results(message: str | None = None, status: int = 200):
     first, last = _period()
     filters = _filters()
     who = page_principal()
-    figures = skm.results(ctx(), conn(), who, first, last, filters["agency"], filters["service"])
+    figures = skm.results(ctx(), conn(), who, first, last, filters["agency"], filters["service"], filters["officer"])
     site = ctx().site
     agencies = [a for a in site.config.agencies if session.scope() in (None, a.code)]
+    officers = skm.officers(ctx(), conn(), who)
+    names = {o["id"]: o["username"] for o in officers}
     query = urlencode({"from": first, "to": last, **{k: v for k, v in filters.items() if v}})
     return render_template(
         "skm.html", r=figures, unsur=rule.UNSUR, message=message, agencies=agencies, filters=filters,
         services=[s for a in agencies for s in a.services], month_name=month_name, query=query,
         converted=lambda v: round(v * 25, 2), letter=lambda v: rule.category(v * 25) if v is not None else None,
-        fields=rule.RESPONDENT_FIELDS, may_plan=who.role in MANAGERS,
+        fields=rule.RESPONDENT_FIELDS, may_plan=who.role in MANAGERS, officers=officers,
+        officer_name=lambda officer: names.get(officer, str(officer)),
         tablets=[(c, tablet_url(c.code)) for c in site.config.counters] if who.role == "admin" else [],
         agency_label=lambda code: site.agencies[code].name if code in site.agencies else code,
         service_name=lambda code: site.services[code].name if code in site.services else code), status
@@ -86,7 +91,8 @@ def skm_poster():
 
     first, last = _period()
     filters = _filters()
-    figures = skm.summary(ctx(), conn(), page_principal(), first, last, filters["agency"], filters["service"])
+    figures = skm.summary(ctx(), conn(), page_principal(), first, last, filters["agency"], filters["service"],
+                          filters["officer"])
     site = ctx().site
     unit = site.agencies[figures["agency"]].name if figures["agency"] else site.info.name
     body = poster(figures, unit, site.info.name)

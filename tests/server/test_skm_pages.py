@@ -148,3 +148,41 @@ def test_the_results_page_scoped_with_the_plan_audited_and_comments_escaped(app_
     budi = signed_in(app_floor, "budi")
     for _ in [1]:
         assert budi.get("/manage/skm").status_code == 403
+
+
+def test_the_results_page_filters_by_officer_without_their_comments(app_floor):
+    from tests.server.test_skm import answer
+    budi_ticket, sari_ticket = serve(app_floor), serve(app_floor, "sari", "L02")
+    assert answer(app_floor, budi_ticket["public_id"], [2] * 9, comment="Lambat").status_code == 201
+    assert answer(app_floor, sari_ticket["public_id"], [4] * 9).status_code == 201
+    with sqlite3.connect(app_floor.db_path) as db:
+        ids = dict(db.execute("SELECT username, id FROM officers"))
+    dewi = signed_in(app_floor, "dewi")
+    page = dewi.get("/manage/skm?month=2026-11")
+    options = re.findall(r'<option value="(\d+)"[^>]*>(\w+)</option>', page.text)
+    assert ("budi", "sari") <= tuple(sorted(name for _, name in options)) and "joko" not in page.text  # her agency's
+    assert 'id="ikm">75.00<' in page.text and "Lambat" in page.text
+    budi_only = dewi.get(f"/manage/skm?month=2026-11&officer={ids['budi']}")
+    assert budi_only.status_code == 200 and 'id="ikm">50.00<' in budi_only.text
+    assert 'id="officer-name">budi<' in budi_only.text and "selected>budi<" in budi_only.text.replace('" selected', " selected")
+    assert "Lambat" not in budi_only.text and 'id="officer-privacy"' in budi_only.text  # no comment tied to him
+    joko_at_dukcapil = dewi.get(f"/manage/skm?month=2026-11&officer={ids['joko']}")
+    assert 'id="ikm-none"' in joko_at_dukcapil.text  # still her agency's answers only
+    poster = dewi.get(f"/manage/skm/poster.pdf?month=2026-11&officer={ids['budi']}")
+    assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+
+
+def test_an_officers_counter_page_shows_their_own_figures_from_ten_answers(app_floor):
+    from tests.server.test_skm import answer
+    tickets = [serve(app_floor) for _ in range(10)]
+    for ticket in tickets[:9]:
+        assert answer(app_floor, ticket["public_id"], [3] * 9).status_code == 201
+    budi = signed_in(app_floor, "budi")
+    page = budi.get("/manage/counter")
+    assert 'id="my-skm-waiting"' in page.text and "sedikitnya 10 jawaban" in text(page) and "(sekarang 9)" in text(page)
+    assert 'id="my-ikm"' not in page.text
+    assert answer(app_floor, tickets[9]["public_id"], [4] * 9).status_code == 201
+    page = budi.get("/manage/counter")
+    assert 'id="my-ikm">77,50<' in page.text and "10 responden" in text(page) and "Baik" in text(page)
+    assert "(sekarang 0)" in text(signed_in(app_floor, "sari").get("/manage/counter"))  # budi's are his own
+    assert 'id="my-skm"' not in signed_in(app_floor, "dewi").get("/manage/counter").text
