@@ -157,7 +157,8 @@ class BoardPresenter:
         site = state.get("site") or {}
         hall = state.get("hall") or {}
         self.called_at = None
-        self.site_text = site.get("running_text") or ""
+        # The site's own text, then the latest IKM when the admin shows it (made by the server).
+        self.site_text = MESSAGE_GAP.join(str(t) for t in (site.get("running_text"), site.get("ikm_text")) if t)
         self._drop_expired()
         self._render(site_name=site.get("name", ""), hall_name=hall.get("name") or "",
                      timezone=site.get("timezone", "Asia/Jakarta"), ready=True)

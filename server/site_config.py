@@ -174,6 +174,7 @@ class SiteInfo(Strict):
     timezone: str = "Asia/Jakarta"
     public_url: Annotated[str, StringConstraints(pattern=PUBLIC_URL, max_length=200)] | None = None
     running_text: str | None = None
+    show_ikm_on_boards: bool = False  # the latest month's IKM (SKM) joins the boards' running text
     ticket_cutoff_minutes: int = Field(30, ge=0, le=600)
     printing_timeout_seconds: int = Field(120, ge=5, le=3600)
     priority_ratio: str = "1:2"
@@ -342,6 +343,8 @@ def dump_site(config: SiteConfig, header: str = "") -> str:
             for key in ("requirements", "asks_nik", "asks_phone", "hidden"):  # the defaults only add noise
                 if not service[key]:
                     del service[key]
+    if not data["site"]["show_ikm_on_boards"]:
+        del data["site"]["show_ikm_on_boards"]
     for agency in data["agencies"]:
         if not agency["hidden"]:
             del agency["hidden"]

@@ -42,6 +42,8 @@ class SitePatch(Patch):
     breaks: list[dict[str, Any]] | None = Field(None, description='e.g. [{"name", "days": ["fri"], "time"}]')
     ticket_cutoff_minutes: int | None = None
     running_text: Text | None = None
+    show_ikm_on_boards: bool | None = Field(None, description="The latest month's IKM (SKM) on the boards' "
+                                                              "running text (state's `site.ikm_text`)")
     personal_data_retention_days: int | None = None
     priority_ratio: Text | None = None
     printing_timeout_seconds: int | None = None

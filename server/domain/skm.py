@@ -167,6 +167,23 @@ def index_figures(nrr_sums: list[int], respondents: int) -> dict:
             "grade": GRADES[letter]}
 
 
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+
+
+def month_name(month: str) -> str:
+    """"2026-10" → "Oktober 2026"."""
+    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def board_text(month: str, figures: dict) -> str:
+    """The line the boards' running text carries: "Indeks Kepuasan Masyarakat bulan Oktober 2026: 85,12
+    (B, Baik)", the decimal comma as Indonesian writes it (an IKM is at most 100: no thousands)."""
+    shown = f"{figures['ikm']:.2f}".replace(".", ",")
+    return (f"Indeks Kepuasan Masyarakat bulan {month_name(month)}: {shown} "
+            f"({figures['category']}, {figures['grade']})")
+
+
 def weak(nrr_values: list[float] | None) -> list[int]:
     """The elements whose NRR × 25 falls below "Baik" (C or D): the ones a follow-up plan is for."""
     if not nrr_values:

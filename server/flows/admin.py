@@ -20,7 +20,8 @@ from ..site_config import SiteConfig, dump_site
 from ..site_problems import SiteInvalid, check_site, parse_site_text
 
 SITE_FIELDS = ("name", "short_name", "address", "public_url", "timezone", "hours", "breaks", "ticket_cutoff_minutes",
-               "running_text", "personal_data_retention_days", "priority_ratio", "printing_timeout_seconds")
+               "running_text", "personal_data_retention_days", "priority_ratio", "printing_timeout_seconds",
+               "show_ikm_on_boards")
 AGENCY_FIELDS = ("code", "name", "short_name", "zone", "hours", "hidden")
 SERVICE_FIELDS = ("code", "name", "name_en", "queue", "quota", "default_minutes", "target_wait_min", "hours",
                   "cutoff_minutes", "requirements", "asks_nik", "asks_phone", "hidden")

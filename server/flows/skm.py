@@ -149,6 +149,22 @@ def set_plan(ctx: Context, principal, start: str, end: str, element: int, text: 
                    address=address, element=element, text=text, agency=agency, first_day=first, last_day=last)
 
 
+def board_text(ctx: Context, conn) -> str | None:
+    """The boards' IKM line when the admin turned it on: the building's latest finished month with
+    answers within a year (this month is still being counted), else None."""
+    if not ctx.site.info.show_ikm_on_boards:
+        return None
+    this_month = date.fromisoformat(ctx.site.service_day(ctx.now())[:7] + "-01")
+    first = this_month.replace(year=this_month.year - 1)
+    last = this_month - timedelta(days=1)
+    with storage.read(conn):
+        months = storage.skm_sums_by_month(conn, first.isoformat(), last.isoformat())
+    if not months:
+        return None
+    month, respondents, sums = months[-1]
+    return skm.board_text(month, skm.index_figures(sums, respondents))
+
+
 def month_range(month: str | None, today: str) -> tuple[str, str]:
     """A page's `?month=YYYY-MM` (default: this month) as first and last day."""
     try:

@@ -5,7 +5,7 @@ import json
 from .. import storage
 from ..context import Context, ticket_view
 from ..domain.errors import NotFound
-from . import waits
+from . import skm, waits
 
 
 def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -> dict:
@@ -36,6 +36,8 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
         messages = storage.active_broadcasts(conn, site.local_text(moment), zone, every_zone=zone is None)
         calls = [{"id": r["id"], **json.loads(r["data"])}
                  for r in storage.recent_calls(conn, site.day_start_text(moment), zone, counter)]
+    # The latest IKM, when the admin shows it on the boards (a counter's app has no use for it).
+    ikm_text = skm.board_text(ctx, conn) if counter is None else None
     if counter is None:
         shown = [q for q in site.config.queues if zone is None or site.queue_zone.get(q.code) == zone]
     else:
@@ -57,7 +59,7 @@ def snapshot(ctx: Context, conn, zone: str | None, counter: str | None = None) -
         "hall": {"name": site.hall[zone], "zones": site.hall_zones[zone]} if zone in site.hall else None,
         "counter": counter,
         "site": {"name": site.info.name, "short_name": site.info.short_name, "running_text": site.info.running_text,
-                 "timezone": site.info.timezone},
+                 "ikm_text": ikm_text, "timezone": site.info.timezone},
         "counters": counters,
         "queues": queues,
         "recent_calls": calls,

@@ -393,6 +393,10 @@ MIGRATIONS: list[str] = [
                             changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
                             PRIMARY KEY (agency, first_day, last_day, element)) WITHOUT ROWID;
     """,
+    # 18: whether the boards' running text carries the latest month's IKM (SKM), an admin's setting.
+    """
+    ALTER TABLE site_settings ADD COLUMN show_ikm_on_boards INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -5,7 +5,8 @@ from .connection import read, write
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SITE_COLUMNS = ("name", "short_name", "address", "timezone", "public_url", "running_text",
-                "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days")
+                "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days",
+                "show_ikm_on_boards")
 
 
 def site_version(conn) -> int | None:

@@ -27,6 +27,8 @@ SITE = [
     ("breaks", "Istirahat", "breaks", "Misalnya istirahat salat Jumat: hari fri, jam 11:30-13:00."),
     ("ticket_cutoff_minutes", "Pengambilan nomor ditutup sebelum tutup (menit)", "number", None),
     ("running_text", "Teks berjalan di layar", "area", None),
+    ("show_ikm_on_boards", "Tampilkan IKM di layar", "check",
+     "Indeks Kepuasan Masyarakat bulan terakhir yang selesai ikut berjalan di layar (dari halaman SKM)."),
     ("personal_data_retention_days", "Lama data pribadi (NIK, telepon) disimpan (hari)", "number", None),
     ("priority_ratio", "Rasio panggilan prioritas:biasa", "text", "Misalnya 1:2"),
     ("zones", "Zona dan aula", "zones", "Zona yang menyebut aula yang sama berbagi satu suara panggilan."),

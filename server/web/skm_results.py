@@ -18,10 +18,6 @@ from .session import MANAGERS, page, page_principal
 from .skm import tablet_url
 
 PATH = f"{session.PATH}/skm"
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
-
-
 def _period() -> tuple[str, str]:
     """`?from&to`, else `?month=YYYY-MM`, else this month."""
     start, end = request.args.get("from", "")[:10], request.args.get("to", "")[:10]
@@ -36,10 +32,6 @@ def _filters() -> dict:
     return {**found, "officer": int(officer) if officer.isdigit() and int(officer) > 0 else None}
 
 
-def month_name(month: str) -> str:
-    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
-
-
 def _results(message: str | None = None, status: int = 200):
     first, last = _period()
     filters = _filters()
@@ -52,10 +44,11 @@ def _results(message: str | None = None, status: int = 200):
     query = urlencode({"from": first, "to": last, **{k: v for k, v in filters.items() if v}})
     return render_template(
         "skm.html", r=figures, unsur=rule.UNSUR, message=message, agencies=agencies, filters=filters,
-        services=[s for a in agencies for s in a.services], month_name=month_name, query=query,
+        services=[s for a in agencies for s in a.services], month_name=rule.month_name, query=query,
         converted=lambda v: round(v * 25, 2), letter=lambda v: rule.category(v * 25) if v is not None else None,
         fields=rule.RESPONDENT_FIELDS, may_plan=who.role in MANAGERS, officers=officers,
         officer_name=lambda officer: names.get(officer, str(officer)),
+        board_text=skm.board_text(ctx(), conn()), shows_ikm=site.info.show_ikm_on_boards,
         tablets=[(c, tablet_url(c.code)) for c in site.config.counters] if who.role == "admin" else [],
         agency_label=lambda code: site.agencies[code].name if code in site.agencies else code,
         service_name=lambda code: site.services[code].name if code in site.services else code), status

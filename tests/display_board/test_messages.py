@@ -71,3 +71,13 @@ def test_the_board_shows_a_supervisors_message_at_once_and_drops_it_at_its_end(q
         qtbot.waitUntil(lambda: "Loket 3" not in app.window.marquee.text, timeout=8000)
         assert rina.delete(f"/api/broadcasts/{building['id']}").status_code == 200
         qtbot.waitUntil(lambda: app.window.marquee.text == site_text, timeout=5000)
+
+
+def test_the_latest_ikm_the_server_sends_runs_after_the_sites_text():
+    fake = Fake()
+    presenter = BoardPresenter(fake, fake, server_now=lambda: NOW)
+    ikm = "Indeks Kepuasan Masyarakat bulan Oktober 2026: 85,12 (B, Baik)"
+    presenter.snapshot({**SNAPSHOT, "site": {**SNAPSHOT["site"], "ikm_text": ikm}})
+    assert fake.boards[-1].running_text == MESSAGE_GAP.join(["Selamat datang", ikm])
+    presenter.snapshot({**SNAPSHOT, "site": {**SNAPSHOT["site"], "ikm_text": None}})  # turned off: site.changed
+    assert fake.boards[-1].running_text == "Selamat datang"

@@ -128,3 +128,10 @@ def test_who_may_answer(status, finished, answered, code):
 
 def test_open_for_seven_days_after_done():
     skm.check_open("done", "2026-11-23T09:00:00.000+07:00", False, NOW)  # exactly 7 days: still open
+
+
+def test_the_boards_line_writes_the_ikm_with_the_decimal_comma_and_the_month_in_indonesian():
+    figures = skm.index_figures([766] * 9, 225)  # NRR 3.404… → IKM 85.11
+    assert skm.board_text("2026-10", figures) == "Indeks Kepuasan Masyarakat bulan Oktober 2026: 85,11 (B, Baik)"
+    assert skm.board_text("2027-01", {"ikm": 100.0, "category": "A", "grade": "Sangat Baik"}).endswith(
+        "Januari 2027: 100,00 (A, Sangat Baik)")

@@ -186,3 +186,33 @@ def test_an_officers_counter_page_shows_their_own_figures_from_ten_answers(app_f
     assert 'id="my-ikm">77,50<' in page.text and "10 responden" in text(page) and "Baik" in text(page)
     assert "(sekarang 0)" in text(signed_in(app_floor, "sari").get("/manage/counter"))  # budi's are his own
     assert 'id="my-skm"' not in signed_in(app_floor, "dewi").get("/manage/counter").text
+
+
+def test_the_admin_puts_last_months_ikm_on_the_boards_running_text(app_floor):
+    from tests.server.test_skm import answer
+    tickets = [serve(app_floor) for _ in range(2)]
+    assert answer(app_floor, tickets[0]["public_id"], [4] * 9).status_code == 201
+    assert answer(app_floor, tickets[1]["public_id"], [3] * 8 + [4]).status_code == 201
+    app_floor.clock.advance(days=10)  # December: November is the latest finished month
+    with app_floor.client(app_floor.display_token) as board:
+        assert board.get("/api/state").json()["site"]["ikm_text"] is None  # off until the admin turns it on
+    admin = signed_in(app_floor, "admin")
+    assert 'id="show_ikm_on_boards"' in admin.get("/manage/admin/site").text
+    assert "IKM tidak ditampilkan di layar" in text(admin.get("/manage/skm"))
+    with app_floor.login("admin") as api:
+        site = api.get("/api/admin/site").json()["site"]
+        changed = api.patch("/api/admin/site", json={"version": site["version"], "show_ikm_on_boards": True})
+        assert changed.status_code == 200 and changed.json()["show_ikm_on_boards"] is True
+        assert "show_ikm_on_boards = true" in api.get("/api/admin/site.toml").text
+    line = "Indeks Kepuasan Masyarakat bulan November 2026: 88,89 (A, Sangat Baik)"
+    with app_floor.client(app_floor.display_token) as board:
+        state = board.get("/api/state").json()
+        assert state["site"]["ikm_text"] == line and state["site"]["running_text"] != line
+    with app_floor.client(app_floor.counter_pc_token) as counter_pc:
+        assert counter_pc.get("/api/state", params={"counter": "L01"}).json()["site"]["ikm_text"] is None
+    assert line in text(admin.get("/manage/skm"))
+    with sqlite3.connect(app_floor.db_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'site.updated' "
+                          "AND details LIKE '%show_ikm_on_boards%'").fetchone()[0] == 1
+        events = [row[0] for row in db.execute("SELECT type FROM events ORDER BY id DESC LIMIT 3")]
+    assert "site.changed" in events  # the boards read the state again
