@@ -139,12 +139,48 @@ def admin_revoke_device(device_id):
 # ------------------------------------------------------------------------- calendar and priorities
 
 
-def _calendar(errors=None, status=200, values=None):
+def _calendar(errors=None, status=200, values=None, editing=None):
+    """`editing`: the row whose edit form comes back ({"key", "values", "other"}: what was sent, and the
+    other admin's change after a 409, whose version the form then carries)."""
     services = [(s.code, f"{s.code} — {s.name}") for a in ctx().site.config.agencies for s in a.services]
     return _render("admin_calendar.html", status, holidays=calendar.holidays(ctx()),
                    special_days=calendar.special_days(ctx()), closures=calendar.closures(ctx()), services=services,
                    categories=calendar.categories(ctx()), ratio=ctx().site.config.site.priority_ratio,
-                   errors=errors or {}, values=values or {})
+                   errors=errors or {}, values=values or {}, editing=editing or {})
+
+
+def _calendar_edit(do, key: str, values: dict):
+    """An edit form of one row (special day, closure): back to the page (303); a refusal shows the row's
+    form open again with what was sent, its errors by `key.FIELD`, and after a 409 the other's change."""
+    try:
+        do()
+    except InvalidFields as exc:
+        errors = {f"{key}.{k}": v for k, v in exc.extra["fields"].items()}
+        return _calendar(errors, 422, editing={"key": key, "values": values, "other": None})
+    except VersionConflict as exc:
+        return _calendar({f"{key}.": exc.message}, 409,
+                         editing={"key": key, "values": values, "other": exc.extra["current"]})
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return _calendar({f"{key}.": exc.message}, exc.status, editing={"key": key, "values": values, "other": None})
+    return redirect("/manage/admin/calendar?saved=1", code=303)
+
+
+@bp.post("/admin/calendar/special-days/<date>")
+@page(roles=ADMINS)
+def admin_change_special_day(date):
+    values = _form(request.form, "name", "hours", "version")
+    return _calendar_edit(lambda: calendar.change_special_day(ctx(), page_principal(), request.remote_addr, date,
+                                                              values), f"special-{date}", values)
+
+
+@bp.post("/admin/calendar/closures/<service>/<first_day>")
+@page(roles=ADMINS)
+def admin_change_closure(service, first_day):
+    values = _form(request.form, "last_day", "reason", "version")
+    return _calendar_edit(lambda: calendar.change_closure(ctx(), page_principal(), request.remote_addr, service,
+                                                          first_day, values), f"closure-{service}-{first_day}", values)
 
 
 def _calendar_change(do, prefix: str, values: dict):

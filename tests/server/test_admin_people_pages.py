@@ -100,3 +100,49 @@ def test_the_calendar_page_closes_a_service_with_a_reason_shown_as_text(app_floo
         "csrf_token": token, "date": "2026-11-29", "name": "Layanan Minggu", "hours": "08:00-12:00"})
     assert special.status_code == 303
     assert "Layanan Minggu" in page_text(admin.get("/manage/admin/calendar"))
+
+
+def test_the_calendar_page_edits_a_special_day_and_a_closure_with_the_version_check(app_floor):
+    import sqlite3
+    admin = signed_in(app_floor, "admin")
+    token = csrf(admin, "/manage/admin/calendar")
+    assert admin.post("/manage/admin/calendar/special-days", data={
+        "csrf_token": token, "date": "2026-11-29", "name": "Layanan Minggu", "hours": "08:00-12:00"}).status_code == 303
+    assert admin.post("/manage/admin/calendar/closures", data={
+        "csrf_token": token, "service": "DK-KTP", "first_day": "2026-11-25", "last_day": "2026-11-26",
+        "reason": "Blangko habis"}).status_code == 303
+    page = admin.get("/manage/admin/calendar").get_data(as_text=True)
+    special_version = re.search(r'special-days/2026-11-29" novalidate>\s*<input[^>]*>\s*<input type="hidden" '
+                                r'name="version" value="(\w+)"', page)[1]
+    closure_version = re.search(r'closures/DK-KTP/2026-11-25" novalidate>\s*<input[^>]*>\s*<input type="hidden" '
+                                r'name="version" value="(\w+)"', page)[1]
+    assert 'for="special-2026-11-29.hours"' in page and 'for="closure-DK-KTP-2026-11-25.last_day"' in page
+    no_token = admin.post("/manage/admin/calendar/special-days/2026-11-29",
+                          data={"version": special_version, "name": "x", "hours": "08:00-12:00"})
+    assert no_token.status_code == 403
+    wrong = admin.post("/manage/admin/calendar/special-days/2026-11-29", data={
+        "csrf_token": token, "version": special_version, "name": "Layanan Minggu", "hours": "12:00-08:00"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and 'id="special-2026-11-29.hours-error"' in html
+    assert '<details id="special-2026-11-29" open>' in html and 'value="12:00-08:00"' in html  # what was sent stays
+    saved = admin.post("/manage/admin/calendar/special-days/2026-11-29", data={
+        "csrf_token": token, "version": special_version, "name": "Layanan Minggu Ceria", "hours": "08:00-13:00"})
+    assert saved.status_code == 303
+    assert "08:00-13:00" in page_text(admin.get("/manage/admin/calendar"))
+    # A second admin's form read before that save: refused with the other's change shown.
+    stale = admin.post("/manage/admin/calendar/special-days/2026-11-29", data={
+        "csrf_token": token, "version": special_version, "name": "Acara lain", "hours": "09:00-10:00"})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and 'id="special-2026-11-29-other"' in html
+    assert "Layanan Minggu Ceria, jam 08:00-13:00" in page_text(stale) and 'value="Acara lain"' in html
+    moved = admin.post("/manage/admin/calendar/closures/DK-KTP/2026-11-25", data={
+        "csrf_token": token, "version": closure_version, "last_day": "2026-11-28", "reason": "Blangko <b>habis</b>"})
+    assert moved.status_code == 303
+    html = admin.get("/manage/admin/calendar").get_data(as_text=True)
+    assert "2026-11-28" in html and "Blangko &lt;b&gt;habis&lt;/b&gt;" in html
+    before = admin.post("/manage/admin/calendar/closures/DK-KTP/2026-11-25", data={
+        "csrf_token": token, "version": closure_version, "last_day": "2026-11-30", "reason": "x"})
+    assert before.status_code == 409 and "sampai 2026-11-28" in page_text(before)
+    with sqlite3.connect(app_floor.db_path) as db:
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_log WHERE actor = 'admin' ORDER BY id")]
+    assert actions[-2:] == ["site.special_day.updated", "site.closure.updated"]
