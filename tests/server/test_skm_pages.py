@@ -13,6 +13,7 @@ from tests.server.test_manage_shell import page_csrf, signed_in, text
 from tests.server.test_skm import serve
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
+TABLET = {"width": 800, "height": 1280}
 FORM = {f"q{n}": "4" for n in range(1, 10)} | {"comment": "Ramah <b>sekali</b>", "gender": "L"}
 
 
@@ -111,6 +112,35 @@ def test_the_phone_flow_in_chromium(shared_floor, chromium):
     with shared_floor.login("rina") as rina:
         figures = rina.get("/api/skm/summary").json()
     assert figures["respondents"] == 1 and figures["nrr"] == [4.0, 3.0] * 4 + [4.0]
+
+
+@pytest.mark.browser
+def test_the_counter_tablet_in_chromium_shows_the_survey_after_done_thanks_and_resets(shared_floor, chromium):
+    with browser.laptop_page(chromium) as admin:  # the admin copies the counter's link from /manage/skm
+        browser.sign_in(admin, shared_floor.url, "admin", start="/manage/skm")
+        link = admin.locator('#tablets a[href*="/skm/counter/L01?"]').get_attribute("href")
+    ticket = serve(shared_floor, done=False)
+    context = chromium.new_context(viewport=TABLET, locale="id-ID")
+    try:
+        tablet = context.new_page()
+        tablet.set_default_timeout(10_000)
+        tablet.goto(shared_floor.url + link)
+        tablet.wait_for_selector("text=Survei akan tampil di sini")  # the citizen is still being served
+        with shared_floor.login("budi") as budi:
+            assert budi.post("/api/counters/L01/done").status_code == 200
+        tablet.wait_for_selector("form.survey")  # the idle screen's own refresh (4 s) finds the ticket
+        assert tablet.locator("h1.code").inner_text() == ticket["code"]
+        for n in range(9):
+            tablet.get_by_role("radiogroup").nth(n).get_by_role("radio").nth(2).check()
+        tablet.get_by_role("button", name="Kirim survei").click()
+        tablet.wait_for_selector("#thanks")
+        tablet.wait_for_selector("text=Survei akan tampil di sini", timeout=15_000)  # reset after 8 s
+    finally:
+        context.close()
+    with sqlite3.connect(shared_floor.db_path) as db:
+        row = db.execute("SELECT r.channel, r.counter, r.a1, r.a9 FROM skm_responses r JOIN tickets t ON t.id = r.ticket_id "
+                         "WHERE t.public_id = ?", (ticket["public_id"],)).fetchone()
+    assert row == ("counter", "L01", 3, 3)
 
 
 def test_the_results_page_scoped_with_the_plan_audited_and_comments_escaped(app_floor):
