@@ -13,6 +13,8 @@ bp = APIBlueprint("live", __name__, url_prefix="/api", abp_tags=[Tag(name="live"
 
 
 @bp.get("/state", summary="Snapshot of counters, queues and recent calls, with the last event id",
+        description="`site` carries `running_text` and, for a board (no `counter`), `ikm_text`: the server's line "
+                    "of the latest finished month's IKM (SKM) when the admin set `show_ikm_on_boards`, else null.",
         responses={404: ErrorResponse, 422: ErrorResponse})
 @roles(*WATCHERS)
 def snapshot(query: StateQuery):
