@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from tests import browser
+from tests.server.test_admin_pages import form_of
 from tests.server.test_manage_pages import CONTRAST
 from tests.server.test_manage_shell import page_csrf, signed_in, text
 from tests.server.test_skm import serve
@@ -229,10 +230,11 @@ def test_the_admin_puts_last_months_ikm_on_the_boards_running_text(app_floor):
     admin = signed_in(app_floor, "admin")
     assert 'id="show_ikm_on_boards"' in admin.get("/manage/admin/site").text
     assert "IKM tidak ditampilkan di layar" in text(admin.get("/manage/skm"))
+    form = form_of(admin.get("/manage/admin/site"))
+    assert "show_ikm_on_boards" not in form  # unchecked
+    assert admin.post("/manage/admin/site", data={**form, "show_ikm_on_boards": "on"}).status_code == 303
     with app_floor.login("admin") as api:
-        site = api.get("/api/admin/site").json()["site"]
-        changed = api.patch("/api/admin/site", json={"version": site["version"], "show_ikm_on_boards": True})
-        assert changed.status_code == 200 and changed.json()["show_ikm_on_boards"] is True
+        assert api.get("/api/admin/site").json()["site"]["show_ikm_on_boards"] is True
         assert "show_ikm_on_boards = true" in api.get("/api/admin/site.toml").text
     line = "Indeks Kepuasan Masyarakat bulan November 2026: 88,89 (A, Sangat Baik)"
     with app_floor.client(app_floor.display_token) as board:
@@ -246,3 +248,9 @@ def test_the_admin_puts_last_months_ikm_on_the_boards_running_text(app_floor):
                           "AND details LIKE '%show_ikm_on_boards%'").fetchone()[0] == 1
         events = [row[0] for row in db.execute("SELECT type FROM events ORDER BY id DESC LIMIT 3")]
     assert "site.changed" in events  # the boards read the state again
+    with app_floor.login("admin") as api:
+        site = api.get("/api/admin/site").json()["site"]
+        assert api.patch("/api/admin/site", json={"version": site["version"], "show_ikm_on_boards": False}
+                         ).json()["show_ikm_on_boards"] is False
+    with app_floor.client(app_floor.display_token) as board:
+        assert board.get("/api/state").json()["site"]["ikm_text"] is None
