@@ -46,7 +46,7 @@ from pathlib import Path
 
 from mpp_client.api import ApiClient
 
-from .browser import browser_worker, unavailable, where_the_time_went
+from .browser import browser_worker, how_rows_changed, unavailable
 from .loadgen import Engine, http_request, ignore_interrupts, now_ns, run_batch, stream_worker
 from .monitor_load import BROWSER_USER, fragment_delivery, monitor_accounts, monitor_pages, monitor_worker, sign_in
 from .stats import latency_spread
@@ -585,7 +585,7 @@ def watched_summary(raw: dict | None, baseline_api: dict, site: dict, rss: list)
     seconds = (hi - lo) / 1e9
     return {"pages": len(pages), "api_ms": api, "api_p99_change_pct": 100 * (after / before - 1) if after and before
             else None, "call_to_row_ms": delivery, "fragment_ms": latency_spread(answered_ms(fetches)),
-            "call_to_row_p50_parts_ms": where_the_time_went(phase["calls"], watched["shown"], (lo, hi))
+            "rows_changed_by": how_rows_changed(phase["calls"], watched["shown"], (lo, hi))
             if "shown" in watched else None,
             "fragments_per_page_s": len(fetches) / len(pages) / seconds, "server_cpu_pct": raw["cpu"],
             "rss_peak_mb": max((b for t, b in rss if lo <= t < hi), default=0) / 1024 / 1024,
@@ -663,9 +663,8 @@ def watched_rows(summary: dict, verdict: dict) -> list[tuple]:
             rows += [
                 ("call-to-DOM p50 / p95 / p99", _ms(page["call_to_row_ms"]),
                  f"p99 <= {TARGETS['monitor_dom_p99_ms']:g} ms", verdict["monitor_dom_p99"]),
-                ("  p50 answer to fetch / fetch / to DOM",
-                 " / ".join("–" if v is None else f"{v:.1f}" for v in page["call_to_row_p50_parts_ms"].values())
-                 + " ms"),
+                ("  rows changed by their event / by a fetch",
+                 f"{page['rows_changed_by']['event']} / {page['rows_changed_by']['fetch']}"),
                 ("  rows changed (calls never shown)",
                  f"{page['call_to_row_ms']['n']} ({page['call_to_row_ms']['missing']})"),
                 ("API latency p50 / p95 / p99", _ms(page["api_ms"])),

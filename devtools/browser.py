@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from .loadgen import ignore_interrupts, now_ns
-from .stats import percentile
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -48,23 +47,24 @@ def unavailable() -> str | None:
     return None
 
 
-# Every counter row's ticket as the page shows it: [counter, code, epoch ms] whenever a row first shows
-# a ticket, noted by the page itself as the swap lands in the DOM (as tests/server/test_manage_monitor_live),
-# and where the time went: when the swap's fetch was sent and when its answer came (epoch ms too).
+# Every counter row's ticket as the page shows it: [counter, code, epoch ms, how] whenever a row first
+# shows a ticket, noted by the page itself as the change lands in the DOM (as tests/server/
+# test_manage_monitor_live); `how`: "event" (monitor.js from the call's own event) or "fetch" (a
+# fragment htmx swapped in).
 WATCH_ROWS = """() => {
     window.seen = [];
     const floor = document.getElementById('floor'), known = new Map();
     const clock = () => performance.timeOrigin + performance.now();
-    let sent = null, answered = null;  // of the fetch being swapped in (the next may be sent before the scan)
-    floor.addEventListener('htmx:beforeRequest', event => { event.detail.xhr.sentAt = clock(); });
-    floor.addEventListener('htmx:beforeSwap', event => { answered = clock(); sent = event.detail.xhr.sentAt; });
+    let swaps = 0, scanned = 0;
+    floor.addEventListener('htmx:beforeSwap', () => { swaps += 1; });
     const scan = () => {
-        const at = clock();
+        const at = clock(), how = swaps !== scanned ? 'fetch' : 'event';
+        scanned = swaps;
         for (const row of floor.querySelectorAll('tr[data-counter]')) {
             const ticket = row.querySelector('[data-ticket]');
             const code = ticket ? ticket.dataset.ticket : null;
             if (code && known.get(row.dataset.counter) !== code) {
-                window.seen.push([row.dataset.counter, code, at, sent, answered]);
+                window.seen.push([row.dataset.counter, code, at, how]);
             }
             known.set(row.dataset.counter, code);
         }
@@ -96,24 +96,16 @@ def browser_worker(conf: dict, out: str, ready, stop) -> None:
         seen = page.evaluate("window.seen")
         offset_ns = time.time_ns() - now_ns()  # the page's epoch ms → this machine's monotonic clock
         chromium.close()
-    shown = [(counter, code, *(None if ms is None else int(ms * 1e6) - offset_ns for ms in times))
-             for counter, code, *times in seen]
+    shown = [(counter, code, int(ms * 1e6) - offset_ns, how) for counter, code, ms, how in seen]
     Path(out).write_text(json.dumps({"shown": shown}))
 
 
-def where_the_time_went(calls: list, shown: list, window: tuple[int, int]) -> dict:
-    """Of each call shown in the page: from the counter's answer to its fetch being sent (the page waits
-    for the event, and for the fetch in flight: one at a time), the fetch, and the answer to the DOM."""
+def how_rows_changed(calls: list, shown: list, window: tuple[int, int]) -> dict:
+    """Of the calls within `window` shown in the page: how many first showed by their own event, how
+    many by a fragment fetch."""
     first = {}
-    for counter, code, *times in shown:
-        first.setdefault((counter, code), times)
-    parts: dict[str, list] = {"to_fetch_ms": [], "fetch_ms": [], "to_dom_ms": []}
-    for _id, counter, answered, code in (call[:4] for call in calls):
-        times = first.get((counter, code))
-        if not window[0] <= answered < window[1] or times is None or None in times:
-            continue
-        at, sent, came = times
-        parts["to_fetch_ms"].append((sent - answered) / 1e6)  # below 0: the fetch left before the answer came
-        parts["fetch_ms"].append((came - sent) / 1e6)
-        parts["to_dom_ms"].append((at - came) / 1e6)
-    return {name: percentile(values, 50) for name, values in parts.items()}
+    for counter, code, _at, how in shown:
+        first.setdefault((counter, code), how)
+    hows = [first.get((counter, code)) for _id, counter, answered, code in (call[:4] for call in calls)
+            if window[0] <= answered < window[1]]
+    return {"event": hows.count("event"), "fetch": hows.count("fetch")}

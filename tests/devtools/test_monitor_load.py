@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from devtools.benchmark import TARGETS, judge, longest_gap_s
-from devtools.browser import where_the_time_went
+from devtools.browser import how_rows_changed
 from devtools.monitor_load import Monitor, fragment_delivery, monitor_accounts, rows_shown, sign_in
 from tests.devtools.test_benchmark_verdict import summary
 
@@ -167,13 +167,13 @@ def test_the_new_targets_are_judged_and_a_browser_never_measured_misses():
     assert TARGETS["monitor_dom_p99_ms"] == 100.0 and TARGETS["monitor_api_impact_pct"] == 10.0
 
 
-def test_the_time_to_the_dom_splits_into_waiting_fetching_and_swapping():
+def test_the_page_tells_which_calls_its_rows_showed_by_their_event_and_which_by_a_fetch():
     ms = 1_000_000
-    calls = [call("L01", "AB012", 10 * ms), call("L02", "CD001", 10 * ms), call("L03", "EF001", 50 * ms)]
-    shown = [("L01", "AB012", 40 * ms, 12 * ms, 30 * ms),  # waited 2, fetched 18, swapped 10
-             ("L02", "CD001", 40 * ms, None, None)]  # shown before the page's watch knew its fetch: not split
-    parts = where_the_time_went(calls, shown, (0, 100 * ms))
-    assert parts == {"to_fetch_ms": 2.0, "fetch_ms": 18.0, "to_dom_ms": 10.0}
+    calls = [call("L01", "AB012", 10 * ms), call("L02", "CD001", 10 * ms), call("L03", "EF001", 50 * ms),
+             call("L04", "GH001", 500 * ms)]  # outside the window
+    shown = [("L01", "AB012", 12 * ms, "event"), ("L01", "AB012", 40 * ms, "fetch"),  # the first counts
+             ("L02", "CD001", 40 * ms, "fetch"), ("L04", "GH001", 501 * ms, "event")]
+    assert how_rows_changed(calls, shown, (0, 100 * ms)) == {"event": 1, "fetch": 1}  # L03 never shown
 
 
 def test_a_phase_with_no_sample_for_seconds_is_told_as_a_stall():

@@ -20,7 +20,7 @@ request-timeout = 10.0
 headers = { Authorization = "Bearer ${MPP_SUPERVISOR}" }
 
 [generation]
-max-examples = 12
+max-examples = 8
 
 [parameters]
 "path.counter" = "L01"
