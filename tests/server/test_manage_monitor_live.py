@@ -85,7 +85,8 @@ def test_an_opened_queue_stays_open_and_focused_while_the_floor_changes(shared_f
     queue.locator("summary").focus()
     page.keyboard.press("Enter")
     ticket = shared_floor.issue("SM-PKB")
-    expect(queue.locator(f"li[data-ticket='{ticket['code']}']")).to_be_visible()
+    # The waiting counts bring the whole floor at most every 3 s (server/web/monitor.py COUNTS_EVERY_S).
+    expect(queue.locator(f"li[data-ticket='{ticket['code']}']")).to_be_visible(timeout=10_000)
     expect(queue).to_have_attribute("open", "")
     expect(queue.locator("summary")).to_be_focused()  # a keyboard user keeps their place
     page.reload()  # after a server restart manage.js reloads the page: the queue stays open
