@@ -199,3 +199,18 @@ def test_booking_posts_are_limited_per_address(floor_template, tmp_path):
         floor.server.stop()
     assert answers == [201, 201, 429]
     assert last.json()["error"]["code"] == "too_many_requests"
+
+
+def test_the_reports_count_bookings_and_their_no_shows_apart(app_floor):
+    with app_floor.client() as client:
+        checked = book(client, date="2026-11-23", slot="09:30").json()
+        book(client, date="2026-11-23", slot="10:00", phone="081200000001")
+        cancelled = book(client, date="2026-11-23", slot="10:00", phone="081200000002").json()
+        client.post(f"/api/appointments/{cancelled['code']}/cancel", json={"public_id": cancelled["public_id"]})
+    with app_floor.kiosk() as kiosk:
+        assert kiosk.post(f"/api/appointments/{checked['code']}/check-in").status_code == 201
+    app_floor.clock.set("2026-11-23T10:16:00+07:00")
+    mark_no_shows(app_floor.server.context)
+    with app_floor.login("rina") as rina:
+        totals = rina.get("/api/reports/summary", params={"from": "2026-11-23", "to": "2026-11-23"}).json()["totals"]
+    assert (totals["booked"], totals["booking_no_show"]) == (2, 1)
