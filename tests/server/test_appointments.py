@@ -214,3 +214,18 @@ def test_the_reports_count_bookings_and_their_no_shows_apart(app_floor):
     with app_floor.login("rina") as rina:
         totals = rina.get("/api/reports/summary", params={"from": "2026-11-23", "to": "2026-11-23"}).json()["totals"]
     assert (totals["booked"], totals["booking_no_show"]) == (2, 1)
+
+
+def test_a_bookings_personal_data_is_purged_with_the_sites_retention(app_floor):
+    from server import storage
+    from server.flows.appointments import purge_people
+
+    with app_floor.client() as client:
+        body = book(client).json()
+    context = app_floor.server.context
+    assert purge_people(context) == 0
+    app_floor.clock.advance(days=31)  # the demo keeps personal data 30 days
+    assert purge_people(context) == 1
+    with context.pool.connection() as conn:
+        row = storage.appointment_by_code(conn, body["code"])
+        assert storage.appointment_person(conn, row["id"]) is None and row["slot"] == "09:00"
