@@ -182,6 +182,9 @@ def test_a_booked_ticket_is_called_before_older_walk_ins(app_floor):
     with app_floor.kiosk() as kiosk:
         ticket = kiosk.post(f"/api/appointments/{body['code']}/check-in").json()
         kiosk.post(f"/api/tickets/{ticket['id']}/printed")
+    with app_floor.login("rina") as supervisor:  # the floor (and the monitor page) marks it
+        waiting = {t["code"]: t for q in supervisor.get("/api/floor").json()["queues"] for t in q["tickets"]}
+    assert waiting[ticket["code"]]["booked"] is True and waiting[walk_in["code"]]["booked"] is False
     with app_floor.login("budi") as officer:
         officer.post("/api/counters/L01/open")
         called = officer.post("/api/counters/L01/call-next")
