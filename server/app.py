@@ -13,6 +13,7 @@ from flask_openapi3 import Info, OpenAPI
 from . import __version__, storage
 from .api import admin as admin_api
 from .api import admin_people as admin_people_api
+from .api import appointments as appointments_api
 from .api import audit as audit_api
 from .api import auth as auth_api
 from .api import counters as counters_api
@@ -29,6 +30,7 @@ from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
 from .web import manage
+from .web import booking as booking_pages
 from .web import skm as skm_pages
 from .writer import Writer
 
@@ -164,10 +166,13 @@ def create_app(config: dict) -> OpenAPI:
     app.register_blueprint(media_api.bp)  # /media/…: plain Flask (not JSON, not in the OpenAPI document)
     manage.register(app)  # the management pages, /manage/
     app.register_blueprint(skm_pages.bp)  # the survey's pages for citizens
+    app.register_blueprint(booking_pages.bp)  # the public booking page, /booking
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)
     app.register_api(skm_api.public)
     app.register_api(skm_api.bp)
+    app.register_api(appointments_api.public)
+    app.register_api(appointments_api.kiosk)
 
     @app.get("/api/health")
     def health():

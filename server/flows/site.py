@@ -9,7 +9,10 @@ from ..context import Context, Work, load_site
 def follow_site(ctx: Context) -> int | None:
     """Swap in the stored site when its version moved; returns the new version, or None."""
     with ctx.pool.connection() as conn:
-        if storage.site_version(conn) in (None, ctx.site.version):
+        stored = storage.site_version(conn)
+        # Only a newer version: an admin's change sets ctx.site before its COMMIT is on disk, and a
+        # read in that moment still sees the older version (swapping it back lost the change for a while).
+        if stored is None or stored <= ctx.site.version:
             return None  # the cheap check, several times a second
         site = load_site(conn)
     old, ctx.site = ctx.site, site
