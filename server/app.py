@@ -13,6 +13,7 @@ from flask_openapi3 import Info, OpenAPI
 from . import __version__, storage
 from .api import admin as admin_api
 from .api import admin_people as admin_people_api
+from .api import appointments as appointments_api
 from .api import audit as audit_api
 from .api import auth as auth_api
 from .api import counters as counters_api
@@ -168,6 +169,8 @@ def create_app(config: dict) -> OpenAPI:
     app.register_api(reports_api.bp)
     app.register_api(skm_api.public)
     app.register_api(skm_api.bp)
+    app.register_api(appointments_api.public)
+    app.register_api(appointments_api.kiosk)
 
     @app.get("/api/health")
     def health():

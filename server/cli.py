@@ -156,6 +156,8 @@ def run(db_path, host, port, public_url, backup_dir, backup_at, log_level, manag
         config["DEVICE_OFFLINE_S"] = float(os.environ["MPP_DEVICE_OFFLINE_S"])
     if os.environ.get("MPP_WATCH_EVERY_S"):
         config["WATCH_EVERY_S"] = float(os.environ["MPP_WATCH_EVERY_S"])
+    if os.environ.get("MPP_BOOKING_POSTS"):  # booking POSTs an address may make in 10 minutes
+        config["BOOKING_POSTS"] = int(os.environ["MPP_BOOKING_POSTS"])
     app = create_app(config)
     if not (public_url or app.extensions["mpp"].site.info.public_url):
         click.echo(f"Warning: no public URL is set. A ticket's QR code then takes the address its kiosk uses to reach "

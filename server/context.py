@@ -180,4 +180,5 @@ def ticket_view(site: Site, row) -> dict:
         "counter_name": counter.name if counter else None,
         "counter_spoken_name": (counter.spoken_name or counter.name) if counter else None,
         "recall_count": row["recall_count"],
+        "booked": bool(row["booked"]),  # checked in from an appointment: called like a priority ticket
     }

@@ -14,7 +14,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from . import backup as backups
-from .flows import broadcasts
+from .flows import appointments, broadcasts
 from .flows.devices import WATCH_EVERY_S, DeviceWatch
 from .flows.site import follow_site
 from .flows.tickets import close_past_days, expire_stuck_printing, purge_personal_data
@@ -68,10 +68,14 @@ class QuietHandler(WSGIHandler):
 
 
 def housekeeping(context) -> None:
-    """One round of the background job: unconfirmed prints, past days, personal data past retention."""
+    """One round of the background job: unconfirmed prints, past days, personal data past retention,
+    bookings whose check-in window ended."""
     expired = expire_stuck_printing(context)
     closed = close_past_days(context)
-    purged = purge_personal_data(context)
+    purged = purge_personal_data(context) + appointments.purge_people(context)
+    missed = appointments.mark_no_shows(context)
+    if missed:
+        log.info("bookings not checked in became no-shows", extra={"fields": {"bookings": missed}})
     if expired:
         log.info("cancelled unconfirmed prints", extra={"fields": {"tickets": expired}})
     if purged:

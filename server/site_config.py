@@ -137,6 +137,11 @@ class Service(Strict):
     # within it. None: DEFAULT_TARGET_WAIT_MIN (server/domain/floor.py).
     target_wait_min: int | None = Field(None, ge=1, le=600)
     hidden: bool = False  # not offered at the kiosk; its tickets are served as before
+    # Appointments (server/domain/appointments.py): a service takes bookings when it has an online quota,
+    # a day's bookings apart from `quota` (the walk-ins'): neither spends the other.
+    online_quota: int | None = Field(None, ge=0, le=100_000)
+    slot_min: int = Field(30, ge=5, le=480)  # the length of a booking slot
+    slot_capacity: int = Field(5, ge=1, le=1000)  # bookings per slot
 
 
 class Agency(Strict):
@@ -178,6 +183,10 @@ class SiteInfo(Strict):
     printing_timeout_seconds: int = Field(120, ge=5, le=3600)
     priority_ratio: str = "1:2"
     personal_data_retention_days: int = Field(30, ge=1, le=3650)
+    booking_days_ahead: int = Field(14, ge=0, le=180)  # the last bookable day, counted from today
+    check_in_before_min: int = Field(30, ge=0, le=240)  # a booking checks in from its slot minus this
+    check_in_after_min: int = Field(15, ge=0, le=240)  # ... until its slot plus this
+    booking_limit_per_day: int = Field(1, ge=1, le=20)  # bookings of one phone or NIK on one day
     hours: Hours
     breaks: list[BreakConfig] = []
     holidays: list[Holiday] = []
@@ -342,6 +351,8 @@ def dump_site(config: SiteConfig, header: str = "") -> str:
             for key in ("requirements", "asks_nik", "asks_phone", "hidden"):  # the defaults only add noise
                 if not service[key]:
                     del service[key]
+            if "online_quota" not in service:  # slots of a service that takes no bookings
+                del service["slot_min"], service["slot_capacity"]
     for agency in data["agencies"]:
         if not agency["hidden"]:
             del agency["hidden"]

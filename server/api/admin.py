@@ -45,6 +45,10 @@ class SitePatch(Patch):
     personal_data_retention_days: int | None = None
     priority_ratio: Text | None = None
     printing_timeout_seconds: int | None = None
+    booking_days_ahead: int | None = Field(None, description="Bookings up to this many days ahead (14)")
+    check_in_before_min: int | None = Field(None, description="Check-in opens this long before the slot (30)")
+    check_in_after_min: int | None = Field(None, description="Check-in closes this long after the slot (15)")
+    booking_limit_per_day: int | None = Field(None, description="Bookings of one phone or NIK a day (1)")
     zones: list[dict[str, Any]] | None = Field(None, description='[{"code", "name", "hall"?}]')
 
 
@@ -82,6 +86,9 @@ class ServiceFields(BaseModel):
     asks_nik: bool | None = None
     asks_phone: bool | None = None
     hidden: bool | None = None
+    online_quota: int | None = Field(None, description="Bookings a day, apart from `quota`; null: no bookings")
+    slot_min: int | None = Field(None, description="Length of a booking slot in minutes (30)")
+    slot_capacity: int | None = Field(None, description="Bookings per slot (5)")
     position: int | None = Field(None, ge=0, le=10_000)
 
 

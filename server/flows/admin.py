@@ -20,10 +20,12 @@ from ..site_config import SiteConfig, dump_site
 from ..site_problems import SiteInvalid, check_site, parse_site_text
 
 SITE_FIELDS = ("name", "short_name", "address", "public_url", "timezone", "hours", "breaks", "ticket_cutoff_minutes",
-               "running_text", "personal_data_retention_days", "priority_ratio", "printing_timeout_seconds")
+               "running_text", "personal_data_retention_days", "priority_ratio", "printing_timeout_seconds",
+               "booking_days_ahead", "check_in_before_min", "check_in_after_min", "booking_limit_per_day")
 AGENCY_FIELDS = ("code", "name", "short_name", "zone", "hours", "hidden")
 SERVICE_FIELDS = ("code", "name", "name_en", "queue", "quota", "default_minutes", "target_wait_min", "hours",
-                  "cutoff_minutes", "requirements", "asks_nik", "asks_phone", "hidden")
+                  "cutoff_minutes", "requirements", "asks_nik", "asks_phone", "hidden", "online_quota", "slot_min",
+                  "slot_capacity")
 COUNTER_FIELDS = ("code", "name", "spoken_name", "agency", "zone", "queues", "strict_queue_order")
 KINDS = {"agency": "Instansi", "service": "Layanan", "counter": "Loket"}
 

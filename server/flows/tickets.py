@@ -117,32 +117,40 @@ def _reserve(ctx: Context, device, service_code: str, priority, request_id: str,
         available, _ = service_availability(ctx, conn, service_code, work.moment)
         if not available.open:
             raise Conflict(unavailable_message(available), code=available.reason, detail=available.detail)
-        agency = site.agency_of_service[service_code]
-        queue = site.queues[service.queue]
-        number = storage.allocate_number(conn, queue.code, work.service_day)
-        ticket_id = storage.insert_ticket(
-            conn,
-            public_id=secrets.token_urlsafe(12),
-            request_id=request_id,
-            device_id=device.id,
-            code=ticket_code(queue.prefix, number, queue.width),
-            number=number,
-            queue=queue.code,
-            service=service_code,
-            issued_service=service_code,
-            agency=agency.code,
-            zone=agency.zone,
-            priority=priority,
-            status=PRINTING,
-            service_day=work.service_day,
-            issued_at=work.now,
-            queued_at=work.now,
-        )
+        ticket_id = insert_ticket(work, device, service_code, priority, request_id)
         if nik or phone:
             storage.insert_personal_data(conn, ticket_id, nik, phone, work.now)
         ticket = ticket_view(site, storage.ticket_by_id(conn, ticket_id))
-        work.emit("ticket.issued", agency.zone, ticket=ticket)
+        work.emit("ticket.issued", site.agency_of_service[service_code].zone, ticket=ticket)
         return ticket, True
+
+
+def insert_ticket(work: Work, device, service_code: str, priority, request_id: str | None, booked: bool = False) -> int:
+    """A new number of the service's queue, status printing; the caller emits `ticket.issued`."""
+    site = work.ctx.site
+    service = site.services[service_code]
+    agency = site.agency_of_service[service_code]
+    queue = site.queues[service.queue]
+    number = storage.allocate_number(work.conn, queue.code, work.service_day)
+    return storage.insert_ticket(
+        work.conn,
+        public_id=secrets.token_urlsafe(12),
+        request_id=request_id,
+        device_id=device.id,
+        code=ticket_code(queue.prefix, number, queue.width),
+        number=number,
+        queue=queue.code,
+        service=service_code,
+        issued_service=service_code,
+        agency=agency.code,
+        zone=agency.zone,
+        priority=priority,
+        status=PRINTING,
+        service_day=work.service_day,
+        issued_at=work.now,
+        queued_at=work.now,
+        booked=int(booked),
+    )
 
 
 def join_service(work: Work, row, service: str):

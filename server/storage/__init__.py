@@ -6,6 +6,7 @@ number must survive a power cut. One connection per request/greenlet.
 SQL lives in this package only; the rest of the server calls these functions as `storage.NAME`.
 """
 
+from .appointments import *  # noqa: F401,F403
 from .audit import audit_actions, audit_entries, insert_audit
 from .connection import BUSY_TIMEOUT_MS, Pool, checkpoint, connect, read, write
 from .floor import floor_counters, floor_ended, floor_first_calls, floor_waiting, signed_in_officers, tickets_by_ids

@@ -393,6 +393,31 @@ MIGRATIONS: list[str] = [
                             changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
                             PRIMARY KEY (agency, first_day, last_day, element)) WITHOUT ROWID;
     """,
+    # 18: appointments: a booking of a service's slot, checked in at the kiosk for a ticket marked `booked`
+    # (that ticket spends the online quota, not the walk-in one). Name, phone and NIK live apart, purged
+    # with the tickets' personal data.
+    """
+    ALTER TABLE services ADD COLUMN online_quota INTEGER;
+    ALTER TABLE services ADD COLUMN slot_min INTEGER NOT NULL DEFAULT 30;
+    ALTER TABLE services ADD COLUMN slot_capacity INTEGER NOT NULL DEFAULT 5;
+    ALTER TABLE site_settings ADD COLUMN booking_days_ahead INTEGER NOT NULL DEFAULT 14;
+    ALTER TABLE site_settings ADD COLUMN check_in_before_min INTEGER NOT NULL DEFAULT 30;
+    ALTER TABLE site_settings ADD COLUMN check_in_after_min INTEGER NOT NULL DEFAULT 15;
+    ALTER TABLE site_settings ADD COLUMN booking_limit_per_day INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE tickets ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE appointments (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, public_id TEXT NOT NULL UNIQUE,
+                               request_id TEXT UNIQUE, service TEXT NOT NULL, agency TEXT NOT NULL,
+                               day TEXT NOT NULL, slot TEXT NOT NULL,
+                               status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'checked_in', 'no_show')),
+                               source TEXT NOT NULL DEFAULT 'online', created_at TEXT NOT NULL,
+                               cancelled_at TEXT, checked_in_at TEXT, ticket_id INTEGER REFERENCES tickets (id));
+    CREATE INDEX appointments_by_day ON appointments (day, service, slot, status);
+    CREATE TABLE appointment_people (appointment_id INTEGER PRIMARY KEY REFERENCES appointments (id),
+                                     name TEXT, phone TEXT, nik TEXT, created_at TEXT NOT NULL);
+    CREATE INDEX appointment_people_by_phone ON appointment_people (phone);
+    CREATE INDEX appointment_people_by_nik ON appointment_people (nik);
+    CREATE INDEX appointment_people_by_age ON appointment_people (created_at);
+    """,
 ]
 
 

@@ -5,7 +5,8 @@ from .connection import read, write
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SITE_COLUMNS = ("name", "short_name", "address", "timezone", "public_url", "running_text",
-                "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days")
+                "ticket_cutoff_minutes", "printing_timeout_seconds", "priority_ratio", "personal_data_retention_days",
+                "booking_days_ahead", "check_in_before_min", "check_in_after_min", "booking_limit_per_day")
 
 
 def site_version(conn) -> int | None:
@@ -58,6 +59,7 @@ def _read_site(conn):
             "hours": hours.get(("service", s["code"])), "cutoff_minutes": s["cutoff_minutes"],
             "asks_nik": bool(s["asks_nik"]), "asks_phone": bool(s["asks_phone"]),
             "target_wait_min": s["target_wait_min"], "hidden": bool(s["hidden"]),
+            "online_quota": s["online_quota"], "slot_min": s["slot_min"], "slot_capacity": s["slot_capacity"],
         })
     served: dict[str, list[str]] = {}
     for row in conn.execute("SELECT counter, queue FROM counter_queues ORDER BY counter, position"):
@@ -146,7 +148,8 @@ def write_site(conn, config: SiteConfig, source: str | None, now: str) -> int:
         {"code": s.code, "agency": a.code, "queue": s.queue, "name": s.name, "name_en": s.name_en,
          "quota": s.quota, "default_minutes": s.default_minutes, "cutoff_minutes": s.cutoff_minutes,
          "asks_nik": int(s.asks_nik), "asks_phone": int(s.asks_phone), "target_wait_min": s.target_wait_min,
-         "hidden": int(s.hidden), "position": i}
+         "hidden": int(s.hidden), "online_quota": s.online_quota, "slot_min": s.slot_min,
+         "slot_capacity": s.slot_capacity, "position": i}
         for a in config.agencies for i, s in enumerate(a.services)])
     for agency in config.agencies:
         _write_hours(conn, "agency", agency.code, agency.hours)

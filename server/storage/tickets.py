@@ -16,13 +16,14 @@ def allocate_number(conn, queue: str, service_day: str) -> int:
 
 TICKET_COLUMNS = (
     "public_id", "request_id", "device_id", "code", "number", "queue", "service", "issued_service", "agency",
-    "zone", "priority", "status", "service_day", "issued_at", "queued_at",
+    "zone", "priority", "status", "service_day", "issued_at", "queued_at", "booked",
 )
 
 
 def insert_ticket(conn, **values) -> int:
     columns = ", ".join(TICKET_COLUMNS)
     marks = ", ".join("?" for _ in TICKET_COLUMNS)
+    values.setdefault("booked", 0)
     cursor = conn.execute(f"INSERT INTO tickets ({columns}) VALUES ({marks})", [values[c] for c in TICKET_COLUMNS])
     return cursor.lastrowid
 
@@ -69,9 +70,11 @@ def ticket_by_code(conn, service_day: str, code: str):
 
 
 def issued_count(conn, service_day: str, service: str) -> int:
-    """Tickets a service handed out today (cancelled misprints do not use the quota)."""
+    """Walk-in tickets a service handed out today (cancelled misprints do not use the quota; a booking's
+    ticket spent the online quota)."""
     return conn.execute(
-        "SELECT COUNT(*) FROM tickets WHERE service_day = ? AND issued_service = ? AND status != 'cancelled'",
+        "SELECT COUNT(*) FROM tickets WHERE service_day = ? AND issued_service = ? AND status != 'cancelled' "
+        "AND booked = 0",
         (service_day, service),
     ).fetchone()[0]
 
@@ -79,7 +82,7 @@ def issued_count(conn, service_day: str, service: str) -> int:
 def issued_counts(conn, service_day: str) -> dict[str, int]:
     rows = conn.execute(
         "SELECT issued_service, COUNT(*) FROM tickets WHERE service_day = ? AND status != 'cancelled' "
-        "GROUP BY issued_service",
+        "AND booked = 0 GROUP BY issued_service",
         (service_day,),
     )
     return dict(rows.fetchall())
@@ -111,7 +114,7 @@ VISIT_MINUTES = "(julianday(finished_at) - julianday(called_at)) * 1440"
 def queue_head(conn, service_day: str, queue: str, limit: int) -> list[tuple]:
     """The oldest `limit` tickets of a queue: waiting, or printing (they join it in a moment).
     Two walks of the index, in its order (no sort of the whole queue)."""
-    sql = ("SELECT id, queue, priority IS NOT NULL AS is_priority, queued_at, service FROM tickets "
+    sql = ("SELECT id, queue, (priority IS NOT NULL OR booked = 1) AS is_priority, queued_at, service FROM tickets "
            "WHERE service_day = ? AND status = ? AND queue = ? ORDER BY queued_at, id LIMIT ?")
     rows = [tuple(row) for status in ("waiting", "printing")
             for row in conn.execute(sql, (service_day, status, queue, limit))]
@@ -161,7 +164,7 @@ def waiting_candidates(conn, service_day: str, queues: list[str]):
     marks = ", ".join("?" for _ in queues)
     # SQLite fills the bare columns from the row that holds the MIN().
     return conn.execute(
-        f"SELECT id, queue, priority IS NOT NULL AS is_priority, MIN(queued_at) AS queued_at FROM tickets "
+        f"SELECT id, queue, (priority IS NOT NULL OR booked = 1) AS is_priority, MIN(queued_at) AS queued_at FROM tickets "
         f"WHERE service_day = ? AND status = 'waiting' AND queue IN ({marks}) GROUP BY queue, is_priority",
         (service_day, *queues),
     ).fetchall()

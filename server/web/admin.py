@@ -29,6 +29,10 @@ SITE = [
     ("running_text", "Teks berjalan di layar", "area", None),
     ("personal_data_retention_days", "Lama data pribadi (NIK, telepon) disimpan (hari)", "number", None),
     ("priority_ratio", "Rasio panggilan prioritas:biasa", "text", "Misalnya 1:2"),
+    ("booking_days_ahead", "Janji temu: paling jauh berapa hari ke depan", "number", None),
+    ("check_in_before_min", "Janji temu: lapor diri paling awal sebelum jadwal (menit)", "number", None),
+    ("check_in_after_min", "Janji temu: lapor diri paling lambat setelah jadwal (menit)", "number", None),
+    ("booking_limit_per_day", "Janji temu per nomor ponsel atau NIK per hari", "number", None),
     ("zones", "Zona dan aula", "zones", "Zona yang menyebut aula yang sama berbagi satu suara panggilan."),
 ]
 AGENCY = [
@@ -53,6 +57,9 @@ SERVICE = [
     ("requirements", "Persyaratan (satu per baris)", "lines", "Ditampilkan di anjungan"),
     ("asks_nik", "Minta NIK", "check", None), ("asks_phone", "Minta nomor telepon", "check", None),
     ("hidden", "Sembunyikan dari anjungan", "check", None),
+    ("online_quota", "Kuota janji temu daring per hari", "number", "Kosongkan bila layanan ini tidak menerima janji temu"),
+    ("slot_min", "Lama satu sesi janji temu (menit)", "number", None),
+    ("slot_capacity", "Janji temu per sesi", "number", None),
     ("position", "Urutan dalam instansi (mulai 0)", "number", None),
 ]
 COUNTER = [

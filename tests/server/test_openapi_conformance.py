@@ -30,7 +30,7 @@ max-examples = 12
 "path.username" = "budi"
 
 [[operations]]
-include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}/print|devices/)"
+include-path-regex = "^/api/(kiosk/|tickets$|tickets/\\\\{id\\\\}/print|devices/|appointments/.*/check-in)"
 headers = { Authorization = "Bearer ${MPP_KIOSK}" }
 
 [[operations]]
