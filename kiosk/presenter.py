@@ -7,9 +7,11 @@ Any screen goes home after the idle timeout; no server or no printer: out of ser
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
 from mpp_client.appointments import booking_code
+from mpp_client.indonesian import clock_time, long_date
 
 from .texts import TEXTS, text
 
@@ -43,6 +45,20 @@ class Worker(Protocol):
 
 # Seconds a screen stays before the kiosk goes home by itself.
 IDLE_TIMEOUT_S = {"agency": 30, "service": 45, "check_in": 45, "done": 8, "failed": 10, "staff": 60}
+
+
+def _refusal_moment(code: str, details: dict):
+    """(text key, moment in a language) for a refusal whose details say when: None without."""
+    try:
+        if code == "too_early" and details.get("check_in_from"):
+            moment = datetime.fromisoformat(details["check_in_from"])
+            return "check_in_opens", lambda language: clock_time(moment, language)
+        if code == "wrong_day" and details.get("date"):
+            day = datetime.fromisoformat(details["date"])
+            return "booking_day", lambda language: long_date(day, language)
+    except (TypeError, ValueError):
+        pass  # a detail this kiosk does not read: the server's sentence alone
+    return None
 
 
 class KioskPresenter:
@@ -170,10 +186,17 @@ class KioskPresenter:
         self._show(Screen("failed", self.language, message=message))
         self.worker.load_catalog()
 
-    def check_in_refused(self, code: str, message: str) -> None:
-        """Too early, too late, cancelled …: the server's words (Indonesian), then English."""
+    def check_in_refused(self, code: str, message: str, details: dict | None = None) -> None:
+        """Too early, too late, cancelled …: the server's words (Indonesian), then English; when
+        check-in opens, or which day the booking is for, when the server says."""
+        message = message or text("id", "refusal")
         english = text("en", f"refusal.{code}") if f"refusal.{code}" in TEXTS["en"] else text("en", "refusal")
-        self._show(Screen("failed", self.language, message=message or text("id", "refusal"), detail=english))
+        when = _refusal_moment(code, details or {})
+        if when is not None:
+            key, moment = when
+            message = f"{message} {text('id', key, when=moment('id'))}"
+            english = f"{english} {text('en', key, when=moment('en'))}"
+        self._show(Screen("failed", self.language, message=message, detail=english))
 
     def print_failed(self, message: str) -> None:
         self._show(Screen("failed", self.language, message=text(self.language, "print_failed"),

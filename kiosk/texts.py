@@ -67,6 +67,8 @@ TEXTS = {
         "code_not_read": "Kode tidak terbaca. Periksa kembali kodenya, lalu coba lagi.",
         "refusal": "Janji temu tidak dapat diproses. Silakan hubungi petugas informasi.",
         "appointment_at": "Janji temu {slot}",
+        "check_in_opens": "Lapor diri dibuka pukul {when}.",
+        "booking_day": "Janji temu ini untuk {when}.",
     },
     "en": {
         "welcome": "Welcome",
@@ -124,6 +126,8 @@ TEXTS = {
         "refusal.wrong_day": "This booking is for another day.",
         "refusal.unknown_appointment": "No booking has this code. Please check the code.",
         "appointment_at": "Appointment {slot}",
+        "check_in_opens": "Check-in opens at {when}.",
+        "booking_day": "This booking is for {when}.",
     },
 }
 

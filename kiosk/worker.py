@@ -58,7 +58,7 @@ class KioskWorker(QObject):
     printer_status = Signal(bool, str)
     ticket_printed = Signal(dict)
     ticket_refused = Signal(str)
-    check_in_refused = Signal(str, str)  # the server's code (too_early …) and its message
+    check_in_refused = Signal(str, str, dict)  # the server's code (too_early …), message and details
     print_failed = Signal(str)
     printer_not_ready = Signal(str)  # asked before reserving: no number was spent
     test_print_done = Signal(bool, str)  # staff menu
@@ -174,7 +174,7 @@ class KioskWorker(QObject):
     def check_in(self, code: str, language: str = "id") -> None:
         """A booking's check-in: the same two phases, the number reserved by the booking's code."""
         self._reserve_and_print(lambda: self.api.check_in(code), language,
-                                lambda exc: self.check_in_refused.emit(exc.code, exc.message))
+                                lambda exc: self.check_in_refused.emit(exc.code, exc.message, exc.details))
 
     def _reserve_and_print(self, reserve, language: str, refused) -> None:
         # The printer first (DLE EOT answers in milliseconds): no paper, no number spent.

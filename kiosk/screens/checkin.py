@@ -4,7 +4,8 @@ ends with Enter) or from the keys on screen. What the text means is the presente
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from ..presenter import Screen
 from .common import label, page_widget, t
@@ -41,6 +42,9 @@ class CheckInPage(QWidget):
         self.code.setObjectName("bookingCode")
         self.code.setMaxLength(MAX_TYPED)
         self.code.returnPressed.connect(self._submit)
+        palette = self.code.palette()
+        palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#546E6A"))  # 5:1 on white, not Qt's pale grey
+        self.code.setPalette(palette)
         layout.addWidget(self.code)
         self.error = label("", "checkInError")
         layout.addWidget(self.error)
@@ -52,7 +56,7 @@ class CheckInPage(QWidget):
             for column, key in enumerate(letters):
                 keys.addWidget(self._key(key, key), row, column)
         keys.addWidget(self._key(BACKSPACE, BACKSPACE), len(KEY_ROWS) - 1, len(KEY_ROWS[-1]), 1, 3)
-        layout.addLayout(keys)
+        layout.addLayout(keys, 4)
         layout.addSpacing(8)
         self.go = QPushButton()
         self.go.setObjectName("primary")
@@ -64,6 +68,8 @@ class CheckInPage(QWidget):
         button = QPushButton(caption)
         button.setObjectName("charKey")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch must not steal the scanner's focus
+        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        button.setMaximumHeight(130)  # a portrait screen's room makes bigger keys, not a gap
         button.clicked.connect(lambda _=False, key=key: self._press(key))
         self.keys[key] = button
         return button

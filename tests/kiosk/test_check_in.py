@@ -64,6 +64,7 @@ def test_booking_checks_in_from_a_scan_and_refusals_say_why(qtbot, floor, printe
     assert page.code.text() == early["code"]
     touch(qtbot, page.go)
     refused_with(qtbot, kiosk, "Belum waktunya")
+    assert "Lapor diri dibuka pukul 10.00 WIB." in window.pages["failed"].message.text()
     assert window.pages["failed"].detail.text().startswith("Too early")
 
     # Cancelled, then a code nobody booked: scanned on the check-in screen.

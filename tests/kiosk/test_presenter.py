@@ -190,10 +190,13 @@ def test_check_in_asks_once_for_the_scanned_code_and_shows_the_ticket(kiosk):
 def test_check_in_refusal_shows_the_servers_words_then_english_and_goes_home(kiosk):
     presenter, view, _ = kiosk
     presenter.open_check_in()
-    presenter.check_in_refused("too_early", "Belum waktunya lapor diri.")
+    presenter.check_in_refused("too_early", "Belum waktunya lapor diri.", {"check_in_from": "2026-11-23T10:00+07:00"})
     assert view.current.name == "failed"
     assert (view.current.message, view.current.detail) == (
-        "Belum waktunya lapor diri.", "Too early: check-in for this booking has not opened yet.")
+        "Belum waktunya lapor diri. Lapor diri dibuka pukul 10.00 WIB.",
+        "Too early: check-in for this booking has not opened yet. Check-in opens at 10:00 WIB.")
+    presenter.check_in_refused("wrong_day", "Bukan hari ini.", {"date": "2026-11-24"})
+    assert view.current.message == "Bukan hari ini. Janji temu ini untuk Selasa, 24 November 2026."
     presenter.check_in_refused("something_new", "Ditolak.")
     assert view.current.detail.startswith("The booking could not be checked in")
     presenter.idle()
