@@ -47,8 +47,9 @@ class Worker(Protocol):
 IDLE_TIMEOUT_S = {"agency": 30, "service": 45, "check_in": 45, "done": 8, "failed": 10, "staff": 60}
 
 
-def _refusal_moment(code: str, details: dict):
-    """(text key, moment in a language) for a refusal whose details say when: None without."""
+def _refusal_more(code: str, details: dict):
+    """(text key, value in a language) for a refusal whose details say more: when check-in opens,
+    which day the booking is for, which number it already gave (a staff member finds it). None without."""
     try:
         if code == "too_early" and details.get("check_in_from"):
             moment = datetime.fromisoformat(details["check_in_from"])
@@ -56,6 +57,8 @@ def _refusal_moment(code: str, details: dict):
         if code == "wrong_day" and details.get("date"):
             day = datetime.fromisoformat(details["date"])
             return "booking_day", lambda language: long_date(day, language)
+        if code == "checked_in" and details.get("ticket"):
+            return "checked_in_as", lambda language: str(details["ticket"])
     except (TypeError, ValueError):
         pass  # a detail this kiosk does not read: the server's sentence alone
     return None
@@ -187,11 +190,11 @@ class KioskPresenter:
         self.worker.load_catalog()
 
     def check_in_refused(self, code: str, message: str, details: dict | None = None) -> None:
-        """Too early, too late, cancelled …: the server's words (Indonesian), then English; when
-        check-in opens, or which day the booking is for, when the server says."""
+        """Too early, too late, cancelled …: the server's words (Indonesian), then English, and what
+        the server's details add."""
         message = message or text("id", "refusal")
         english = text("en", f"refusal.{code}") if f"refusal.{code}" in TEXTS["en"] else text("en", "refusal")
-        when = _refusal_moment(code, details or {})
+        when = _refusal_more(code, details or {})
         if when is not None:
             key, moment = when
             message = f"{message} {text('id', key, when=moment('id'))}"

@@ -69,6 +69,7 @@ TEXTS = {
         "appointment_at": "Janji temu {slot}",
         "check_in_opens": "Lapor diri dibuka pukul {when}.",
         "booking_day": "Janji temu ini untuk {when}.",
+        "checked_in_as": "Nomor antreannya {when}.",
     },
     "en": {
         "welcome": "Welcome",
@@ -128,6 +129,7 @@ TEXTS = {
         "appointment_at": "Appointment {slot}",
         "check_in_opens": "Check-in opens at {when}.",
         "booking_day": "This booking is for {when}.",
+        "checked_in_as": "Its queue number is {when}.",
     },
 }
 

@@ -43,6 +43,9 @@ PRINTER_PROBLEM = {
     "error": "printer mengalami gangguan",
 }
 SERVER_DOWN_TICKET = "Server tidak dapat dihubungi. Nomor belum diambil; silakan coba lagi sebentar lagi."
+# A check-in is not sent twice (the server would refuse it as `checked_in`): a lost answer needs staff.
+CHECK_IN_LOST = ("Jawaban server tidak sampai; janji temu Anda mungkin sudah tercatat. "
+                 "Silakan hubungi petugas informasi dengan kode janji temu Anda.")
 
 
 def printer_problem(kind: str, message: str | None = None) -> str:
@@ -174,9 +177,10 @@ class KioskWorker(QObject):
     def check_in(self, code: str, language: str = "id") -> None:
         """A booking's check-in: the same two phases, the number reserved by the booking's code."""
         self._reserve_and_print(lambda: self.api.check_in(code), language,
-                                lambda exc: self.check_in_refused.emit(exc.code, exc.message, exc.details))
+                                lambda exc: self.check_in_refused.emit(exc.code, exc.message, exc.details),
+                                lost=CHECK_IN_LOST)
 
-    def _reserve_and_print(self, reserve, language: str, refused) -> None:
+    def _reserve_and_print(self, reserve, language: str, refused, lost: str = SERVER_DOWN_TICKET) -> None:
         # The printer first (DLE EOT answers in milliseconds): no paper, no number spent.
         problem = self._printer_problem_now()
         if problem is not None:
@@ -186,7 +190,7 @@ class KioskWorker(QObject):
             ticket = reserve()
         except ServerUnreachable as exc:
             self._server_down(exc.message)
-            self.ticket_refused.emit(SERVER_DOWN_TICKET)
+            self.ticket_refused.emit(lost if exc.maybe_applied else SERVER_DOWN_TICKET)
             return
         except ApiError as exc:  # closed, quota_full, too_early …: the server says why
             refused(exc)

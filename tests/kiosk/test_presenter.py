@@ -197,6 +197,8 @@ def test_check_in_refusal_shows_the_servers_words_then_english_and_goes_home(kio
         "Too early: check-in for this booking has not opened yet. Check-in opens at 10:00 WIB.")
     presenter.check_in_refused("wrong_day", "Bukan hari ini.", {"date": "2026-11-24"})
     assert view.current.message == "Bukan hari ini. Janji temu ini untuk Selasa, 24 November 2026."
+    presenter.check_in_refused("checked_in", "Sudah dipakai.", {"ticket": "A-012"})
+    assert view.current.detail == "This booking has already been checked in. Its queue number is A-012."
     presenter.check_in_refused("something_new", "Ditolak.")
     assert view.current.detail.startswith("The booking could not be checked in")
     presenter.idle()
