@@ -30,6 +30,7 @@ from .flows.auth import LoginGuard
 from .events import EventPipeline
 from .flows.state import queue_counts
 from .web import manage
+from .web import booking as booking_pages
 from .web import skm as skm_pages
 from .writer import Writer
 
@@ -165,6 +166,7 @@ def create_app(config: dict) -> OpenAPI:
     app.register_blueprint(media_api.bp)  # /media/…: plain Flask (not JSON, not in the OpenAPI document)
     manage.register(app)  # the management pages, /manage/
     app.register_blueprint(skm_pages.bp)  # the survey's pages for citizens
+    app.register_blueprint(booking_pages.bp)  # the public booking page, /booking
     app.register_api(supervise_api.bp)
     app.register_api(reports_api.bp)
     app.register_api(skm_api.public)

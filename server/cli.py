@@ -121,6 +121,48 @@ def export_day(db_path: Path, day: str, out_dir: Path, file_format: str, site_co
                + ", ".join(str(path) for path in done["files"]))
 
 
+@main.command("import-bookings", help="Import bookings made in an agency's own system from CSV (columns: service, "
+                                      "date, slot, name, phone, nik, ref); prints each booking's code, lists the "
+                                      "rows refused with the reason (exit status 1 when any).")
+@DB
+@click.option("--file", "csv_path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def import_bookings(db_path: Path, csv_path: Path):
+    from .app import create_app
+    from .flows.booking_files import import_bookings as read_bookings
+
+    _open(db_path).close()
+    app = create_app({"DATABASE": str(db_path), "CLOCK": Clock.from_iso(os.environ.get("MPP_NOW"))})
+    context = app.extensions["mpp"]
+    try:
+        made, refused = read_bookings(context, csv_path.read_text(encoding="utf-8-sig"))
+    finally:
+        context.pool.close()
+        context.writer.close()
+    click.echo("line;code;service;date;slot")
+    for booking in made:
+        click.echo(f"{booking['line']};{booking['code']};{booking['service']};{booking['date']};{booking['slot']}")
+    for line, code, message in refused:
+        click.echo(f"line {line}: {code}: {message}", err=True)
+    click.echo(f"{len(made)} imported, {len(refused)} refused", err=True)
+    if refused:
+        sys.exit(1)
+
+
+@main.command("export-bookings", help="Write a day's bookings as CSV (name, phone and NIK masked).")
+@DB
+@click.option("--date", "day", required=True, help="YYYY-MM-DD")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_bookings(db_path: Path, day: str, out_path: Path):
+    from .flows.booking_files import export_day as bookings_of_day
+
+    conn = _open(db_path)
+    try:
+        out_path.write_text(bookings_of_day(conn, day), encoding="utf-8")
+    finally:
+        conn.close()
+    click.echo(f"{out_path}: the bookings of {day}")
+
+
 @main.command(help="Serve the API, the event stream and the status pages.")
 @DB
 @click.option("--host", default="0.0.0.0", show_default=True)

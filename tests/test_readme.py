@@ -61,7 +61,8 @@ def prepared(command: str, tmp: Path) -> list[str]:
     words = shlex.split(command)
     fill = {"FILE": tmp / "antrian.db", "SITE.toml": DEMO_SITE, "OUT.toml": tmp / "site.toml", "DIR": tmp / "out",
             "NAME": "Kios Tes", "U": "tester", "P": "1234", "CODE": "DUKCAPIL", "Z": "1",
-            "BACKUP": next(iter(sorted((tmp / "out").glob("*.db"))), tmp / "none")}  # not export-day's files
+            "BACKUP": next(iter(sorted((tmp / "out").glob("*.db"))), tmp / "none"),  # not export-day's files
+            "BOOKINGS.csv": tmp / "bookings.csv", "DAY.csv": tmp / "day.csv"}
     words = [str(fill.get(word, word)) for word in words]
     if words[0] in SCRIPTS:
         words = [sys.executable, "-m", SCRIPTS[words[0]], *words[1:]]
@@ -85,8 +86,9 @@ def test_every_inline_command_of_the_readme_runs(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     commands = inline_commands()
     # The database commands in the order an operator runs them: init before the rest, restore last.
-    order = ["mpp-server init", "mpp-server export", "mpp-server device", "mpp-server officer", "mpp-server backup",
-             "mpp-server restore"]
+    order = ["mpp-server init", "mpp-server export", "mpp-server device", "mpp-server officer",
+             "mpp-server import-bookings", "mpp-server backup", "mpp-server restore"]
+    (tmp_path / "bookings.csv").write_text("service;date;slot;name;phone;nik;ref\n", encoding="utf-8")
     commands.sort(key=lambda c: next((i for i, start in enumerate(order) if c.startswith(start)), -1))
     ran = []
     for command in commands:

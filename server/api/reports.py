@@ -81,6 +81,11 @@ class Figures(BaseModel):
     busiest_hour: int | None = Field(description="Hour of day (of issue) with the most tickets; a tie: the earlier")
 
 
+class Totals(Figures):
+    booked: int = Field(description="Appointments of the range (cancelled ones left out), checked in or not")
+    booking_no_show: int = Field(description="Of them, not checked in by the end of their check-in window")
+
+
 class SummaryRow(Figures):
     key: str | None = Field(description="The agency, service or counter code, officer id, hour (8), day "
                                         "(YYYY-MM-DD) or weekday (1 = Monday); null: tickets without a counter/officer")
@@ -94,7 +99,7 @@ class Summary(BaseModel):
     agency: str | None
     service: str | None
     group: str | None
-    totals: Figures
+    totals: Totals
     rows: list[SummaryRow]
 
 

@@ -111,6 +111,8 @@ class TicketOut(BaseModel):
     issued_at: str
     counter: str | None = None
     called_at: str | None = None
+    booked: bool = Field(False, description="Checked in from an appointment: called like a priority ticket, "
+                                            "outside the walk-in quota (an extension)")
 
 
 class IssuedTicket(TicketOut):

@@ -265,8 +265,8 @@ def floor_figures(waiting: Iterable[Waiting], first_calls: Iterable[FirstCalls],
             "code": q.code, "name": q.name, "prefix": q.prefix, "agency": q.agency, "zone": q.zone,
             "waiting": tally.waiting, "longest_wait_min": tally.longest_min, "over_target": tally.over,
             "tickets": [{"code": t.code, "priority": t.priority, "service": t.service,
-                         "waited_min": whole(waited), "transferred": t.transferred, "booked": t.booked,
-                         "over_target": over}
+                         "waited_min": whole(waited), "transferred": t.transferred, "over_target": over,
+                         "booked": t.booked}
                         for _, t, waited, over in head],
         })
     return {"kpi": kpi, "agencies": agency_rows, "counters": counter_rows, "queues": queue_rows}

@@ -14,6 +14,7 @@ from ..domain import personal
 from ..domain.errors import Conflict, Invalid, NotFound
 from .tickets import answered, insert_ticket
 
+IMPORT_DAYS_AHEAD = 366  # an agency's own system keeps its own horizon
 UNKNOWN = "Janji temu tidak ditemukan. Periksa kembali kodenya."
 
 
@@ -85,14 +86,14 @@ def view(ctx: Context, row, person, base_url: str) -> dict:
         "service_name": service.name if service else row["service"],
         "agency": row["agency"],
         "agency_name": agency.name if agency else row["agency"],
-        "name": _mask_name(person["name"]) if person else None,
+        "name": mask_name(person["name"]) if person else None,
         "phone": personal.mask(person["phone"], 4, 3) if person else None,
         "nik": personal.mask(person["nik"]) if person else None,
         "page_url": f"{base}/booking/{row['code']}?k={row['public_id']}",
     }
 
 
-def _mask_name(name: str | None) -> str | None:
+def mask_name(name: str | None) -> str | None:
     """'Siti Aminah' -> 'Si*** Am***': enough to recognise one's own booking."""
     return " ".join(word[:2] + "***" for word in name.split()) if name else None
 
@@ -122,7 +123,7 @@ def book(ctx: Context, values: dict, base_url: str, source: str = "online") -> t
                 return view(ctx, existing, storage.appointment_person(conn, existing["id"]), base_url), False
         rule.check_booking(
             schedule, work.moment, day, start, slot_min=service.slot_min, capacity=service.slot_capacity,
-            days_ahead=info.booking_days_ahead,
+            days_ahead=info.booking_days_ahead if source == "online" else IMPORT_DAYS_AHEAD,
             slot_booked=storage.booked_per_slot(conn, day.isoformat(), service.code).get(f"{start:%H:%M}", 0),
             day_booked=storage.booked_on_day(conn, day.isoformat(), service.code),
             online_quota=service.online_quota,
@@ -203,6 +204,10 @@ def check_in(ctx: Context, device, code: str, base_url: str) -> dict:
 def mark_no_shows(ctx: Context) -> int:
     """Bookings nobody checked in by the end of their window become the day's no-shows."""
     info = ctx.site.info
+    day = ctx.site.service_day(ctx.now())
+    with ctx.pool.connection() as conn, storage.read(conn):  # most rounds find none: no write, no fsync
+        if not storage.bookings_left_open(conn, day):
+            return 0
     with Work(ctx) as work:
         missed = 0
         for row in storage.bookings_left_open(work.conn, work.service_day):

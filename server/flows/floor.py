@@ -40,8 +40,7 @@ def check_scope(ctx: Context, zone: str | None, agency: str | None) -> None:
 
 def _waiting(row: tuple) -> floor.Waiting:
     code, queue, service, agency, zone, priority, since, transferred, booked = row
-    return floor.Waiting(code, queue, service, agency, zone, priority, _parse(since), bool(transferred),
-                         bool(booked))
+    return floor.Waiting(code, queue, service, agency, zone, priority, _parse(since), bool(transferred), bool(booked))
 
 
 def _counter(site: Site, row, current: dict) -> floor.Counter:

@@ -57,6 +57,8 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
                                    {code: a.code for code, a in site.agency_of_service.items()},
                                    {code: s.target_wait_min for code, s in site.services.items()})
         names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
+        # Bookings apart from the tickets: a no-show booking never had one.
+        answer["totals"].update(storage.booking_figures(conn, first, last, [service] if service else own))
     for row in answer["rows"]:
         row["label"] = reports.label(group, row["key"], names)
     return {"from": first, "to": last, "agency": agency, "service": service, "group": group, **answer}

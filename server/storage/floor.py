@@ -19,11 +19,9 @@ def _tuples(conn):
 
 
 def floor_waiting(conn, service_day: str) -> list[tuple]:
-    """The tickets waiting now: code, queue, service, agency, zone, priority, waiting since, transferred,
-    booked."""
+    """The tickets waiting now: code, queue, service, agency, zone, priority, waiting since, transferred, booked."""
     return _tuples(conn).execute(
-        f"SELECT code, queue, service, agency, zone, priority, {WAITING_SINCE}, transfer_count > 0, booked "
-        "FROM tickets "
+        f"SELECT code, queue, service, agency, zone, priority, {WAITING_SINCE}, transfer_count > 0, booked FROM tickets "
         "WHERE service_day = ? AND status = 'waiting'",
         (service_day,),
     ).fetchall()

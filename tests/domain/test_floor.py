@@ -91,7 +91,7 @@ def test_a_transferred_tickets_first_wait_counts_where_it_was_issued_and_it_wait
     queue = by_code(answer["queues"])["PKB"]
     assert queue["longest_wait_min"] == 3
     assert queue["tickets"] == [{"code": "A-001", "priority": None, "service": "SM-PKB", "waited_min": 3,
-                                 "transferred": True, "booked": False, "over_target": False}]
+                                 "transferred": True, "over_target": False, "booked": False}]
 
 
 def test_calls_of_a_service_no_longer_in_the_site_count_for_the_building_only():

@@ -182,6 +182,9 @@ def test_a_booked_ticket_is_called_before_older_walk_ins(app_floor):
     with app_floor.kiosk() as kiosk:
         ticket = kiosk.post(f"/api/appointments/{body['code']}/check-in").json()
         kiosk.post(f"/api/tickets/{ticket['id']}/printed")
+    with app_floor.login("rina") as supervisor:  # the floor (and the monitor page) marks it
+        waiting = {t["code"]: t for q in supervisor.get("/api/floor").json()["queues"] for t in q["tickets"]}
+    assert waiting[ticket["code"]]["booked"] is True and waiting[walk_in["code"]]["booked"] is False
     with app_floor.login("budi") as officer:
         officer.post("/api/counters/L01/open")
         called = officer.post("/api/counters/L01/call-next")
@@ -199,3 +202,33 @@ def test_booking_posts_are_limited_per_address(floor_template, tmp_path):
         floor.server.stop()
     assert answers == [201, 201, 429]
     assert last.json()["error"]["code"] == "too_many_requests"
+
+
+def test_the_reports_count_bookings_and_their_no_shows_apart(app_floor):
+    with app_floor.client() as client:
+        checked = book(client, date="2026-11-23", slot="09:30").json()
+        book(client, date="2026-11-23", slot="10:00", phone="081200000001")
+        cancelled = book(client, date="2026-11-23", slot="10:00", phone="081200000002").json()
+        client.post(f"/api/appointments/{cancelled['code']}/cancel", json={"public_id": cancelled["public_id"]})
+    with app_floor.kiosk() as kiosk:
+        assert kiosk.post(f"/api/appointments/{checked['code']}/check-in").status_code == 201
+    app_floor.clock.set("2026-11-23T10:16:00+07:00")
+    mark_no_shows(app_floor.server.context)
+    with app_floor.login("rina") as rina:
+        totals = rina.get("/api/reports/summary", params={"from": "2026-11-23", "to": "2026-11-23"}).json()["totals"]
+    assert (totals["booked"], totals["booking_no_show"]) == (2, 1)
+
+
+def test_a_bookings_personal_data_is_purged_with_the_sites_retention(app_floor):
+    from server import storage
+    from server.flows.appointments import purge_people
+
+    with app_floor.client() as client:
+        body = book(client).json()
+    context = app_floor.server.context
+    assert purge_people(context) == 0
+    app_floor.clock.advance(days=31)  # the demo keeps personal data 30 days
+    assert purge_people(context) == 1
+    with context.pool.connection() as conn:
+        row = storage.appointment_by_code(conn, body["code"])
+        assert storage.appointment_person(conn, row["id"]) is None and row["slot"] == "09:00"

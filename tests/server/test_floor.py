@@ -103,7 +103,7 @@ def test_a_transferred_ticket_keeps_its_first_wait_and_waits_again_from_the_tran
     assert agencies["SAMSAT"]["service_level_pct"] is None and agencies["SAMSAT"]["waiting"] == 1
     samsat = by_code(floor["queues"])["SAMSAT"]
     assert samsat["tickets"] == [{"code": ticket["code"], "priority": None, "service": "SM-PKB", "waited_min": 3,
-                                  "transferred": True, "booked": False, "over_target": False}]
+                                  "transferred": True, "over_target": False, "booked": False}]
     assert floor["kpi"]["called"] == 1
 
 

@@ -77,8 +77,17 @@ def old_site_copy(conn, config, source="demo.toml"):
          for i, c in enumerate(config.counters)])
 
 
+def before_appointments(config):
+    """The site as a file of version 3's time could say it: no service took bookings (migration 18)."""
+    data = config.model_dump()
+    for agency in data["agencies"]:
+        for service in agency["services"]:
+            service.update(online_quota=None, slot_min=30, slot_capacity=5)
+    return type(config).model_validate(data)
+
+
 def test_version_3_file_moves_its_site_into_tables_and_keeps_tickets_and_counter_state(tmp_path):
-    demo = load_site(DEMO_SITE)
+    demo = before_appointments(load_site(DEMO_SITE))
     conn = file_at_version(tmp_path / "v3.db", 3)
     old_site_copy(conn, demo)
     # A service removed by an earlier `init` (its tickets still name it), and a counter at work.
