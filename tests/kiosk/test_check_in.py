@@ -1,9 +1,12 @@
 """A booking's check-in at the kiosk, end to end: real bookings on a real server process (its clock
 at 09.00 on Monday 23 November 2026), the kiosk app offscreen, the virtual printer."""
 
+import io
 import uuid
 
 import httpx
+import zxingcpp
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +20,13 @@ def book(floor, slot: str, phone: str) -> dict:
         "request_id": uuid.uuid4().hex})
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def qr_text(url: str) -> str:
+    """What a scanner reads from the booking's QR image."""
+    answer = httpx.get(url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))[0].text
 
 
 def scan(qtbot, expected, text: str) -> None:
@@ -44,8 +54,8 @@ def test_booking_checks_in_from_a_scan_and_refusals_say_why(qtbot, floor, printe
     window, home = kiosk.window, kiosk.window.pages["home"]
     qtbot.waitUntil(on_screen(kiosk, "home"), timeout=10_000)
 
-    # The QR scanned on the start screen itself: its URL, no touch first.
-    scan(qtbot, home, on_time["page_url"])
+    # The booking's QR (the PNG its page shows) scanned on the start screen itself, no touch first.
+    scan(qtbot, home, qr_text(on_time["qr_url"]))
     qtbot.waitUntil(on_screen(kiosk, "done"), timeout=5000)
     ticket = kiosk.presenter.screen.ticket
     job = printer.wait_for_job(timeout=1)
