@@ -185,13 +185,17 @@ def check_in(ctx: Context, device, code: str, base_url: str) -> dict:
     with Work(ctx) as work:
         row = _owned(work.conn, code, None)
         _service(ctx, row["service"], booking=False)
-        if row["status"] == rule.CHECKED_IN:  # a kiosk that lost the answer learns which ticket it was
+        status = row["status"]
+        if status == rule.CHECKED_IN:
             issued = storage.ticket_by_id(work.conn, row["ticket_id"])
-            raise rule.refuse("checked_in", ticket=issued["code"] if issued else None)
+            if not _misprinted(issued):  # a kiosk that lost the answer learns which ticket it was
+                raise rule.refuse("checked_in", ticket=issued["code"] if issued else None)
+            status = rule.BOOKED  # nobody holds that paper: the citizen checks in again
         schedule = ctx.site.service_schedules[row["service"]]
-        rule.check_check_in(schedule, work.moment, row["status"], rule.parse_day(row["day"]),
+        rule.check_check_in(schedule, work.moment, status, rule.parse_day(row["day"]),
                             rule.parse_slot(row["slot"]), info.check_in_before_min, info.check_in_after_min)
-        ticket_id = insert_ticket(work, device, row["service"], None, f"appointment:{row['code']}", booked=True)
+        ticket_id = insert_ticket(work, device, row["service"], None, f"appointment:{row['code']}:{work.now}",
+                                  booked=True)
         storage.update_appointment(work.conn, row["id"], status=rule.CHECKED_IN, checked_in_at=work.now,
                                    ticket_id=ticket_id)
         ticket = ticket_view(ctx.site, storage.ticket_by_id(work.conn, ticket_id))
@@ -199,6 +203,12 @@ def check_in(ctx: Context, device, code: str, base_url: str) -> dict:
     answer = answered(ctx, ticket, base_url)
     answer["appointment"] = {"code": row["code"], "date": row["day"], "slot": row["slot"]}
     return answer
+
+
+def _misprinted(ticket) -> bool:
+    """A check-in's ticket cancelled because its print failed or was never confirmed."""
+    reason = (ticket["cancel_reason"] or "") if ticket is not None and ticket["status"] == "cancelled" else ""
+    return reason.startswith(("print_failed", "print_timeout"))
 
 
 def mark_no_shows(ctx: Context) -> int:

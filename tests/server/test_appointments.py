@@ -232,3 +232,16 @@ def test_a_bookings_personal_data_is_purged_with_the_sites_retention(app_floor):
     with context.pool.connection() as conn:
         row = storage.appointment_by_code(conn, body["code"])
         assert storage.appointment_person(conn, row["id"]) is None and row["slot"] == "09:00"
+
+
+def test_a_check_in_whose_ticket_failed_to_print_may_check_in_again(app_floor):
+    with app_floor.client() as client:
+        body = book(client, date="2026-11-23", slot="09:30").json()
+    with app_floor.kiosk() as kiosk:
+        first = kiosk.post(f"/api/appointments/{body['code']}/check-in").json()
+        kiosk.post(f"/api/tickets/{first['id']}/print-failed", json={"reason": "paper out"})
+        second = kiosk.post(f"/api/appointments/{body['code']}/check-in")
+        kiosk.post(f"/api/tickets/{second.json()['id']}/printed")
+        third = kiosk.post(f"/api/appointments/{body['code']}/check-in")
+    assert second.status_code == 201 and second.json()["code"] != first["code"]
+    assert third.json()["error"]["code"] == "checked_in"
