@@ -80,7 +80,7 @@ class Screen:
     question: str | None = None
     services: tuple = ()  # (code, name) pairs for the transfer list
     queue_lines: tuple = ()  # (name, prefix, waiting, est_min)
-    ticket_lines: dict = field(default_factory=dict)  # code, service, priority, waited, called_ago, recalls
+    ticket_lines: dict = field(default_factory=dict)  # code, service, priority, booked, waited, called_ago, recalls
     today: dict = field(default_factory=dict)
 
 
@@ -365,6 +365,7 @@ class CounterPresenter:
                 "code": ticket.get("code", ""),
                 "service": ticket.get("service_name") or ticket.get("service", ""),
                 "priority": ticket.get("priority_name") or ticket.get("priority"),
+                "booked": bool(ticket.get("booked")),  # checked in from an appointment
                 "status": {"called": "Dipanggil", "serving": "Sedang dilayani"}.get(ticket.get("status"), ""),
                 "waited": minutes_since(ticket.get("issued_at"), now) if not ticket.get("called_at") else
                 int((datetime.fromisoformat(ticket["called_at"])

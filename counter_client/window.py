@@ -403,8 +403,11 @@ class CounterWindow(QMainWindow):
             page.code.setText(lines["code"])
             page.ticket_status.setText(lines["status"])
             page.service.setText(lines["service"])
-            page.priority.setText(f"★ Prioritas: {lines['priority']}" if lines.get("priority") else "")
-            page.priority.setVisible(bool(lines.get("priority")))
+            marks = [f"★ Prioritas: {lines['priority']}"] if lines.get("priority") else []
+            if lines.get("booked"):
+                marks.append("Janji temu")  # booked online, checked in at the kiosk
+            page.priority.setText("  ·  ".join(marks))
+            page.priority.setVisible(bool(marks))
             parts = []
             if lines.get("waited") is not None:
                 parts.append(f"menunggu {minutes(lines['waited'])}")

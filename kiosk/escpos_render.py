@@ -45,11 +45,12 @@ def render(layout: TicketLayout, profile: PrinterProfile) -> bytes:
 
     printer.textln(plain(layout.number_label))
     _big_number(printer, plain(layout.code), profile)
-    if layout.priority_mark:
-        printer.set(bold=True, invert=True)
-        for line in textwrap.wrap(plain(layout.priority_mark), columns - 2, break_on_hyphens=False):
-            printer.textln(f" {line} ")
-        printer.set(bold=False, invert=False)
+    for mark in (layout.priority_mark, layout.appointment_mark):
+        if mark:
+            printer.set(bold=True, invert=True)
+            for line in textwrap.wrap(plain(mark), columns - 2, break_on_hyphens=False):
+                printer.textln(f" {line} ")
+            printer.set(bold=False, invert=False)
     printer.ln()
     printer.textln("-" * columns)
 

@@ -2,20 +2,25 @@
 screen shows what; a view draws it and a worker does the network and printing.
 
 home → agency → service (requirements, priority) → printing → done → home
+home → check_in (a booking's code, scanned or typed) → printing → done → home
 Any screen goes home after the idle timeout; no server or no printer: out of service.
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
-from .texts import text
+from mpp_client.appointments import booking_code
+from mpp_client.indonesian import clock_time, long_date
+
+from .texts import TEXTS, text
 
 
 @dataclass(frozen=True)
 class Screen:
     """Everything a view needs to draw one screen."""
 
-    name: str  # home, agency, service, printing, done, failed, out_of_service, staff
+    name: str  # home, agency, service, check_in, printing, done, failed, out_of_service, staff
     language: str = "id"
     agency: dict | None = None
     service: dict | None = None
@@ -35,10 +40,28 @@ class Worker(Protocol):
 
     def load_catalog(self) -> None: ...
     def take_ticket(self, service: str, priority: str | None, language: str) -> None: ...
+    def check_in(self, code: str, language: str) -> None: ...
 
 
 # Seconds a screen stays before the kiosk goes home by itself.
-IDLE_TIMEOUT_S = {"agency": 30, "service": 45, "done": 8, "failed": 10, "staff": 60}
+IDLE_TIMEOUT_S = {"agency": 30, "service": 45, "check_in": 45, "done": 8, "failed": 10, "staff": 60}
+
+
+def _refusal_more(code: str, details: dict):
+    """(text key, value in a language) for a refusal whose details say more: when check-in opens,
+    which day the booking is for, which number it already gave (a staff member finds it). None without."""
+    try:
+        if code == "too_early" and details.get("check_in_from"):
+            moment = datetime.fromisoformat(details["check_in_from"])
+            return "check_in_opens", lambda language: clock_time(moment, language)
+        if code == "wrong_day" and details.get("date"):
+            day = datetime.fromisoformat(details["date"])
+            return "booking_day", lambda language: long_date(day, language)
+        if code == "checked_in" and details.get("ticket"):
+            return "checked_in_as", lambda language: str(details["ticket"])
+    except (TypeError, ValueError):
+        pass  # a detail this kiosk does not read: the server's sentence alone
+    return None
 
 
 class KioskPresenter:
@@ -84,10 +107,27 @@ class KioskPresenter:
                           priority=screen.priority, message=text(self.language, "printing")))
         self.worker.take_ticket(screen.service["code"], screen.priority, self.language)  # printed in it
 
+    def open_check_in(self) -> None:
+        """"Sudah punya janji temu?": the screen that takes a booking's code."""
+        if self.screen.name == "home":
+            self._show(Screen("check_in", self.language, catalog=self.catalog))
+
+    def check_in(self, scanned: str) -> None:
+        """A scanned QR or a typed code (from home too: a scanner needs no touch first)."""
+        if self.screen.name not in ("home", "check_in") or not self.server_ok or self.printer_problem:
+            return
+        code = booking_code(scanned)
+        if code is None:
+            self._show(Screen("check_in", self.language, message=text(self.language, "code_not_read"),
+                              catalog=self.catalog))
+            return
+        self._show(Screen("printing", self.language, message=text(self.language, "printing")))
+        self.worker.check_in(code, self.language)  # printed in it, as a walk-in's ticket
+
     def back(self) -> None:
         if self.screen.name == "service":
             self._show(Screen("agency", self.language, agency=self.screen.agency, catalog=self.catalog))
-        elif self.screen.name in ("agency", "staff"):
+        elif self.screen.name in ("agency", "check_in", "staff"):
             self.go_home()
 
     def go_home(self) -> None:
@@ -149,6 +189,18 @@ class KioskPresenter:
         self._show(Screen("failed", self.language, message=message))
         self.worker.load_catalog()
 
+    def check_in_refused(self, code: str, message: str, details: dict | None = None) -> None:
+        """Too early, too late, cancelled …: the server's words (Indonesian), then English, and what
+        the server's details add."""
+        message = message or text("id", "refusal")
+        english = text("en", f"refusal.{code}") if f"refusal.{code}" in TEXTS["en"] else text("en", "refusal")
+        when = _refusal_more(code, details or {})
+        if when is not None:
+            key, moment = when
+            message = f"{message} {text('id', key, when=moment('id'))}"
+            english = f"{english} {text('en', key, when=moment('en'))}"
+        self._show(Screen("failed", self.language, message=message, detail=english))
+
     def print_failed(self, message: str) -> None:
         self._show(Screen("failed", self.language, message=text(self.language, "print_failed"),
                           detail=message or text(self.language, "print_failed_hint")))
@@ -187,4 +239,6 @@ class KioskPresenter:
             return text(self.language, "printing")
         if self.screen.name == "done":
             return text(self.language, "take_your_ticket")
+        if self.screen.name == "check_in" and self.screen.message:
+            return text(self.language, "code_not_read")
         return self.screen.message

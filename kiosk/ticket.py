@@ -17,6 +17,7 @@ from mpp_client.texts import count_text, text
 WORDS = {
     "id": {
         "priority": "PRIORITAS - {name}",
+        "appointment": "JANJI TEMU {slot}",
         "wait": "Perkiraan tunggu: ± {n} menit",
         "wait_one": "Perkiraan tunggu: ± 1 menit",
         "wait_none": "Segera dilayani",
@@ -25,6 +26,7 @@ WORDS = {
     },
     "en": {
         "priority": "PRIORITY - {name}",
+        "appointment": "APPOINTMENT {slot}",
         "wait": "Estimated wait: ± {n} minutes",
         "wait_one": "Estimated wait: ± 1 minute",
         "wait_none": "You will be served shortly",
@@ -52,6 +54,7 @@ class TicketLayout:
     wait: str | None
     qr_payload: str | None  # the ticket's public status URL
     footer: tuple[str, ...]
+    appointment_mark: str | None = None  # "JANJI TEMU 10.30": checked in from a booking
 
     @property
     def issued(self) -> str:
@@ -60,7 +63,7 @@ class TicketLayout:
     def texts(self) -> list[str]:
         """Every printed string (QR payload included), e.g. to check nothing private leaks."""
         values = [self.site_name, self.agency, self.service, self.number_label, self.code, self.priority_mark,
-                  self.issued, self.ahead, self.wait, self.qr_payload, *self.footer]
+                  self.appointment_mark, self.issued, self.ahead, self.wait, self.qr_payload, *self.footer]
         return [value for value in values if value]
 
 
@@ -84,6 +87,7 @@ def build_ticket(ticket: dict, site: dict, language: str = "id") -> TicketLayout
         wait=count_text((WORDS,), language, "wait", ticket.get("est_wait_min")),
         qr_payload=ticket.get("status_url") or None,
         footer=words["footer"],
+        appointment_mark=_appointment_mark(ticket, language),
     )
 
 
@@ -100,6 +104,17 @@ def _issued_moment(issued_at: str, timezone: str | None) -> datetime:
         raise ValueError(f"issued_at needs a UTC offset (like +07:00): {issued_at!r}")
     # Without a zone name (or with an unknown one) the server's own offset stands: it is the site's.
     return in_zone(moment, timezone) if timezone else moment
+
+
+def _appointment_mark(ticket: dict, language: str) -> str | None:
+    """The booking's slot, from a check-in's answer (`appointment.slot`); a booked ticket without it
+    still says it was booked."""
+    appointment = ticket.get("appointment") or {}
+    slot = appointment.get("slot") if isinstance(appointment, dict) else None
+    if not slot and not ticket.get("booked"):
+        return None
+    slot = (slot or "").replace(":", ".") if language == "id" else (slot or "")  # 10.30 in Indonesian
+    return WORDS[language]["appointment"].format(slot=slot).strip()
 
 
 def _priority_mark(ticket: dict, site: dict, language: str) -> str | None:

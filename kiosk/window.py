@@ -16,8 +16,8 @@ from mpp_client.clock import ServerClock
 from mpp_client.indonesian import clock_time, long_date
 
 from .presenter import IDLE_TIMEOUT_S, KioskPresenter, Screen
-from .screens import (STYLESHEET, AgencyPage, DonePage, HomePage, MessagePage, PrintingPage, ServicePage,
-                      StaffPage)
+from .screens import (STYLESHEET, AgencyPage, CheckInPage, DonePage, HomePage, MessagePage, PrintingPage,
+                      ServicePage, StaffPage)
 from .screens.common import label, styled
 
 log = logging.getLogger("kiosk.window")
@@ -168,6 +168,7 @@ class KioskWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.pages = {"home": HomePage(), "agency": AgencyPage(), "service": ServicePage(),
+                      "check_in": CheckInPage(),
                       "printing": PrintingPage(), "done": DonePage(), "failed": MessagePage("failed"),
                       "out_of_service": MessagePage("out_of_service"), "staff": StaffPage(staff_pin)}
         for page in self.pages.values():
@@ -194,6 +195,10 @@ class KioskWindow(QMainWindow):
         home, agency, service = self.pages["home"], self.pages["agency"], self.pages["service"]
         home.agency_chosen.connect(presenter.choose_agency)
         home.language_toggled.connect(presenter.toggle_language)
+        home.check_in_requested.connect(presenter.open_check_in)
+        home.scanned.connect(presenter.check_in)
+        self.pages["check_in"].submitted.connect(presenter.check_in)
+        self.pages["check_in"].back_requested.connect(presenter.back)
         agency.service_chosen.connect(presenter.choose_service)
         agency.back_requested.connect(presenter.back)
         service.priority_chosen.connect(presenter.choose_priority)

@@ -43,6 +43,9 @@ PRINTER_PROBLEM = {
     "error": "printer mengalami gangguan",
 }
 SERVER_DOWN_TICKET = "Server tidak dapat dihubungi. Nomor belum diambil; silakan coba lagi sebentar lagi."
+# A check-in is not sent twice (the server would refuse it as `checked_in`): a lost answer needs staff.
+CHECK_IN_LOST = ("Jawaban server tidak sampai; janji temu Anda mungkin sudah tercatat. "
+                 "Silakan hubungi petugas informasi dengan kode janji temu Anda.")
 
 
 def printer_problem(kind: str, message: str | None = None) -> str:
@@ -58,6 +61,7 @@ class KioskWorker(QObject):
     printer_status = Signal(bool, str)
     ticket_printed = Signal(dict)
     ticket_refused = Signal(str)
+    check_in_refused = Signal(str, str, dict)  # the server's code (too_early …), message and details
     print_failed = Signal(str)
     printer_not_ready = Signal(str)  # asked before reserving: no number was spent
     test_print_done = Signal(bool, str)  # staff menu
@@ -166,19 +170,30 @@ class KioskWorker(QObject):
     @Slot(str, object, str)
     def take_ticket(self, service: str, priority: str | None, language: str = "id") -> None:
         """Two-phase printing: reserve the number, print it, then confirm or report the failure."""
+        self._reserve_and_print(lambda: self.api.issue_ticket(service, priority), language,
+                                lambda exc: self.ticket_refused.emit(exc.message))
+
+    @Slot(str, str)
+    def check_in(self, code: str, language: str = "id") -> None:
+        """A booking's check-in: the same two phases, the number reserved by the booking's code."""
+        self._reserve_and_print(lambda: self.api.check_in(code), language,
+                                lambda exc: self.check_in_refused.emit(exc.code, exc.message, exc.details),
+                                lost=CHECK_IN_LOST)
+
+    def _reserve_and_print(self, reserve, language: str, refused, lost: str = SERVER_DOWN_TICKET) -> None:
         # The printer first (DLE EOT answers in milliseconds): no paper, no number spent.
         problem = self._printer_problem_now()
         if problem is not None:
             self.printer_not_ready.emit(problem)
             return
         try:
-            ticket = self.api.issue_ticket(service, priority)
+            ticket = reserve()
         except ServerUnreachable as exc:
             self._server_down(exc.message)
-            self.ticket_refused.emit(SERVER_DOWN_TICKET)
+            self.ticket_refused.emit(lost if exc.maybe_applied else SERVER_DOWN_TICKET)
             return
-        except ApiError as exc:  # closed, quota_full, cut_off, unknown_service: the server says why
-            self.ticket_refused.emit(exc.message)
+        except ApiError as exc:  # closed, quota_full, too_early …: the server says why
+            refused(exc)
             return
         try:
             data = render(build_ticket(ticket, self.site, language=language), self.profile)

@@ -199,6 +199,12 @@ class ApiClient:
             exc.request_id = request_id
             raise
 
+    def check_in(self, code: str) -> dict:
+        """A booking becomes a ticket (status `printing`, answered as `issue_ticket`'s, with its
+        `appointment`: code, date, slot). Sent once: the server refuses a second check-in of the
+        booking (`checked_in`, naming the ticket), so a lost answer is not asked again here."""
+        return self._call("POST", f"/api/appointments/{quote(code, safe='')}/check-in")
+
     def confirm_printed(self, ticket_id: int) -> dict:
         """The ticket is in the citizen's hand: it joins the queue. Retried (the server repeats its answer)."""
         return self._idempotent("POST", f"/api/tickets/{int(ticket_id)}/printed")

@@ -56,10 +56,12 @@ def _logo_label(image) -> QLabel | None:
 
 
 class HomePage(QWidget):
-    """Welcome, and one big tile per agency."""
+    """Welcome, one big tile per agency, and the way in for a booking (touched, or scanned here)."""
 
     agency_chosen = Signal(str)
     language_toggled = Signal()
+    check_in_requested = Signal()
+    scanned = Signal(str)  # a barcode scanner typed a line while the home screen showed
 
     def __init__(self):
         super().__init__()
@@ -77,6 +79,7 @@ class HomePage(QWidget):
         self.language = QPushButton()
         self.language.setObjectName("language")
         self.language.setMinimumWidth(260)
+        self.language.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a scanner's space must not switch it
         self.language.clicked.connect(self.language_toggled)
         top.addWidget(self.language, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -85,6 +88,12 @@ class HomePage(QWidget):
         self.grid.setContentsMargins(0, 0, 8, 0)
         self.grid.setSpacing(18)
         layout.addWidget(touch_scroll_area(self.grid_host), 1)
+        self.appointment = TileButton("appointmentTile")
+        self.appointment.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the page keeps the scanner's keys
+        self.appointment.clicked.connect(self.check_in_requested)
+        layout.addWidget(self.appointment)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._keys = ""
         self.tiles: dict[str, TileButton] = {}
         self._shown: tuple = ()
         self._columns = 0
@@ -94,6 +103,9 @@ class HomePage(QWidget):
         self.welcome.setText(t(language, "welcome"))
         self.choose.setText(t(language, "choose_agency"))
         self.language.setText(t(language, "language"))
+        self.appointment.title.setText(t(language, "have_appointment"))
+        self.appointment.lines[0].setText(t(language, "check_in_hint"))
+        self.setFocus()
         agencies = screen.catalog.get("agencies", [])
         shown = tuple((a["code"], a.get("short_name"), a["name"], len(a.get("services", [])),
                        a.get("logo_url") if a.get("logo_image") is not None else None) for a in agencies)
@@ -134,6 +146,21 @@ class HomePage(QWidget):
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self._arrange()
+
+    def hideEvent(self, event):
+        self._keys = ""  # half a scan does not wait for the next visit
+        super().hideEvent(event)
+
+    def keyPressEvent(self, event):
+        """A scanner's keystrokes: gathered until its Enter, then handed on as one line."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            typed, self._keys = self._keys, ""
+            if typed.strip():
+                self.scanned.emit(typed)
+        elif event.text() and event.text().isprintable() and len(self._keys) < 200:
+            self._keys += event.text()
+        else:
+            super().keyPressEvent(event)
 
 
 class ServiceCard(TileButton):

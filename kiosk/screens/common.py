@@ -69,6 +69,14 @@ QPushButton#priority {{ min-height: 84px; font-size: 24px; }}
 QPushButton#priority:checked {{ background: {TEAL}; color: white; }}
 QPushButton#primary {{ background: {TEAL}; color: white; border: none; min-height: 96px; font-size: 32px; }}
 QPushButton#primary:pressed {{ background: {TEAL_DARK}; }}
+QPushButton#appointmentTile {{ background: white; border: 4px solid {TEAL_DARK}; min-height: 110px; }}
+QPushButton#appointmentTile:pressed {{ background: #B2DFDB; }}
+#appointmentTile #tileTitle {{ font-size: 32px; color: {TEAL_DARK}; }}
+#appointmentTile #tileLine {{ font-size: 22px; color: #263238; }}
+QPushButton#charKey {{ min-height: 72px; min-width: 0; padding: 0; font-size: 36px; font-weight: 700; }}
+#bookingCode {{ min-height: 88px; font-size: 44px; font-weight: 700; color: {TEAL_DARK}; background: white;
+                border: 3px solid {TEAL}; border-radius: 14px; padding: 0 20px; }}
+#checkInError {{ font-size: 30px; font-weight: 700; color: {RED}; }}
 QPushButton#key {{ min-height: 96px; min-width: 150px; font-size: 44px; font-weight: 700; }}
 #requirement {{ font-size: 30px; padding: 8px 0; }}
 #panelTitle {{ font-size: 32px; font-weight: 800; color: {TEAL_DARK}; }}

@@ -86,9 +86,12 @@ class DonePage(QWidget):
         if screen.service and screen.service.get("code") == ticket.get("service"):
             service = screen.service
         self.service.setText(local_name(service, language))
-        self.priority.setText(t(language, "priority_of", name=ticket["priority_name"])
-                              if ticket.get("priority_name") else "")
-        self.priority.setVisible(bool(ticket.get("priority_name")))
+        marks = [t(language, "priority_of", name=ticket["priority_name"])] if ticket.get("priority_name") else []
+        slot = (ticket.get("appointment") or {}).get("slot")
+        if slot:  # checked in from a booking: its slot, as the paper says
+            marks.append(t(language, "appointment_at", slot=slot.replace(":", ".") if language == "id" else slot))
+        self.priority.setText("   ·   ".join(marks))
+        self.priority.setVisible(bool(marks))
         ahead = [count_text((TEXTS,), language, "ahead", ticket.get("ahead") or 0)]
         if ticket.get("est_wait_min"):
             ahead.append(f"{t(language, 'est_wait')} {t(language, 'wait_estimate', n=ticket['est_wait_min'])}")

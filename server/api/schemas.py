@@ -260,6 +260,7 @@ class FloorTicket(BaseModel):
     service: str
     waited_min: int = Field(description="Minutes since it joined the queue (again, after a transfer)")
     transferred: bool
+    booked: bool = Field(False, description="Checked in from an appointment (an extension)")
     over_target: bool
 
 

@@ -115,6 +115,15 @@ def test_an_action_in_flight_disables_everything_until_answered(working):
     lines = presenter.screen.ticket_lines
     assert (lines["code"], lines["priority"], lines["waited"], lines["called_ago"], lines["recalls"]) == \
         ("A-002", "Lanjut usia", 4, 6, 1)
+    assert lines["booked"] is False
+
+
+def test_a_booked_ticket_is_marked(working):
+    presenter, _, _ = working
+    booked = {**TICKET, "priority": None, "priority_name": None, "booked": True}
+    presenter.act("call-next")
+    presenter.action_done("call-next", {"ticket": booked, "counter": counter(ticket=booked, waiting=2, est=6)})
+    assert presenter.screen.ticket_lines["booked"] is True
 
 
 def test_nothing_waiting_is_told(working):

@@ -242,6 +242,9 @@ class FakeBridge(QObject):
     def take_ticket(self, service, priority, language="id"):
         self.asked.append(("ticket", service, priority))
 
+    def check_in(self, code, language="id"):
+        self.asked.append(("check_in", code))
+
     def check_printer(self):
         self.asked.append(("printer",))
 

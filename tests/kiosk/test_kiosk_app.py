@@ -221,6 +221,11 @@ def test_screenshots_of_every_screen(qtbot, floor, printer, make_kiosk):
     qtbot.mouseClick(window.pages["agency"].back, LEFT)
     qtbot.waitUntil(on_screen(kiosk, "home"))
     saved.append(save_screenshot(window, "home"))
+    touch(qtbot, window.pages["home"].appointment)
+    qtbot.waitUntil(on_screen(kiosk, "check_in"))
+    saved.append(save_screenshot(window, "check-in"))
+    touch(qtbot, window.pages["check_in"].back)
+    qtbot.waitUntil(on_screen(kiosk, "home"))
     walk_to_service(qtbot, kiosk, priority="ibu_hamil")
     saved.append(save_screenshot(window, "service"))
 

@@ -168,3 +168,48 @@ def test_out_of_service_says_why_the_server_refused(kiosk):
     presenter, view, _ = kiosk
     presenter.server_unreachable("Token kios ditolak server; hubungi petugas TI.")
     assert view.current.name == "out_of_service" and "Token kios ditolak" in view.current.detail
+
+
+# ---------------------------------------------------------------- a booking's check-in
+
+def test_check_in_asks_once_for_the_scanned_code_and_shows_the_ticket(kiosk):
+    presenter, view, worker = kiosk
+    worker.check_in = lambda code, language: worker.asked.append(("check_in", code, language))
+    presenter.open_check_in()
+    assert view.current.name == "check_in"
+    presenter.check_in("KODE?")  # unreadable: said on the same screen, nothing asked
+    assert view.current.name == "check_in" and "tidak terbaca" in view.current.message
+    presenter.check_in("https://mpp.example.go.id/booking/7qk3m9xa?k=abc")
+    presenter.check_in("7QK3M9XA")  # a second scan while printing
+    assert [a for a in worker.asked if a[0] == "check_in"] == [("check_in", "7QK3M9XA", "id")]
+    assert view.current.name == "printing"
+    presenter.ticket_printed({"code": "A-004", "booked": True, "appointment": {"slot": "10:30"}})
+    assert view.current.name == "done"
+
+
+def test_check_in_refusal_shows_the_servers_words_then_english_and_goes_home(kiosk):
+    presenter, view, _ = kiosk
+    presenter.open_check_in()
+    presenter.check_in_refused("too_early", "Belum waktunya lapor diri.", {"check_in_from": "2026-11-23T10:00+07:00"})
+    assert view.current.name == "failed"
+    assert (view.current.message, view.current.detail) == (
+        "Belum waktunya lapor diri. Lapor diri dibuka pukul 10.00 WIB.",
+        "Too early: check-in for this booking has not opened yet. Check-in opens at 10:00 WIB.")
+    presenter.check_in_refused("wrong_day", "Bukan hari ini.", {"date": "2026-11-24"})
+    assert view.current.message == "Bukan hari ini. Janji temu ini untuk Selasa, 24 November 2026."
+    presenter.check_in_refused("checked_in", "Sudah dipakai.", {"ticket": "A-012"})
+    assert view.current.detail == "This booking has already been checked in. Its queue number is A-012."
+    presenter.check_in_refused("something_new", "Ditolak.")
+    assert view.current.detail.startswith("The booking could not be checked in")
+    presenter.idle()
+    assert view.current.name == "home"
+
+
+def test_check_in_screen_goes_home_by_back_and_by_idle(kiosk):
+    presenter, view, _ = kiosk
+    presenter.open_check_in()
+    presenter.back()
+    assert view.current.name == "home"
+    presenter.open_check_in()
+    presenter.idle()
+    assert view.current.name == "home"

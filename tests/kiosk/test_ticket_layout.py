@@ -111,3 +111,15 @@ def test_no_status_url_means_no_qr_payload():
 def test_agency_and_service_codes_stand_in_for_missing_names():
     layout = build_ticket(ticket(agency_name=None, service_name=None), SITE)
     assert (layout.agency, layout.service) == ("DUKCAPIL", "DK-KTP")
+
+
+@pytest.mark.parametrize("changes, language, mark", [
+    ({"booked": True, "appointment": {"code": "7QK3M9XA", "date": "2026-11-23", "slot": "10:30"}}, "id",
+     "JANJI TEMU 10.30"),
+    ({"booked": True, "appointment": {"slot": "10:30"}}, "en", "APPOINTMENT 10:30"),
+    ({"booked": True}, "id", "JANJI TEMU"),  # a booked ticket read back without its booking
+    ({"booked": False}, "id", None),
+    ({}, "id", None),  # an older server: no mark at all
+])
+def test_a_booked_ticket_says_its_slot(changes, language, mark):
+    assert build_ticket(ticket(**changes), SITE, language=language).appointment_mark == mark

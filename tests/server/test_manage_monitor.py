@@ -69,6 +69,30 @@ def test_the_building_monitor_shows_kpis_counters_and_queues_as_the_floor_moves(
     assert f'<li data-ticket="{second["code"]}">' in html  # the one still waiting, in its queue
 
 
+def test_a_booked_ticket_is_marked_in_its_queue_and_at_its_counter(app_floor):
+    with app_floor.client() as public:
+        booking = public.post("/api/appointments", json={
+            "service": "DK-KTP", "date": "2026-11-23", "slot": "09:30", "name": "Siti Aminah",
+            "phone": "081234567890", "request_id": "b" * 32}).json()
+    with app_floor.kiosk() as kiosk:
+        ticket = kiosk.post(f"/api/appointments/{booking['code']}/check-in").json()
+        assert kiosk.post(f"/api/tickets/{ticket['id']}/printed").status_code == 200
+    walk_in = app_floor.issue()
+    rina = signed_in(app_floor, "rina")
+    html = fragment(rina)
+
+    def item(code):
+        start = html.index(f'<li data-ticket="{code}"')
+        return html[start:html.index("</li>", start)]
+    assert "janji temu" in item(ticket["code"]) and "janji temu" not in item(walk_in["code"])
+    with app_floor.login("budi") as budi:
+        budi.post("/api/counters/L01/open")
+        assert budi.post("/api/counters/L01/call-next").json()["ticket"]["code"] == ticket["code"]
+    html = fragment(rina)
+    row = html[html.index('data-counter="L01"'):html.index('data-counter="L02"')]
+    assert f'data-ticket="{ticket["code"]}"' in row and '<span class="tag booked">janji temu</span>' in row
+
+
 def test_a_wait_past_the_target_is_marked_in_words(app_floor):
     rina = signed_in(app_floor, "rina")
     ticket = app_floor.issue("DK-KTP")

@@ -58,6 +58,13 @@
       small.textContent = label;
       cell.appendChild(document.createTextNode(" "));
       cell.appendChild(small);
+      if (ticket.booked) {  // checked in from an appointment, as the fragment marks it
+        var tag = document.createElement("span");
+        tag.className = "tag booked";
+        tag.textContent = "janji temu";
+        cell.appendChild(document.createTextNode(" "));
+        cell.appendChild(tag);
+      }
     }
   }
 
