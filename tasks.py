@@ -279,7 +279,8 @@ def test(args: list[str]) -> int:
     system_packages(QT_PACKAGES + APP_PACKAGES + TEST_PACKAGES)
     setup()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    # The slowest tests at the end of every run: the suite must stay well under 15 minutes.
+    result = subprocess.run([str(PYTHON), "-m", "pytest", "--durations=25", *args], cwd=ROOT, env=env)
     return result.returncode
 
 

@@ -20,7 +20,7 @@ request-timeout = 10.0
 headers = { Authorization = "Bearer ${MPP_SUPERVISOR}" }
 
 [generation]
-max-examples = 8
+max-examples = 6
 
 [parameters]
 "path.counter" = "L01"
