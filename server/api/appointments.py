@@ -1,4 +1,4 @@
-"""Appointments: public slots, booking and cancelling (JSON, for the booking page and an MPP's own
+"""Appointments: public slots, booking, cancelling and rescheduling (JSON, for the booking page and an MPP's own
 website), and the kiosk's check-in."""
 
 import time
@@ -82,7 +82,7 @@ class Booking(BaseModel):
     name: str | None = Field(description="Masked")
     phone: str | None = Field(description="Masked")
     nik: str | None = Field(description="Masked")
-    page_url: str = Field(description="The booking's own page (cancel from there)")
+    page_url: str = Field(description="The booking's own page (cancel or reschedule from there)")
 
 
 class CodePath(BaseModel):
@@ -91,6 +91,12 @@ class CodePath(BaseModel):
 
 class CancelBody(Body):
     public_id: PublicId
+
+
+class RescheduleBody(Body):
+    public_id: PublicId
+    date: Annotated[str, StringConstraints(max_length=10)] = Field(description="YYYY-MM-DD")
+    slot: Annotated[str, StringConstraints(max_length=5)] = Field(description="HH:MM, one of the slots offered")
 
 
 class CheckedInTicket(IssuedTicket):
@@ -117,6 +123,15 @@ def book(body: NewBooking):
              responses={200: Booking, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse})
 def cancel(path: CodePath, body: CancelBody):
     return jsonify(appointments.cancel(ctx(), path.code, body.public_id, base_url()))
+
+
+@public.post("/<code>/reschedule", summary="Move a booking still `booked` to another slot of its service "
+             "(an extension); its `public_id` is the proof; the new slot is checked and spent as a new booking's",
+             responses={200: Booking, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse,
+                        429: ErrorResponse})
+def reschedule(path: CodePath, body: RescheduleBody):
+    limit_booking_posts()
+    return jsonify(appointments.reschedule(ctx(), path.code, body.public_id, body.model_dump(), base_url()))
 
 
 @kiosk.post("/<code>/check-in", summary="Check in at the kiosk: a ticket (`booked`, status printing) in the "

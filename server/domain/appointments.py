@@ -31,6 +31,7 @@ MESSAGES = {
     "cancelled": "Janji temu ini sudah dibatalkan.",
     "checked_in": "Janji temu ini sudah dipakai untuk mengambil nomor antrean.",
     "wrong_day": "Janji temu ini bukan untuk hari ini.",
+    "no_show": "Janji temu ini sudah terlewat. Silakan buat janji temu baru.",
 }
 
 
@@ -120,6 +121,12 @@ def check_booking(schedule: Schedule, now: datetime, day: date, start: time, *, 
         raise refuse("slot_full")
     if person_booked >= limit:
         raise refuse("limit_reached")
+
+
+def check_movable(status: str) -> None:
+    """Only a booking still waiting for its check-in may move to another slot."""
+    if status != BOOKED:
+        raise refuse(status if status in (CANCELLED, CHECKED_IN, NO_SHOW) else "closed")
 
 
 def check_in_window(schedule: Schedule, day: date, start: time, before_min: int,

@@ -178,6 +178,35 @@ def cancel(ctx: Context, code: str, public_id: str, base_url: str) -> dict:
         return view(ctx, row, storage.appointment_person(work.conn, row["id"]), base_url)
 
 
+def reschedule(ctx: Context, code: str, public_id: str, values: dict, base_url: str) -> dict:
+    """The owner moves a booking still `booked` to another slot of its service: the new slot is checked and
+    spent in one write as a new booking would be, the old one freed by the same UPDATE. Counts on the same
+    day leave the booking itself out (it already holds its place in the quota and the person's limit)."""
+    day, start = rule.parse_day(values.get("date")), rule.parse_slot(values.get("slot"))
+    day_text, slot_text = day.isoformat(), f"{start:%H:%M}"
+    info = ctx.site.info
+    with Work(ctx) as work:
+        conn = work.conn
+        row = _owned(conn, code, public_id)
+        rule.check_movable(row["status"])
+        person = storage.appointment_person(conn, row["id"])
+        if (row["day"], row["slot"]) != (day_text, slot_text):  # the same slot again: a double submit
+            service = _service(ctx, row["service"])
+            itself = 1 if row["day"] == day_text else 0
+            phone, nik = (person["phone"], person["nik"]) if person else (None, None)
+            rule.check_booking(
+                ctx.site.service_schedules[service.code], work.moment, day, start, slot_min=service.slot_min,
+                capacity=service.slot_capacity, days_ahead=info.booking_days_ahead,
+                slot_booked=storage.booked_per_slot(conn, day_text, service.code).get(slot_text, 0),
+                day_booked=storage.booked_on_day(conn, day_text, service.code) - itself,
+                online_quota=service.online_quota,
+                person_booked=storage.booked_by_person(conn, day_text, phone, nik) - itself if person else 0,
+                limit=info.booking_limit_per_day)
+            storage.update_appointment(conn, row["id"], day=day_text, slot=slot_text)
+            row = storage.appointment_by_code(conn, row["code"])
+        return view(ctx, row, person, base_url)
+
+
 def check_in(ctx: Context, device, code: str, base_url: str) -> dict:
     """The kiosk's check-in: within the window, a ticket (status printing, `booked`) in the service's
     queue by the same numbering as a walk-in's; the kiosk prints and confirms it as any other."""

@@ -1,10 +1,11 @@
 """The public booking page `/booking`: agency → service → date → slot → name, phone (and NIK when the
-service asks) → the booking's own page with its code, check-in window, QR and a cancel button.
+service asks) → the booking's own page with its code, check-in window, QR, a cancel button and a link to move it to
+another date and slot.
 
 Plain HTML forms (GET for the choices, POST to book and cancel): usable without JavaScript. A POST carries
 a form token signed with the database's key and stamped with its time (no cookie: the page is for anyone's
 phone), so another site cannot post a booking form in the citizen's name; the booking's own `public_id`
-is the proof for cancelling. Booking POSTs share the API's limit per address."""
+is the proof for cancelling and rescheduling. Booking POSTs share the API's limit per address."""
 
 import hashlib
 import hmac
@@ -111,6 +112,40 @@ def cancel(code: str):
         made = appointments.cancel(ctx(), code, request.form.get("k", ""), base_url())
     except DomainError as refusal:
         return _page("booking_done.html", refusal.status, message=refusal.message)
+    return redirect(url_for("booking_pages.booking", code=made["code"], k=made["public_id"]), 303)
+
+
+@bp.get("/booking/<code>/reschedule")
+def reschedule_form(code: str):
+    return _move_form(code, request.args.get("k", ""), request.args.get("date"))
+
+
+def _move_form(code: str, public_id: str, day: str | None, status: int = 200, error: str | None = None) -> Response:
+    """The booking's new date, then its new slot, offered as the booking page offers them."""
+    try:
+        made = appointments.booking(ctx(), conn(), code, public_id, base_url())
+    except NotFound as refusal:
+        return _page("booking_done.html", 404, message=refusal.message)
+    if made["status"] != rule.BOOKED:
+        return _page("booking_done.html", 409, message=rule.MESSAGES[made["status"]])
+    return _page("booking_reschedule.html", status, booking=made, **_choices(made["service"], day), error=error,
+                 token=form_token())
+
+
+@bp.post("/booking/<code>/reschedule")
+def reschedule(code: str):
+    form = request.form
+    public_id, day = form.get("k", ""), form.get("date", "").strip()
+    if not token_ok(form.get("token", "")):
+        return _move_form(code, public_id, day, 403, BAD_TOKEN)
+    try:
+        limit_booking_posts()
+        made = appointments.reschedule(ctx(), code, public_id, {"date": day, "slot": form.get("slot", "").strip()},
+                                       base_url())
+    except NotFound as refusal:
+        return _page("booking_done.html", 404, message=refusal.message)
+    except DomainError as refusal:
+        return _move_form(code, public_id, day, refusal.status, refusal.message)
     return redirect(url_for("booking_pages.booking", code=made["code"], k=made["public_id"]), 303)
 
 

@@ -44,6 +44,27 @@ def test_the_page_books_shows_the_masked_booking_and_cancels(app_floor):
     assert cancel.status_code == 303 and "dibatalkan" in cancelled.text
 
 
+def test_the_bookings_page_reschedules_to_another_date_and_slot_keeping_code_and_qr(app_floor):
+    with app_floor.client() as client:
+        page = client.get("/booking", params={"service": "DK-KTP", "date": "2026-11-24"}).text
+        made = client.post("/booking", data=form(page, slot="09:00", name="Budi Santoso", phone="081234567890"))
+        done = client.get(made.headers["location"]).text
+        code = re.search(r'id="code">(\w+)<', done).group(1)
+        link = re.search(r'id="reschedule" href="([^"]+)"', done).group(1).replace("&amp;", "&")
+        dates = client.get(link).text
+        assert "2026-11-25" in dates and "2026-11-29" not in dates
+        chosen = client.get(re.search(r'href="([^"]+date=2026-11-25)"', dates).group(1).replace("&amp;", "&")).text
+        assert 'value="13:00"' in chosen
+        forged = client.post(f"/booking/{code}/reschedule", data=form(chosen, slot="13:00", token="1.x"))
+        refused = client.post(f"/booking/{code}/reschedule", data=form(chosen, slot="13:10"))
+        moved = client.post(f"/booking/{code}/reschedule", data=form(chosen, slot="13:00"))
+        again = client.get(moved.headers["location"]).text
+    assert forged.status_code == 403 and "kedaluwarsa" in forged.text
+    assert refused.status_code == 409 and 'role="alert"' in refused.text and 'value="13:00"' in refused.text
+    assert moved.status_code == 303 and moved.headers["location"] == made.headers["location"]
+    assert "2026-11-25" in again and "13:00" in again and f"/booking/{code}/qr.png" in again
+
+
 def test_a_post_without_a_valid_form_token_is_refused(app_floor):
     with app_floor.client() as client:
         page = client.get("/booking", params={"service": "DK-KTP", "date": "2026-11-24"}).text
