@@ -47,12 +47,10 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
         if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
             issued, waits, ended = _by_service(ctx, conn, first, last, group, agency, service)
         else:
-            issued = [reports.Issued(k, s, a, bool(m), bool(p), h, n) for k, s, a, m, p, h, n
-                      in storage.report_issued(conn, first, last, group, agency, own, service)]
-            waits = [reports.Waits(k, s, w, n, total)
-                     for k, s, w, n, total in storage.report_waits(conn, first, last, group, agency, own, service)]
-            ended = [reports.Ended(k, status, s, n, total)
-                     for k, status, s, n, total in storage.report_ended(conn, first, last, group, agency, service)]
+            # The storage's rows are in the fields' order of reports.Issued, Waits and Ended.
+            issued = storage.report_issued(conn, first, last, group, agency, own, service)
+            waits = storage.report_waits(conn, first, last, group, agency, own, service)
+            ended = storage.report_ended(conn, first, last, group, agency, service)
         answer = reports.summarise(group, issued, waits, ended,
                                    {code: a.code for code, a in site.agency_of_service.items()},
                                    {code: s.target_wait_min for code, s in site.services.items()})
@@ -64,7 +62,7 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
 
 # Up to SHORT_DAYS, the day-led index reads only the range; beyond, the service-led indexes of the
 # groupings that derive from the service (read whole, but grouped as they are scanned).
-SHORT_DAYS = 14
+SHORT_DAYS = 400
 LONG_GROUPINGS = (None, "agency", "service")
 
 
@@ -85,12 +83,11 @@ def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, ag
     def key(code: str):
         return agency_of.get(code) if group == "agency" else code if group == "service" else None
 
-    issued = [reports.Issued(None, s, agency_of.get(now), now != s, p is not None, h, n)
+    issued = [(None, s, agency_of.get(now), now != s, p is not None, h, n)
               for s, now, p, h, n in storage.report_counts_by_service(conn, first, last, services)]
-    waits = [reports.Waits(None, s, w, n, total)
-             for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+    waits = [(None, *row) for row in storage.report_waits_by_service(conn, first, last, services)]
     # Where a ticket ended: an agency's (or a service's) own services, whatever it was issued for.
-    ended = [reports.Ended(key(s), status, b, n, total)
+    ended = [(key(s), status, b, n, total)
              for s, status, b, n, total in storage.report_ends_by_service(conn, first, last, services)]
     return issued, waits, ended
 
@@ -105,11 +102,9 @@ def distributions(ctx: Context, conn, principal, start: str | None, end: str | N
     services = [service] if service is not None else own
     with storage.read(conn):
         if _days(first, last) > SHORT_DAYS:
-            waits = [reports.Waits(None, s, w, n, total)
-                     for s, w, n, total in storage.report_waits_by_service(conn, first, last, services)]
+            waits = [reports.Waits(None, *row) for row in storage.report_waits_by_service(conn, first, last, services)]
         else:
-            waits = [reports.Waits(k, s, w, n, total)
-                     for k, s, w, n, total in storage.report_waits(conn, first, last, None, agency, own, service)]
+            waits = list(map(reports.Waits._make, storage.report_waits(conn, first, last, None, agency, own, service)))
         per_day_hour = storage.report_day_hours(conn, first, last, services, long=_days(first, last) > LONG_HEAT_DAYS)
     return {"from": first, "to": last, "wait_bins": reports.wait_bins(waits),
             "weekday_hours": reports.weekday_hours(per_day_hour)}

@@ -393,6 +393,15 @@ MIGRATIONS: list[str] = [
                             changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
                             PRIMARY KEY (agency, first_day, last_day, element)) WITHOUT ROWID;
     """,
+    # 18: the reports of a short range (a month: ~75,000 tickets) read their days from one covering index
+    # holding every column a summary groups or sums, instead of looking up each ticket's wide row
+    # (a month by agency: ~390 ms → ~100 ms). It starts as the index it replaces did (service_day,
+    # issued_service), so the quota count and the floor still find their rows there.
+    """
+    CREATE INDEX tickets_report_days ON tickets (service_day, issued_service, service, agency, priority, issued_hour,
+                                                  status, counter, officer_id, wait_b, wait_s, service_b, service_s);
+    DROP INDEX tickets_by_issued_service;
+    """,
 ]
 
 

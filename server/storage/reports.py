@@ -42,7 +42,7 @@ def report_issued(conn, first: str, last: str, grouping: str | None, agency: str
     where, args = _where(True, agency_services, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
-        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_by_issued_service "
+        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_report_days "
         f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3, 4, 5, 6",
         [first, last, *args],
     ).fetchall()
@@ -55,7 +55,7 @@ def report_waits(conn, first: str, last: str, grouping: str | None, agency: str 
     where, args = _where(True, agency_services, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, wait_b, COUNT(*), TOTAL(wait_s) "
-        "FROM tickets INDEXED BY tickets_by_issued_service "
+        "FROM tickets INDEXED BY tickets_report_days "
         f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} GROUP BY 1, 2, 3",
         [first, last, *args],
     ).fetchall()
@@ -68,7 +68,7 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
     where, args = _where(False, None, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_ENDED_KEY[grouping]}, status, service_b, COUNT(*), TOTAL(service_s) "
-        "FROM tickets INDEXED BY tickets_by_issued_service "
+        "FROM tickets INDEXED BY tickets_report_days "
         f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} GROUP BY 1, 2, 3",
         [first, last, *args],
     ).fetchall()
@@ -118,7 +118,7 @@ def report_day_hours(conn, first: str, last: str, issued: list[str] | None = Non
     """Per service day and hour of issue: how many tickets were issued (the staffing heat map). A long
     range reads the narrower service-led index whole (a year: ~0.8 s warm against ~4 s day-led)."""
     where, args = _services("issued_service", issued)
-    index = "tickets_report_counts" if long else "tickets_by_issued_service"
+    index = "tickets_report_counts" if long else "tickets_report_days"
     return _tuples(conn).execute(
         f"SELECT service_day, {HOUR}, COUNT(*) FROM tickets INDEXED BY {index} "
         f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",
