@@ -39,30 +39,52 @@ def summary(ctx: Context, conn, principal, start: str | None, end: str | None, a
             service: str | None = None, group: str | None = None) -> dict:
     """{"from", "to", "agency", "service", "group", "totals", "rows"} (server/domain/reports.py says what
     each figure means), from one read snapshot."""
+    return summaries(ctx, conn, principal, start, end, agency, service, [group])[0]
+
+
+def summaries(ctx: Context, conn, principal, start: str | None, end: str | None, agency: str | None = None,
+              service: str | None = None, groups=(None,)) -> list[dict]:
+    """One summary (as `summary`) per grouping in `groups`, all from one read snapshot. A read that
+    several groupings share is made once: without a grouping, by agency and by service the issued
+    tickets and their waits are the same rows (and over a long range, the endings too)."""
     agency = scope(ctx, principal, agency, service)
     first, last = reports.date_range(start, end, ctx.site.service_day(ctx.now()))
     site = ctx.site
     own = _agency_services(ctx, agency)
+    service_agency = {code: a.code for code, a in site.agency_of_service.items()}
+    targets = {code: s.target_wait_min for code, s in site.services.items()}
+    made: dict = {}
+
+    def once(name, read, *args):
+        if name not in made:
+            made[name] = read(*args)
+        return made[name]
+
+    answers = []
     with storage.read(conn):
-        if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
-            issued, waits, ended = _by_service(ctx, conn, first, last, group, agency, service)
-        else:
-            # The storage's rows are in the fields' order of reports.Issued, Waits and Ended.
-            issued = storage.report_issued(conn, first, last, group, agency, own, service)
-            waits = storage.report_waits(conn, first, last, group, agency, own, service)
-            ended = storage.report_ended(conn, first, last, group, agency, service)
-        answer = reports.summarise(group, issued, waits, ended,
-                                   {code: a.code for code, a in site.agency_of_service.items()},
-                                   {code: s.target_wait_min for code, s in site.services.items()})
-        names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
-    for row in answer["rows"]:
-        row["label"] = reports.label(group, row["key"], names)
-    return {"from": first, "to": last, "agency": agency, "service": service, "group": group, **answer}
+        for group in groups:
+            if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
+                issued, waits, ended = _by_service(ctx, group, once("by_service", _service_rows, conn, first, last,
+                                                                    [service] if service is not None else own))
+            else:
+                # The storage's rows are in the fields' order of reports.Issued, Waits and Ended; the
+                # issued and waits reads key no row by agency or service (the rules map the service).
+                shared = None if group in LONG_GROUPINGS else group
+                issued = once(("issued", shared), storage.report_issued, conn, first, last, shared, agency, own, service)
+                waits = once(("waits", shared), storage.report_waits, conn, first, last, shared, agency, own, service)
+                ended = storage.report_ended(conn, first, last, group, agency, service)
+            answer = reports.summarise(group, issued, waits, ended, service_agency, targets)
+            names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
+            for row in answer["rows"]:
+                row["label"] = reports.label(group, row["key"], names)
+            answers.append({"from": first, "to": last, "agency": agency, "service": service, "group": group, **answer})
+    return answers
 
 
-# Up to SHORT_DAYS, the day-led index reads only the range; beyond, the service-led indexes of the
-# groupings that derive from the service (read whole, but grouped as they are scanned).
-SHORT_DAYS = 400
+# Up to SHORT_DAYS, the day-led covering index reads only the range; beyond, the service-led indexes of
+# the groupings that derive from the service (read whole, but grouped as they are scanned: their cost
+# is the database's, a month's about the same as the day-led read of a month on a seeded year).
+SHORT_DAYS = 31
 LONG_GROUPINGS = (None, "agency", "service")
 
 
@@ -74,21 +96,24 @@ def _days(first: str, last: str) -> int:
     return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
 
 
-def _by_service(ctx: Context, conn, first: str, last: str, group: str | None, agency: str | None,
-                service: str | None) -> tuple[list, list, list]:
+def _service_rows(conn, first: str, last: str, services: list[str] | None) -> tuple[list, list, list]:
+    return (storage.report_counts_by_service(conn, first, last, services),
+            storage.report_waits_by_service(conn, first, last, services),
+            storage.report_ends_by_service(conn, first, last, services))
+
+
+def _by_service(ctx: Context, group: str | None, rows: tuple[list, list, list]) -> tuple[list, list, list]:
     """The rows `summarise` reads, from the per-service groups; the key (agency or service) from the site."""
     agency_of = {code: a.code for code, a in ctx.site.agency_of_service.items()}
-    services = [service] if service is not None else _agency_services(ctx, agency)
+    counts, waits, ends = rows
 
     def key(code: str):
         return agency_of.get(code) if group == "agency" else code if group == "service" else None
 
-    issued = [(None, s, agency_of.get(now), now != s, p is not None, h, n)
-              for s, now, p, h, n in storage.report_counts_by_service(conn, first, last, services)]
-    waits = [(None, *row) for row in storage.report_waits_by_service(conn, first, last, services)]
+    issued = [(None, s, agency_of.get(now), now != s, p is not None, h, n) for s, now, p, h, n in counts]
+    waits = [(None, *row) for row in waits]
     # Where a ticket ended: an agency's (or a service's) own services, whatever it was issued for.
-    ended = [(key(s), status, b, n, total)
-             for s, status, b, n, total in storage.report_ends_by_service(conn, first, last, services)]
+    ended = [(key(s), status, b, n, total) for s, status, b, n, total in ends]
     return issued, waits, ended
 
 

@@ -21,6 +21,12 @@ _KEY = {
 _ENDED_KEY = {**_KEY, "agency": "agency", "service": "service"}
 
 
+def _group_by(key: str, *others: int) -> str:
+    """The GROUP BY of a grouped read whose first column is the key: a constant key (NULL) left out,
+    so SQLite's sorter compares the first real column's values directly (a month: ~25 % faster)."""
+    return "GROUP BY " + ", ".join(str(n) for n in ((1,) if key != "NULL" else ()) + others)
+
+
 def _where(issued_side: bool, agency_services: list[str] | None, agency: str | None, service: str | None):
     clauses, args = [], []
     if agency is not None:
@@ -43,7 +49,7 @@ def report_issued(conn, first: str, last: str, grouping: str | None, agency: str
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
         f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_report_days "
-        f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3, 4, 5, 6",
+        f"WHERE service_day BETWEEN ? AND ?{where} {_group_by(_KEY[grouping], 2, 3, 4, 5, 6)}",
         [first, last, *args],
     ).fetchall()
 
@@ -56,7 +62,7 @@ def report_waits(conn, first: str, last: str, grouping: str | None, agency: str 
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, wait_b, COUNT(*), TOTAL(wait_s) "
         "FROM tickets INDEXED BY tickets_report_days "
-        f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} GROUP BY 1, 2, 3",
+        f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} {_group_by(_KEY[grouping], 2, 3)}",
         [first, last, *args],
     ).fetchall()
 
@@ -69,7 +75,8 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
     return _tuples(conn).execute(
         f"SELECT {_ENDED_KEY[grouping]}, status, service_b, COUNT(*), TOTAL(service_s) "
         "FROM tickets INDEXED BY tickets_report_days "
-        f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} GROUP BY 1, 2, 3",
+        f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} "
+        f"{_group_by(_ENDED_KEY[grouping], 2, 3)}",
         [first, last, *args],
     ).fetchall()
 
