@@ -64,12 +64,14 @@ def summaries(ctx: Context, conn, principal, start: str | None, end: str | None,
     with storage.read(conn):
         for group in groups:
             if group in LONG_GROUPINGS and _days(first, last) > SHORT_DAYS:
-                issued, waits, ended = _by_service(ctx, group, once("by_service", _service_rows, conn, first, last,
-                                                                    [service] if service is not None else own))
+                by_hour = group == "hour"
+                issued, waits, ended = _by_service(ctx, group, once(("by_service", by_hour), _service_rows, conn, first,
+                                                                    last, [service] if service is not None else own,
+                                                                    by_hour))
             else:
                 # The storage's rows are in the fields' order of reports.Issued, Waits and Ended; the
                 # issued and waits reads key no row by agency or service (the rules map the service).
-                shared = None if group in LONG_GROUPINGS else group
+                shared = None if group in (None, "agency", "service") else group
                 issued = once(("issued", shared), storage.report_issued, conn, first, last, shared, agency, own, service)
                 waits = once(("waits", shared), storage.report_waits, conn, first, last, shared, agency, own, service)
                 ended = storage.report_ended(conn, first, last, group, agency, service)
@@ -82,10 +84,11 @@ def summaries(ctx: Context, conn, principal, start: str | None, end: str | None,
 
 
 # Up to SHORT_DAYS, the day-led covering index reads only the range; beyond, the service-led indexes of
-# the groupings that derive from the service (read whole, but grouped as they are scanned: their cost
-# is the database's, a month's about the same as the day-led read of a month on a seeded year).
+# the groupings that derive from the service or the hour of issue (read whole, but grouped as they are
+# scanned: their cost is the database's, a month's about the same as the day-led read of a month on a
+# seeded year).
 SHORT_DAYS = 31
-LONG_GROUPINGS = (None, "agency", "service")
+LONG_GROUPINGS = (None, "agency", "service", "hour")
 
 
 # The heat map reads the day-led index up to about two months (a month: ~70 ms against ~240 ms).
@@ -96,16 +99,21 @@ def _days(first: str, last: str) -> int:
     return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
 
 
-def _service_rows(conn, first: str, last: str, services: list[str] | None) -> tuple[list, list, list]:
+def _service_rows(conn, first: str, last: str, services: list[str] | None, by_hour: bool) -> tuple[list, list, list]:
     return (storage.report_counts_by_service(conn, first, last, services),
-            storage.report_waits_by_service(conn, first, last, services),
-            storage.report_ends_by_service(conn, first, last, services))
+            storage.report_waits_by_service(conn, first, last, services, by_hour),
+            storage.report_ends_by_service(conn, first, last, services, by_hour))
 
 
 def _by_service(ctx: Context, group: str | None, rows: tuple[list, list, list]) -> tuple[list, list, list]:
-    """The rows `summarise` reads, from the per-service groups; the key (agency or service) from the site."""
+    """The rows `summarise` reads, from the per-service groups; the key (agency or service) from the site,
+    the hour's as the day-led read writes it (text)."""
     agency_of = {code: a.code for code, a in ctx.site.agency_of_service.items()}
     counts, waits, ends = rows
+    if group == "hour":
+        return ([(_text(h), s, agency_of.get(now), now != s, p is not None, h, n) for s, now, p, h, n in counts],
+                [(_text(h), s, w, n, total) for s, w, h, n, total in waits],
+                [(_text(h), status, b, n, total) for s, status, b, h, n, total in ends])
 
     def key(code: str):
         return agency_of.get(code) if group == "agency" else code if group == "service" else None
@@ -115,6 +123,10 @@ def _by_service(ctx: Context, group: str | None, rows: tuple[list, list, list]) 
     # Where a ticket ended: an agency's (or a service's) own services, whatever it was issued for.
     ended = [(key(s), status, b, n, total) for s, status, b, n, total in ends]
     return issued, waits, ended
+
+
+def _text(hour: int | None) -> str | None:
+    return None if hour is None else str(hour)
 
 
 def distributions(ctx: Context, conn, principal, start: str | None, end: str | None, agency: str | None = None,

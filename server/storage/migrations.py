@@ -394,13 +394,20 @@ MIGRATIONS: list[str] = [
                             PRIMARY KEY (agency, first_day, last_day, element)) WITHOUT ROWID;
     """,
     # 18: the reports of a short range (a month: ~75,000 tickets) read their days from one covering index
-    # holding every column a summary groups or sums, instead of looking up each ticket's wide row
-    # (a month by agency: ~390 ms → ~100 ms). It starts as the index it replaces did (service_day,
-    # issued_service), so the quota count and the floor still find their rows there.
+    # holding every column a summary groups or sums, instead of looking up each ticket's wide row. It
+    # starts as the index it replaces did (service_day, issued_service), so the quota count and the floor
+    # still find their rows there. The long range's waits and endings carry the hour of issue after the
+    # time, so a year by hour is grouped as it is scanned too (the report page's hours, ~4 s → ~0.5 s).
     """
     CREATE INDEX tickets_report_days ON tickets (service_day, issued_service, service, agency, priority, issued_hour,
                                                   status, counter, officer_id, wait_b, wait_s, service_b, service_s);
     DROP INDEX tickets_by_issued_service;
+    DROP INDEX tickets_report_waits;
+    CREATE INDEX tickets_report_waits ON tickets (issued_service, wait_b, issued_hour, service_day, wait_s)
+        WHERE wait_s IS NOT NULL;
+    DROP INDEX tickets_report_ends;
+    CREATE INDEX tickets_report_ends ON tickets (service, status, service_b, issued_hour, service_day, service_s)
+        WHERE status IN ('done', 'no_show', 'cancelled');
     """,
 ]
 

@@ -101,22 +101,29 @@ def report_counts_by_service(conn, first: str, last: str, issued: list[str] | No
     ).fetchall()
 
 
-def report_waits_by_service(conn, first: str, last: str, issued: list[str] | None = None) -> list[tuple]:
-    """Per issued service and wait (rounded up to BUCKET_S): how many were called, their exact waits' sum."""
+def report_waits_by_service(conn, first: str, last: str, issued: list[str] | None = None,
+                            by_hour: bool = False) -> list[tuple]:
+    """Per issued service and wait (rounded up to BUCKET_S) (and hour of issue, `by_hour`): how many were
+    called, their exact waits' sum."""
     where, args = _services("issued_service", issued)
+    hour = ", issued_hour" if by_hour else ""
     return _tuples(conn).execute(
-        "SELECT issued_service, wait_b, COUNT(*), TOTAL(wait_s) FROM tickets INDEXED BY tickets_report_waits "
-        f"WHERE wait_s IS NOT NULL AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",
+        f"SELECT issued_service, wait_b{hour}, COUNT(*), TOTAL(wait_s) FROM tickets INDEXED BY tickets_report_waits "
+        f"WHERE wait_s IS NOT NULL AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2{', 3' if by_hour else ''}",
         [first, last, *args],
     ).fetchall()
 
 
-def report_ends_by_service(conn, first: str, last: str, current: list[str] | None = None) -> list[tuple]:
-    """Per current service, final status and service time (rounded up to BUCKET_S): how many, the exact sum."""
+def report_ends_by_service(conn, first: str, last: str, current: list[str] | None = None,
+                           by_hour: bool = False) -> list[tuple]:
+    """Per current service, final status and service time (rounded up to BUCKET_S) (and hour of issue,
+    `by_hour`): how many, the exact sum."""
     where, args = _services("service", current)
+    hour = ", issued_hour" if by_hour else ""
     return _tuples(conn).execute(
-        "SELECT service, status, service_b, COUNT(*), TOTAL(service_s) FROM tickets INDEXED BY tickets_report_ends "
-        f"WHERE status IN ('done', 'no_show', 'cancelled') AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3",
+        f"SELECT service, status, service_b{hour}, COUNT(*), TOTAL(service_s) FROM tickets INDEXED BY tickets_report_ends "
+        f"WHERE status IN ('done', 'no_show', 'cancelled') AND service_day BETWEEN ? AND ?{where} "
+        f"GROUP BY 1, 2, 3{', 4' if by_hour else ''}",
         [first, last, *args],
     ).fetchall()
 
