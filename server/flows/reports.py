@@ -2,6 +2,7 @@
 range, and the tickets read in groups (summary) or in batches (CSV) through server/domain/reports.py.
 Computed from the tickets each time: no second bookkeeping that could disagree with them."""
 
+import json
 from collections.abc import Iterator
 from datetime import date
 
@@ -71,10 +72,16 @@ def summaries(ctx: Context, conn, principal, start: str | None, end: str | None,
             else:
                 # The storage's rows are in the fields' order of reports.Issued, Waits and Ended; the
                 # issued and waits reads key no row by agency or service (the rules map the service).
-                shared = None if group in (None, "agency", "service") else group
+                # A grouping whose rows another asked one's refine is folded from that one's reads.
+                source, fold = _FINER.get(group, (group, None))
+                if fold is None or not any(g in groups for g in _FINER_USERS[source] if g != group):
+                    source, fold = group, None
+                shared = None if source in (None, "agency", "service") else source
                 issued = once(("issued", shared), storage.report_issued, conn, first, last, shared, agency, own, service)
                 waits = once(("waits", shared), storage.report_waits, conn, first, last, shared, agency, own, service)
-                ended = storage.report_ended(conn, first, last, group, agency, service)
+                ended = once(("ended", source), storage.report_ended, conn, first, last, source, agency, service)
+                if fold:
+                    issued, waits, ended = (_refold(rows, fold) for rows in (issued, waits, ended))
             answer = reports.summarise(group, issued, waits, ended, service_agency, targets)
             names = _names(ctx, conn, group, [row["key"] for row in answer["rows"]])
             for row in answer["rows"]:
@@ -97,6 +104,33 @@ LONG_HEAT_DAYS = 62
 
 def _days(first: str, last: str) -> int:
     return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
+
+
+def _weekday(day: str) -> str:
+    return str(date.fromisoformat(day).isoweekday())  # as the storage's weekday key: Monday "1"
+
+
+def _counter(pair: str) -> str | None:
+    return json.loads(pair)[0]
+
+
+def _officer(pair: str) -> str | None:
+    officer = json.loads(pair)[1]
+    return None if officer is None else str(officer)
+
+
+# The groupings the XLSX asks together whose rows fold from one finer read (a month's grouped read is
+# ~0.1 s of SQLite, folding its rows a few ms): the weekday from the day, the counter and the officer
+# from the pair. The figures are the same (counts and histograms add up; sums differ in the last bit).
+_FINER = {"weekday": ("day", _weekday), "counter": ("counter_officer", _counter),
+          "officer": ("counter_officer", _officer)}
+_FINER_USERS = {"day": ("day", "weekday"), "counter_officer": ("counter", "officer")}
+
+
+def _refold(rows: list[tuple], fold) -> list[tuple]:
+    """The rows with their key (first) folded to the coarser grouping's; the rules add up equal keys."""
+    keys: dict = {}
+    return [(keys[k] if k in keys else keys.setdefault(k, fold(k)), *rest) for k, *rest in rows]
 
 
 def _service_rows(conn, first: str, last: str, services: list[str] | None, by_hour: bool) -> tuple[list, list, list]:

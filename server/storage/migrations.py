@@ -16,6 +16,12 @@ def _bucket(seconds: str) -> str:
     return f"CAST(({seconds} + {BUCKET_S - 0.001}) / {BUCKET_S} AS INTEGER) * {BUCKET_S}"
 
 
+# Each of a ticket's report columns with what it follows (migration 18's triggers set one only when it
+# changes: a ticket's call or start then rewrites none of the reports' indexes).
+WAIT_TIMES = f"wait_s = {WAIT_SECONDS}, wait_b = {_bucket(WAIT_SECONDS)}"
+SERVICE_TIMES = f"service_s = {SERVICE_SECONDS}, service_b = {_bucket(SERVICE_SECONDS)}"
+ISSUED_HOUR = "CAST(substr(issued_at, 12, 2) AS INTEGER)"
+
 REPORT_TIMES = (f"wait_s = {WAIT_SECONDS}, service_s = {SERVICE_SECONDS}, wait_b = {_bucket(WAIT_SECONDS)}, "
                 f"service_b = {_bucket(SERVICE_SECONDS)}, issued_hour = CAST(substr(issued_at, 12, 2) AS INTEGER)")
 
@@ -408,6 +414,28 @@ MIGRATIONS: list[str] = [
     DROP INDEX tickets_report_ends;
     CREATE INDEX tickets_report_ends ON tickets (service, status, service_b, issued_hour, service_day, service_s)
         WHERE status IN ('done', 'no_show', 'cancelled');
+    """
+    # The times' triggers of migration 15 set every report column on every change of a ticket, rewriting
+    # each report index's entry each time (with the covering index: +45 % CPU per ticket's life). Now
+    # each column is set only by what it follows, and only when its value changes.
+    f"""
+    DROP TRIGGER tickets_times_on_insert;
+    DROP TRIGGER tickets_times_on_update;
+    CREATE TRIGGER tickets_times_on_insert AFTER INSERT ON tickets BEGIN
+        UPDATE tickets SET issued_hour = {ISSUED_HOUR} WHERE id = NEW.id;
+        UPDATE tickets SET {WAIT_TIMES} WHERE id = NEW.id AND wait_s IS NOT {WAIT_SECONDS};
+        UPDATE tickets SET {SERVICE_TIMES} WHERE id = NEW.id AND service_s IS NOT {SERVICE_SECONDS};
+    END;
+    CREATE TRIGGER tickets_wait_on_update AFTER UPDATE OF printed_at, queued_at, first_called_at ON tickets BEGIN
+        UPDATE tickets SET {WAIT_TIMES} WHERE id = NEW.id AND wait_s IS NOT {WAIT_SECONDS};
+    END;
+    CREATE TRIGGER tickets_service_on_update AFTER UPDATE OF called_at, started_at, finished_at, status ON tickets
+    BEGIN
+        UPDATE tickets SET {SERVICE_TIMES} WHERE id = NEW.id AND service_s IS NOT {SERVICE_SECONDS};
+    END;
+    CREATE TRIGGER tickets_hour_on_update AFTER UPDATE OF issued_at ON tickets BEGIN
+        UPDATE tickets SET issued_hour = {ISSUED_HOUR} WHERE id = NEW.id AND issued_hour IS NOT {ISSUED_HOUR};
+    END;
     """,
 ]
 

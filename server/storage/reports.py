@@ -17,6 +17,8 @@ _KEY = {
     None: "NULL", "agency": "NULL", "service": "NULL",
     "counter": "counter", "officer": "CAST(officer_id AS TEXT)", "hour": f"CAST({HOUR} AS TEXT)",
     "day": "service_day", "weekday": "CAST((CAST(strftime('%w', service_day) AS INTEGER) + 6) % 7 + 1 AS TEXT)",
+    # both at once, for a caller that wants the two groupings (a JSON pair: [counter, officer id])
+    "counter_officer": "json_array(counter, officer_id)",
 }
 _ENDED_KEY = {**_KEY, "agency": "agency", "service": "service"}
 
