@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .errors import Invalid
 from .floor import DEFAULT_TARGET_WAIT_MIN, percent
@@ -94,8 +95,10 @@ def quantile(histogram: Iterable[tuple[float, int]], share: float) -> float | No
     return below + (above - below) * (rank - low)
 
 
-@dataclass(frozen=True)
-class Issued:
+# The grouped rows are tuples (a month's summary folds tens of thousands of them: the storage's own
+# rows, in these fields' order, are taken as they come).
+
+class Issued(NamedTuple):
     """Tickets issued for `issued_service`, grouped: `key` (for groupings other than agency and
     service), the agency they now belong to, whether they now belong to another service, under a
     priority, their hour of issue."""
@@ -109,8 +112,7 @@ class Issued:
     count: int
 
 
-@dataclass(frozen=True)
-class Waits:
+class Waits(NamedTuple):
     """Tickets issued for `issued_service` (and `key`) called at least once, by their wait."""
 
     key: str | None
@@ -120,8 +122,7 @@ class Waits:
     wait_sum_s: float = 0.0  # exact
 
 
-@dataclass(frozen=True)
-class Ended:
+class Ended(NamedTuple):
     """Tickets that ended in `status` under `key` (for agency and service: their current one)."""
 
     key: str | None
@@ -170,43 +171,75 @@ def _min(seconds: float | None) -> float | None:
 def summarise(grouping: str | None, issued: Iterable[Issued], waits: Iterable[Waits], ended: Iterable[Ended],
               service_agency: dict[str, str], targets: dict[str, int | None]) -> dict:
     """{"totals", "rows"}: the figures of every ticket, and per group (sorted by key; none without
-    `grouping`). `service_agency`: each service's agency; `targets`: each service's target_wait_min."""
+    `grouping`). `service_agency`: each service's agency; `targets`: each service's target_wait_min.
+    (The rows come as tuples in the fields' order; a row's tally and the totals are kept side by side,
+    the totals' histograms summed from the rows' at the end.)"""
     totals, rows = _Tally(), {}
+    grouped = bool(grouping)
 
-    def row(key):
-        return rows.setdefault(key, _Tally()) if grouping else None
+    def tally_of(key) -> _Tally:
+        tally = rows.get(key)
+        if tally is None:
+            tally = rows[key] = _Tally()
+        return tally
 
-    def issued_key(service: str, key):
-        return service_agency.get(service) if grouping == "agency" else service if grouping == "service" else key
+    if grouping == "agency":
+        keys = {}
 
-    for t in issued:
-        out_of_row = t.agency != service_agency.get(t.issued_service) if grouping == "agency" else t.moved
-        for tally, out in ((totals, t.moved), (row(issued_key(t.issued_service, t.key)), out_of_row)):
-            if tally is not None:
-                tally.issued += t.count
-                tally.transferred_out += t.count if out else 0
-                tally.priority += t.count if t.priority else 0
-                tally.hours[t.hour] = tally.hours.get(t.hour, 0) + t.count
-    for w in waits:
-        limit = 60 * (targets.get(w.issued_service) or DEFAULT_TARGET_WAIT_MIN)
-        for tally in (totals, row(issued_key(w.issued_service, w.key))):
-            if tally is not None:
-                tally.waits[w.wait_s] = tally.waits.get(w.wait_s, 0) + w.count
-                tally.wait_sum += w.wait_sum_s
-                tally.within += w.count if w.wait_s <= limit else 0
-    for e in ended:
-        for tally in (totals, row(e.key)):
-            if tally is None:
-                continue
-            if e.status == DONE:
-                tally.served += e.count
-                if e.service_s is not None:
-                    tally.services[e.service_s] = tally.services.get(e.service_s, 0) + e.count
-                    tally.service_sum += e.service_sum_s
-            elif e.status == NO_SHOW:
-                tally.no_show += e.count
-            elif e.status == CANCELLED:
-                tally.cancelled += e.count
+        def issued_key(service: str, key):
+            return keys[service] if service in keys else keys.setdefault(service, service_agency.get(service))
+    elif grouping == "service":
+        def issued_key(service: str, key):
+            return service
+    else:
+        def issued_key(service: str, key):
+            return key
+
+    for key, service, agency, moved, priority, hour, count in issued:
+        totals.issued += count
+        if moved:
+            totals.transferred_out += count
+        if priority:
+            totals.priority += count
+        tally = tally_of(issued_key(service, key)) if grouped else totals
+        if grouped:
+            tally.issued += count
+            if (agency != service_agency.get(service)) if grouping == "agency" else moved:
+                tally.transferred_out += count
+            if priority:
+                tally.priority += count
+        tally.hours[hour] = tally.hours.get(hour, 0) + count
+    limits = {}
+    for key, service, wait_s, count, wait_sum_s in waits:
+        limit = limits.get(service)
+        if limit is None:
+            limit = limits[service] = 60 * (targets.get(service) or DEFAULT_TARGET_WAIT_MIN)
+        within = count if wait_s <= limit else 0
+        totals.wait_sum += wait_sum_s
+        totals.within += within
+        tally = tally_of(issued_key(service, key)) if grouped else totals
+        if grouped:
+            tally.wait_sum += wait_sum_s
+            tally.within += within
+        tally.waits[wait_s] = tally.waits.get(wait_s, 0) + count
+    for key, status, service_s, count, service_sum_s in ended:
+        for tally in ((totals, tally_of(key)) if grouped else (totals,)):
+            if status == DONE:
+                tally.served += count
+                if service_s is not None:
+                    if tally is not totals or not grouped:
+                        tally.services[service_s] = tally.services.get(service_s, 0) + count
+                    tally.service_sum += service_sum_s
+            elif status == NO_SHOW:
+                tally.no_show += count
+            elif status == CANCELLED:
+                tally.cancelled += count
+    if grouped:
+        for tally in rows.values():
+            for mine, theirs in ((tally.hours, totals.hours), (tally.waits, totals.waits),
+                                 (tally.services, totals.services)):
+                for value, count in mine.items():
+                    theirs[value] = theirs.get(value, 0) + count
     ordered = sorted(rows.items(), key=lambda item: (item[0] is None, _sort_key(grouping, item[0])))
     return {"totals": totals.figures(), "rows": [{"key": key, **tally.figures()} for key, tally in ordered]}
 

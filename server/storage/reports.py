@@ -17,8 +17,16 @@ _KEY = {
     None: "NULL", "agency": "NULL", "service": "NULL",
     "counter": "counter", "officer": "CAST(officer_id AS TEXT)", "hour": f"CAST({HOUR} AS TEXT)",
     "day": "service_day", "weekday": "CAST((CAST(strftime('%w', service_day) AS INTEGER) + 6) % 7 + 1 AS TEXT)",
+    # both at once, for a caller that wants the two groupings (a JSON pair: [counter, officer id])
+    "counter_officer": "json_array(counter, officer_id)",
 }
 _ENDED_KEY = {**_KEY, "agency": "agency", "service": "service"}
+
+
+def _group_by(key: str, *others: int) -> str:
+    """The GROUP BY of a grouped read whose first column is the key: a constant key (NULL) left out,
+    so SQLite's sorter compares the first real column's values directly (a month: ~25 % faster)."""
+    return "GROUP BY " + ", ".join(str(n) for n in ((1,) if key != "NULL" else ()) + others)
 
 
 def _where(issued_side: bool, agency_services: list[str] | None, agency: str | None, service: str | None):
@@ -40,12 +48,27 @@ def report_issued(conn, first: str, last: str, grouping: str | None, agency: str
                   agency_services: list[str] | None = None, service: str | None = None) -> list[tuple]:
     """Per key, issued service, current agency, moved, priority and hour of issue: how many tickets."""
     where, args = _where(True, agency_services, agency, service)
+    if grouping in _BY_DAY:
+        # Counted per day first, in the covering index's own order (no sort of every ticket), then the
+        # days' few rows grouped: a month ~40 % faster.
+        return _tuples(conn).execute(
+            f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
+            f"{HOUR}, SUM(n) FROM (SELECT service_day, issued_service, service, agency, priority, {HOUR}, COUNT(*) AS n "
+            f"FROM tickets INDEXED BY tickets_report_days WHERE service_day BETWEEN ? AND ?{where} "
+            f"GROUP BY service_day, issued_service, service, agency, priority, {HOUR}) "
+            f"{_group_by(_KEY[grouping], 2, 3, 4, 5, 6)}",
+            [first, last, *args],
+        ).fetchall()
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, agency, service != issued_service, priority IS NOT NULL, "
-        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_by_issued_service "
-        f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3, 4, 5, 6",
+        f"{HOUR}, COUNT(*) FROM tickets INDEXED BY tickets_report_days "
+        f"WHERE service_day BETWEEN ? AND ?{where} {_group_by(_KEY[grouping], 2, 3, 4, 5, 6)}",
         [first, last, *args],
     ).fetchall()
+
+
+# The groupings whose key follows from the day and the hour of issue (see report_issued).
+_BY_DAY = (None, "agency", "service", "hour", "day", "weekday")
 
 
 def report_waits(conn, first: str, last: str, grouping: str | None, agency: str | None = None,
@@ -55,8 +78,8 @@ def report_waits(conn, first: str, last: str, grouping: str | None, agency: str 
     where, args = _where(True, agency_services, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_KEY[grouping]}, issued_service, wait_b, COUNT(*), TOTAL(wait_s) "
-        "FROM tickets INDEXED BY tickets_by_issued_service "
-        f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} GROUP BY 1, 2, 3",
+        "FROM tickets INDEXED BY tickets_report_days "
+        f"WHERE service_day BETWEEN ? AND ? AND wait_s IS NOT NULL{where} {_group_by(_KEY[grouping], 2, 3)}",
         [first, last, *args],
     ).fetchall()
 
@@ -68,8 +91,9 @@ def report_ended(conn, first: str, last: str, grouping: str | None, agency: str 
     where, args = _where(False, None, agency, service)
     return _tuples(conn).execute(
         f"SELECT {_ENDED_KEY[grouping]}, status, service_b, COUNT(*), TOTAL(service_s) "
-        "FROM tickets INDEXED BY tickets_by_issued_service "
-        f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} GROUP BY 1, 2, 3",
+        "FROM tickets INDEXED BY tickets_report_days "
+        f"WHERE service_day BETWEEN ? AND ? AND status IN ('done', 'no_show', 'cancelled'){where} "
+        f"{_group_by(_ENDED_KEY[grouping], 2, 3)}",
         [first, last, *args],
     ).fetchall()
 
@@ -94,22 +118,29 @@ def report_counts_by_service(conn, first: str, last: str, issued: list[str] | No
     ).fetchall()
 
 
-def report_waits_by_service(conn, first: str, last: str, issued: list[str] | None = None) -> list[tuple]:
-    """Per issued service and wait (rounded up to BUCKET_S): how many were called, their exact waits' sum."""
+def report_waits_by_service(conn, first: str, last: str, issued: list[str] | None = None,
+                            by_hour: bool = False) -> list[tuple]:
+    """Per issued service and wait (rounded up to BUCKET_S) (and hour of issue, `by_hour`): how many were
+    called, their exact waits' sum."""
     where, args = _services("issued_service", issued)
+    hour = ", issued_hour" if by_hour else ""
     return _tuples(conn).execute(
-        "SELECT issued_service, wait_b, COUNT(*), TOTAL(wait_s) FROM tickets INDEXED BY tickets_report_waits "
-        f"WHERE wait_s IS NOT NULL AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",
+        f"SELECT issued_service, wait_b{hour}, COUNT(*), TOTAL(wait_s) FROM tickets INDEXED BY tickets_report_waits "
+        f"WHERE wait_s IS NOT NULL AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2{', 3' if by_hour else ''}",
         [first, last, *args],
     ).fetchall()
 
 
-def report_ends_by_service(conn, first: str, last: str, current: list[str] | None = None) -> list[tuple]:
-    """Per current service, final status and service time (rounded up to BUCKET_S): how many, the exact sum."""
+def report_ends_by_service(conn, first: str, last: str, current: list[str] | None = None,
+                           by_hour: bool = False) -> list[tuple]:
+    """Per current service, final status and service time (rounded up to BUCKET_S) (and hour of issue,
+    `by_hour`): how many, the exact sum."""
     where, args = _services("service", current)
+    hour = ", issued_hour" if by_hour else ""
     return _tuples(conn).execute(
-        "SELECT service, status, service_b, COUNT(*), TOTAL(service_s) FROM tickets INDEXED BY tickets_report_ends "
-        f"WHERE status IN ('done', 'no_show', 'cancelled') AND service_day BETWEEN ? AND ?{where} GROUP BY 1, 2, 3",
+        f"SELECT service, status, service_b{hour}, COUNT(*), TOTAL(service_s) FROM tickets INDEXED BY tickets_report_ends "
+        f"WHERE status IN ('done', 'no_show', 'cancelled') AND service_day BETWEEN ? AND ?{where} "
+        f"GROUP BY 1, 2, 3{', 4' if by_hour else ''}",
         [first, last, *args],
     ).fetchall()
 
@@ -118,7 +149,7 @@ def report_day_hours(conn, first: str, last: str, issued: list[str] | None = Non
     """Per service day and hour of issue: how many tickets were issued (the staffing heat map). A long
     range reads the narrower service-led index whole (a year: ~0.8 s warm against ~4 s day-led)."""
     where, args = _services("issued_service", issued)
-    index = "tickets_report_counts" if long else "tickets_by_issued_service"
+    index = "tickets_report_counts" if long else "tickets_report_days"
     return _tuples(conn).execute(
         f"SELECT service_day, {HOUR}, COUNT(*) FROM tickets INDEXED BY {index} "
         f"WHERE service_day BETWEEN ? AND ?{where} GROUP BY 1, 2",

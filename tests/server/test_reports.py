@@ -150,7 +150,8 @@ def test_a_long_range_read_by_service_gives_the_same_figures_as_the_day_led_read
     with app_floor.login("rina") as rina, app_floor.login("dewi") as dewi:
         asks = [(rina, {}), (rina, {"group": "agency"}), (rina, {"group": "service"}),
                 (rina, {"group": "agency", "agency": "SAMSAT"}), (rina, {"service": "DK-KTP"}),
-                (dewi, {"group": "service"})]
+                (dewi, {"group": "service"}), (rina, {"group": "hour"}), (dewi, {"group": "hour"}),
+                (rina, {"group": "hour", "service": "SM-PKB"})]
         short = [ok(who, "/api/reports/summary", **params) for who, params in asks]
         monkeypatch.setattr(flow, "SHORT_DAYS", 0)
         assert [ok(who, "/api/reports/summary", **params) for who, params in asks] == short
