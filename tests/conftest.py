@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from devtools.launcher import ServerProcess, add_officer, add_token, prepare_database
+from server import storage
 from tests.in_process import AppServer, FlaskTransport, SteppedClock, copy_template
 
 # The session's own temp folder, for this process and every server and app it starts: whatever is
@@ -120,9 +121,29 @@ def prepare_floor_database(db) -> tuple[str, str, str]:
     return kiosk, display, counter_pc
 
 
+# The session's floor template (`floor_template`), once made: a process floor starts from a copy of it.
+_TEMPLATES: dict = {}
+
+
+def floor_database(db: Path) -> tuple[str, str, str]:
+    """`prepare_floor_database` into `db`: a copy of the session's template with a generation of its own
+    (hashing the officers' PINs, a second per floor, was minutes of the suite), else made afresh."""
+    template = _TEMPLATES.get("floor")
+    if template is None:
+        return prepare_floor_database(db)
+    copy_template(template.path, db)
+    conn = storage.connect(db)
+    try:
+        storage.renew_generation(conn)  # two floors are two databases to a client following both
+    finally:
+        conn.close()
+    return template.tokens
+
+
 def make_floor(tmp_path, now: str | None = MONDAY_MORNING, env: dict | None = None) -> Floor:
-    db = tmp_path / "antrian.db"
-    tokens = prepare_floor_database(db)
+    db = Path(tmp_path) / "antrian.db"
+    Path(tmp_path).mkdir(parents=True, exist_ok=True)
+    tokens = floor_database(db)
     server = ServerProcess(db, now=now, env=env or {}).start()
     return Floor(server, *tokens, db)
 
@@ -139,6 +160,14 @@ class FloorTemplate:
 def floor_template(tmp_path_factory) -> FloorTemplate:
     db = tmp_path_factory.mktemp("template") / "antrian.db"
     return FloorTemplate(db, prepare_floor_database(db))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_floors_from_the_template(floor_template):
+    """`make_floor` copies the template instead of hashing PINs again for each server process."""
+    _TEMPLATES["floor"] = floor_template
+    yield
+    _TEMPLATES.clear()
 
 
 def make_app_floor(template: FloorTemplate, tmp_path, now: str = MONDAY_MORNING, config: dict | None = None) -> Floor:
