@@ -115,12 +115,9 @@ def admin_new(what):
 @bp.route("/admin/<any(agencies, services, counters):what>/<code>", methods=["GET", "POST"])
 @page(roles=MANAGERS)
 def admin_edit(what, code):
-    kind = next(k for k, v in PATHS.items() if v == what)
-    if kind == "agency" and page_principal().role not in ADMINS:
+    kind, current = _editable(what, code)
+    if current is None:
         return _forbidden()
-    current = admin.one_view(ctx().site, kind, code)
-    if kind != "agency":
-        admin.check_agency(page_principal(), current["agency"])
     fields = [f for f in FORMS[kind] if f[0] != "code"]
     title, action = f"{TITLES[kind]} {current['name']}", f"/manage/admin/{what}/{code}"
     if request.method == "GET":
@@ -134,12 +131,9 @@ def admin_edit(what, code):
 @page(roles=MANAGERS)
 def admin_remove(what, code):
     """Asks first (a plain page: works without JavaScript); a refusal says why on the same page."""
-    kind = next(k for k, v in PATHS.items() if v == what)
-    if kind == "agency" and page_principal().role not in ADMINS:
+    kind, current = _editable(what, code)
+    if current is None:
         return _forbidden()
-    current = admin.one_view(ctx().site, kind, code)
-    if kind != "agency":
-        admin.check_agency(page_principal(), current["agency"])
     shown = {"kind": TITLES[kind].lower(), "name": current["name"], "code": code,
              "action": f"/manage/admin/{what}/{code}/remove", "back": f"/manage/admin/{what}/{code}"}
     if request.method == "GET":
@@ -207,6 +201,18 @@ def admin_import():
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def _editable(what: str, code: str) -> tuple[str, dict | None]:
+    """The kind of `what` and the object as the signed-in person may change it (None: an agency, which
+    only an admin may); another agency's service or counter raises as `check_agency` does."""
+    kind = next(k for k, v in PATHS.items() if v == what)
+    if kind == "agency" and page_principal().role not in ADMINS:
+        return kind, None
+    current = admin.one_view(ctx().site, kind, code)
+    if kind != "agency":
+        admin.check_agency(page_principal(), current["agency"])
+    return kind, current
 
 
 def _forbidden():
