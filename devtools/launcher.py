@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 from mpp_client.api import ApiClient, ApiError, ServerUnreachable
 from server import storage
@@ -68,6 +69,8 @@ class ServerProcess:
     args: list = field(default_factory=list)  # more `mpp-server run` options
     log_path: Path | None = None
     process: subprocess.Popen | None = None
+    # The tests set one for the session (devtools/zygote.py): the server forks from it, ~1 s sooner.
+    zygote: ClassVar[object | None] = None
 
     @property
     def url(self) -> str:
@@ -79,13 +82,14 @@ class ServerProcess:
         if self.now:
             env["MPP_NOW"] = self.now
         self.log_path = self.log_path or Path(self.db_path).with_suffix(".log")
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "run", "--db", str(self.db_path), "--host", "127.0.0.1",
-             "--port", str(self.port), *map(str, self.args)],
-            stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
-        log.close()
+        argv = ["run", "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                *map(str, self.args)]
+        if self.zygote is not None:
+            self.process = self.zygote.spawn(argv, env, self.log_path)
+        else:
+            with open(self.log_path, "ab") as log:
+                self.process = subprocess.Popen([sys.executable, "-m", "server", *argv], stdout=log,
+                                                stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout
         with ApiClient(self.url, timeout=1) as api:  # up when it answers as it would answer an app
             while time.monotonic() < deadline:
