@@ -90,12 +90,15 @@ def read_floor(ctx: Context, conn) -> Reading:
     return Reading(last_id, day, moment, waiting, first_calls, ended, counters, signed_in)
 
 
-def figures_of(ctx: Context, reading: Reading, zone: str | None = None, agency: str | None = None) -> dict:
-    """The figures of one scope (None, None: the building) from a reading of the whole floor."""
+def figures_of(ctx: Context, reading: Reading, zone: str | None = None, agency: str | None = None,
+               shown: int = floor.TICKETS_SHOWN) -> dict:
+    """The figures of one scope (None, None: the building) from a reading of the whole floor;
+    `shown`: waiting tickets listed per queue."""
     site = ctx.site
     queues, agencies, services = _site_view(site)
     answer = floor.floor_figures(reading.waiting, reading.first_calls, reading.ended, reading.counters, queues,
-                                 agencies, services, reading.signed_in, reading.moment, floor.Scope(zone, agency))
+                                 agencies, services, reading.signed_in, reading.moment, floor.Scope(zone, agency),
+                                 shown)
     for row in answer["counters"]:  # what the supervisor may do at each counter now (the page's buttons)
         row["allowed_actions"] = list(counter_actions.allowed_actions(
             row["status"], row["ticket"]["status"] if row["ticket"] else None, counter_actions.SUPERVISOR))
@@ -158,3 +161,14 @@ def shared_figures(ctx: Context, zone: str | None = None, agency: str | None = N
     answer = figures_of(ctx, reading, zone, agency)
     ctx.estimates.put("floor_scope", key, (reading, answer))
     return answer
+
+
+def queue_figures(ctx: Context, queue: str) -> dict:
+    """One queue as the monitor shows it, with every ticket waiting in it (its own page), from the
+    shared reading. Unknown queue: NotFound."""
+    if queue not in ctx.site.queues:
+        raise NotFound(f"Antrean {queue!r} tidak dikenal.", code="unknown_queue")
+    reading = shared_reading(ctx)
+    answer = figures_of(ctx, reading, agency=ctx.site.queue_agency.get(queue), shown=len(reading.waiting))
+    row = next(q for q in answer["queues"] if q["code"] == queue)
+    return {"now": answer["now"], "last_event_id": answer["last_event_id"], "queue": row}

@@ -38,17 +38,27 @@ COUNTER_ACTIONS = {  # action: (button, what the page says it does, done)
 # ------------------------------------------------------------------------------------ helpers
 
 
+def _kept() -> dict:
+    """What the action's query carries of where the person came from: the monitor's zone and
+    agency, and `queue` when it was a queue's own page (/manage/queues/<code>)."""
+    query = {name: request.args.get(name, "").strip()[:PARAM_MAX] for name in ("zone", "agency", "queue")}
+    if query["queue"] not in ctx().site.queues:
+        query["queue"] = ""
+    return {name: value for name, value in query.items() if value}
+
+
 def monitor_url() -> str:
-    """The monitor the person came from: its zone and agency travel in the action's query."""
-    query = {name: request.args.get(name, "").strip()[:PARAM_MAX] for name in ("zone", "agency")}
-    query = {name: value for name, value in query.items() if value}
-    return f"{session.PATH}/" + (f"?{urlencode(query)}" if query else "")
+    """The page the person came from: the monitor of their zone and agency, or a queue's page."""
+    query = _kept()
+    queue = query.pop("queue", None)
+    path = f"{session.PATH}/queues/{queue}" if queue else f"{session.PATH}/"
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
 def back_query() -> str:
-    """The same zone and agency for the next link or form (`?zone=…&agency=…`, or nothing)."""
-    url = monitor_url()
-    return url[url.index("?"):] if "?" in url else ""
+    """The same zone, agency (and queue) for the next link or form (`?zone=…&agency=…`, or nothing)."""
+    query = _kept()
+    return f"?{urlencode(query)}" if query else ""
 
 
 def htmx() -> bool:

@@ -17,20 +17,22 @@ from jinja2 import TemplateNotFound
 from jinja2.ext import Extension
 
 from ..api import ctx, release_connection
+from ..domain.errors import NotFound
 from ..flows import floor
 from . import session
 from .manage import bp
 from .session import EVERYONE, MANAGERS, check_scope, page, page_principal, scope
 
-# Other work joins the page here, in templates of its own included when they exist: the supervisor's
-# actions in the shared fragment (per counter, per waiting ticket), device alerts on the page itself.
-HOOKS = {"counter": "monitor_counter_actions.html", "ticket": "monitor_ticket_actions.html",
-         "alerts": "monitor_alerts.html"}
-HOOKS_TEMPLATES = ("monitor_counter_actions.html", "monitor_ticket_actions.html")
-RENDERED = 64  # fragments kept: the building, zones and agencies, each at its latest figures
+# Other work joins the page here, in templates of its own included when they exist: device alerts.
+HOOKS = {"alerts": "monitor_alerts.html"}
+RENDERED = 64  # scopes whose latest fragment is kept: the building, zones and agencies
+# Waiting tickets a queue lists on the monitor, longest waiting first; its own page lists them all.
+# The building's fragment listed every one (a busy floor's ~1,000, each with its buttons: 880 KiB
+# and 45 ms of rendering for every change); ten is what fits on a screen beside the others.
+LISTED = 10
 PARAM_MAX = 32
 INDENT = re.compile(r"\s*\n\s*")
-COMPACT = frozenset({"monitor_floor.html", "monitor_tv_floor.html", *HOOKS_TEMPLATES})
+COMPACT = frozenset({"monitor_floor.html", "monitor_tv_floor.html", "monitor_actions.html"})
 
 
 class Unindent(Extension):
@@ -85,6 +87,43 @@ def floor_fragment():
     return _fragment(view)
 
 
+@bp.get("/queues/<code>")
+@page(roles=MANAGERS)
+def queue_page(code: str):
+    """Every ticket waiting in one queue, with its wait so far and the supervisor's actions: where
+    the monitor's "lihat semua" leads. Its list follows the floor like the monitor's own."""
+    view = _queue_view(code)
+    return render_template("monitor_queue.html", **view, tickets_html=_queue_tickets(view), refresh_s=REFRESH_S,
+                           counts_every_ms=COUNTS_EVERY_S * 1000)
+
+
+@bp.get("/queues/<code>/tickets")
+@page(roles=MANAGERS)
+def queue_tickets(code: str):
+    """The queue page's live part, for its htmx to swap in."""
+    view = _queue_view(code)
+    release_connection()  # as the monitor's fragment: the wait for the next reading holds no connection
+    return _queue_tickets(view)
+
+
+def _queue_view(code: str) -> dict:
+    site = ctx().site
+    code = code.strip()[:PARAM_MAX]
+    if code not in site.queues:
+        raise NotFound(f"Antrean {code!r} tidak dikenal.", code="unknown_queue")
+    check_scope(site.queue_agency.get(code))
+    back = {name: request.args.get(name, "").strip()[:PARAM_MAX] for name in ("zone", "agency")}
+    back = {name: value for name, value in back.items() if value}
+    return {"code": code, "info": site.queues[code], "zone": site.queue_zone.get(code),
+            "monitor_url": f"{session.PATH}/" + (f"?{urlencode(back)}" if back else ""),
+            "kept": urlencode({**back, "queue": code})}
+
+
+def _queue_tickets(view: dict) -> str:
+    figures = floor.queue_figures(ctx(), view["code"])
+    return render_template("monitor_queue_tickets.html", figures=figures, q=figures["queue"], **_helpers(), **view)
+
+
 def floor_for_request() -> str:
     """#floor's content for this request's zone and agency (the desk view): an action's answer."""
     return _fragment(_view(tv=False))
@@ -122,20 +161,21 @@ def _fragment(view: dict) -> str:
     """The fragment's HTML for these figures: rendered once however many pages ask for it."""
     app = current_app._get_current_object()
     figures = floor.shared_figures(ctx(), view["zone"], view["agency"])
-    key = (figures["generation"], figures["last_event_id"], figures["now"], ctx().site.version,
-           view["zone"], view["agency"], view["tv"])
+    scope_key = (view["zone"], view["agency"], view["tv"])
+    version = (figures["generation"], figures["last_event_id"], figures["now"], ctx().site.version)
     shelf = app.extensions.setdefault("mpp.web.monitor", OrderedDict())
-    html = shelf.get(key)
-    if html is None:
-        scope_query = [(name, value) for name, value in (("agency", view["agency"]), ("zone", view["zone"])) if value]
-        html = shelf[key] = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
-                                            floor=figures, scope_query=scope_query,
-                                            back=f"?{urlencode(scope_query)}" if scope_query else "",
-                                            **_helpers(), **view)
-        if len(shelf) > RENDERED:
-            shelf.popitem(last=False)
-    else:
-        shelf.move_to_end(key)
+    kept = shelf.get(scope_key)
+    if kept is not None and kept[0] == version:
+        shelf.move_to_end(scope_key)
+        return kept[1]
+    scope_query = [(name, value) for name, value in (("agency", view["agency"]), ("zone", view["zone"])) if value]
+    html = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
+                           floor=figures, scope_query=scope_query,
+                           back=f"?{urlencode(scope_query)}" if scope_query else "", **_helpers(), **view)
+    shelf[scope_key] = (version, html)  # only the latest of each scope: a building's is half a megabyte
+    shelf.move_to_end(scope_key)
+    if len(shelf) > RENDERED:
+        shelf.popitem(last=False)
     return html
 
 
@@ -152,7 +192,7 @@ def _helpers() -> dict:
         return (f"{value:.0f}" if value == int(value) else f"{value:.1f}").replace(".", ",")
 
     return {"clock": clock, "percent": percent, "statuses": STATUSES, "ticket_statuses": TICKET_STATUSES,
-            "queue_info": site.queues, "agency_info": site.agencies, "hooks": _hooks()}
+            "queue_info": site.queues, "agency_info": site.agencies, "hooks": _hooks(), "listed": LISTED}
 
 
 def _hooks() -> dict:

@@ -177,3 +177,21 @@ def test_an_open_monitor_resyncs_after_a_server_restart(floor, page):
     expect(page.locator(f"tr[data-counter='L01'] [data-ticket='{ticket['code']}']")).to_be_visible(timeout=20_000)
     expect(kpi(page, "served")).to_have_text("0")
     assert page.url == floor.url + "/manage/"
+
+
+def test_a_queues_own_page_follows_the_floor(floor, page):
+    from server.web import monitor
+
+    tickets = [floor.issue() for _ in range(monitor.LISTED + 1)]
+    sign_in(page, floor, "rina")
+    page.click("#queue-DUKCAPIL-KTP-summary")
+    page.click("#queue-DUKCAPIL-KTP-all")
+    expect(page).to_have_url(floor.url + "/manage/queues/DUKCAPIL-KTP")
+    expect(page.locator("#queue-tickets li")).to_have_count(len(tickets))
+    page.evaluate("window.notReloaded = true")
+    newest = floor.issue()
+    expect(page.locator(f"#queue-tickets li[data-ticket='{newest['code']}']")).to_be_visible(timeout=5000)
+    expect(page.locator("#queue-waiting")).to_have_text(str(len(tickets) + 1))
+    assert page.evaluate("window.notReloaded") is True
+    page.click("#back-to-monitor")
+    expect(page).to_have_url(floor.url + "/manage/")

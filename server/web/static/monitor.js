@@ -68,11 +68,13 @@
     }
   }
 
-  // The waiting counts change with every ticket: #floor fetches itself at most every
-  // data-counts-every-ms, at once after a quiet spell, and once more after the last change of a burst.
+  // The waiting counts change with every ticket: #floor (or a queue's page's list) fetches itself at
+  // most every data-counts-every-ms, at once after a quiet spell, and once more after the last change
+  // of a burst (htmx's own throttle would drop that last one).
   var lastCounts = 0, countsTimer = null;
+  function counted() { return document.querySelector("[data-counts-every-ms]"); }
   function countsChanged() {
-    var root = floor();
+    var root = counted();
     if (!root || countsTimer !== null) return;
     var wait = lastCounts + Number(root.dataset.countsEveryMs || 3000) - Date.now();
     countsTimer = setTimeout(function () {
@@ -84,7 +86,7 @@
 
   document.addEventListener("htmx:sseOpen", function (event) {
     var source = event.detail && event.detail.source;
-    var root = floor();
+    var root = counted();
     if (!source || !root || (followed && followed.has(source))) return;
     if (followed) followed.add(source);
     (root.dataset.live || "").split(" ").forEach(function (type) {
