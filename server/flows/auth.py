@@ -28,7 +28,10 @@ FAILED_LOGIN_WINDOW_S = 300
 # doubled the server's memory for the duration of each login.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _DUMMY_HASH = _hasher.hash("not-a-pin")
-PIN_CHECKS = 2  # threads that check PINs (each check takes 19 MiB, which its thread keeps)
+# Threads that check PINs. Each check takes 19 MiB while it runs (given back after: serve.py's
+# return_large_blocks); one at a time keeps a shift signing in together at +19 MiB, and a check
+# takes ~25 ms, so 200 officers signing in at once wait 5 s in all at the very worst.
+PIN_CHECKS = 1
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,8 @@ def login(ctx: Context, conn, guard: LoginGuard, username: str, pin: str, addres
         raise
     officer = storage.officer_by_username(conn, username)
     # In a native thread of its own pool: the event loop (and every open stream) goes on meanwhile,
-    # and only PIN_CHECKS threads ever hold Argon2's memory (glibc keeps a freed 19 MiB in the
-    # thread's arena: a shift signing in together across the server's shared pool left it ~150 MB
-    # larger for good).
+    # and only PIN_CHECKS threads ever hold Argon2's memory at once (in the server's shared pool a
+    # shift signing in together took ~150 MB).
     matches = guard.pin_checks.apply(pin_matches, (officer["pin_hash"] if officer else _DUMMY_HASH, pin))
     if not (matches and officer is not None):
         guard.failed(username)
