@@ -56,13 +56,13 @@ def test_the_monitor_shows_the_buttons_the_counter_allows_and_no_csrf_token(app_
     ticket = app_floor.issue()
     html = fragment(rina)
     row = html[html.index('data-counter="L01"'):html.index('data-counter="L02"')]
-    assert 'id="act-L01-pause"' in row and 'id="act-L01-close"' in row and 'id="act-L01-open"' not in row
+    assert 'data-key="act-L01-pause"' in row and 'data-key="act-L01-close"' in row and 'data-key="act-L01-open"' not in row
     closed = html[html.index('data-counter="L08"'):html.index('data-counter="L09"')]
-    assert 'id="act-L08-open"' in closed and 'id="act-L08-pause"' not in closed
+    assert 'data-key="act-L08-open"' in closed and 'data-key="act-L08-pause"' not in closed
     assert 'href="/manage/counters/L01/queues"' in row and 'aria-label="Ubah antrean hari ini, Loket 1">Ubah antrean</a>' in row
-    # Without JavaScript each action is a link to its confirmation page; htmx POSTs the same URL.
-    assert 'href="/manage/counters/L01/pause" hx-post="/manage/counters/L01/pause"' in row
-    assert f'id="cancel-{ticket["code"]}"' in html and f'href="/manage/tickets/{ticket["code"]}/transfer"' in html
+    # Without JavaScript each action is a link to its confirmation page; actions.js POSTs the same URL.
+    assert 'href="/manage/counters/L01/pause" data-post data-action="counter"' in row
+    assert f'data-key="cancel-{ticket["code"]}"' in html and f'href="/manage/tickets/{ticket["code"]}/transfer"' in html
     assert "csrf" not in html.lower()  # the fragment is shared: htmx sends the header from <body>
     assert "<th scope=\"col\">Tindakan</th>" in html
 
@@ -73,7 +73,7 @@ def test_closing_a_counter_that_holds_a_ticket_asks_first(app_floor, rina):
     budi.post("/api/counters/L01/call-next")
     html = fragment(rina)
     row = html[html.index('data-counter="L01"'):html.index('data-counter="L02"')]
-    assert f'hx-confirm="Loket 1 sedang memegang tiket {ticket["code"]}. Tutup loket ini?' in row
+    assert f'data-confirm="Loket 1 sedang memegang tiket {ticket["code"]}. Tutup loket ini?' in row
     assert f'Loket 1 sedang memegang tiket {ticket["code"]}. Jeda loket ini?' in row
     page = rina.get("/manage/counters/L01/close")  # without JavaScript: a page that asks
     assert page.status_code == 200 and "Tutup Loket 1?" in text(page)
@@ -319,7 +319,6 @@ def test_the_shared_fragment_names_its_agency_whoever_asked_first(app_floor, rin
     dewi = signed_in(app_floor, "dewi")
     assert fragment(dewi) == fragment(rina, "?agency=DUKCAPIL")  # one rendering for both
     html = fragment(dewi)
-    assert 'hx-post="/manage/counters/L01/open?agency=DUKCAPIL"' in html
     assert 'href="/manage/counters/L01/open?agency=DUKCAPIL"' in html
     answer = post(rina, "/manage/counters/L01/open?agency=DUKCAPIL")
     assert set(counters(answer.get_data(as_text=True))) == {"L01", "L02", "L03", "L04"}

@@ -38,12 +38,12 @@ def test_each_supervisor_action_through_the_page(floor, context):
     low = {}
 
     # Pause from the keyboard (the counter holds no ticket: no question), then resume with the mouse.
-    page.focus("#act-L01-pause")
+    page.focus("[data-key=act-L01-pause]")
     page.keyboard.press("Enter")
     expect(row).to_have_attribute("data-status", "paused")
     expect(status).to_have_text("Loket 1 dijeda.")
     low["monitor-done"] = page.evaluate(CONTRAST)
-    page.click("#act-L01-resume")
+    page.click("[data-key=act-L01-resume]")
     expect(row).to_have_attribute("data-status", "open")
     expect(status).to_have_text("Loket 1 dilanjutkan.")
 
@@ -61,7 +61,7 @@ def test_each_supervisor_action_through_the_page(floor, context):
     assert page.evaluate("window.notReloaded") is True
 
     # Today's queues: a form page, then back on the monitor.
-    page.click("#act-L01-queues")
+    page.click("[data-key=act-L01-queues]")
     page.wait_for_url(floor.url + "/manage/counters/L01/queues")
     low["queues"] = page.evaluate(CONTRAST)
     browser.screenshot(page, SCREENSHOTS / "manage-counter-queues.png")
@@ -77,7 +77,7 @@ def test_each_supervisor_action_through_the_page(floor, context):
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.evaluate("window.notReloaded = true")
-    page.click(f"#cancel-{first['code']}")
+    page.click(f"[data-key=cancel-{first['code']}]")
     expect(page.locator(f"li[data-ticket='{first['code']}']")).to_have_count(0)
     expect(status).to_have_text(f"Tiket {first['code']} dibatalkan.")
     assert asked == [f"Batalkan tiket {first['code']}? Nomornya tidak dipakai lagi hari ini."]
@@ -85,7 +85,7 @@ def test_each_supervisor_action_through_the_page(floor, context):
     browser.screenshot(page, SCREENSHOTS / "manage-monitor-actions.png")
 
     # Move the other one to another service: it keeps its code, now in the queue L01 serves today.
-    page.click(f"#transfer-{second['code']}")
+    page.click(f"[data-key=transfer-{second['code']}]")
     page.wait_for_url(f"{floor.url}/manage/tickets/{second['code']}/transfer")
     low["transfer"] = page.evaluate(CONTRAST)
     page.select_option("#service", "DK-KK")

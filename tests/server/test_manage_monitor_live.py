@@ -100,6 +100,19 @@ def test_an_opened_queue_stays_open_and_focused_while_the_floor_changes(shared_f
     expect(queue.locator(f"li[data-ticket='{ticket['code']}']")).to_be_visible(timeout=10_000)
     expect(queue).to_have_attribute("open", "")
     expect(queue.locator("summary")).to_be_focused()  # a keyboard user keeps their place
+    # So on an action's link, which has no id (monitor_actions.html): monitor.js finds it by data-key.
+    first = queue.locator("a[data-key^=cancel-]").first
+    key = first.get_attribute("data-key")
+    first.focus()
+    another = shared_floor.issue("SM-PKB")
+    expect(queue.locator(f"li[data-ticket='{another['code']}']")).to_be_visible(timeout=10_000)
+    expect(page.locator(f"[data-key='{key}']")).to_be_focused()
+    # monitor.js empties #floor just before htmx fills it again: the page stays where it was scrolled.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    scrolled = page.evaluate("window.scrollY")
+    third = shared_floor.issue("SM-PKB")
+    expect(queue.locator(f"li[data-ticket='{third['code']}']")).to_be_visible(timeout=10_000)
+    assert scrolled > 0 and page.evaluate("window.scrollY") == scrolled
     page.reload()  # after a server restart manage.js reloads the page: the queue stays open
     expect(page.locator("details[data-queue='SAMSAT']")).to_have_attribute("open", "")
 
@@ -185,7 +198,7 @@ def test_a_queues_own_page_follows_the_floor(floor, page):
     tickets = [floor.issue() for _ in range(monitor.LISTED + 1)]
     sign_in(page, floor, "rina")
     page.click("#queue-DUKCAPIL-KTP-summary")
-    page.click("#queue-DUKCAPIL-KTP-all")
+    page.click("[data-key=queue-DUKCAPIL-KTP-all]")
     expect(page).to_have_url(floor.url + "/manage/queues/DUKCAPIL-KTP")
     expect(page.locator("#queue-tickets li")).to_have_count(len(tickets))
     page.evaluate("window.notReloaded = true")

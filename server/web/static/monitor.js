@@ -20,7 +20,35 @@
     if (details.open) open.add(details.id); else open.delete(details.id);
     save();
   }, true);  // toggle does not bubble
-  document.addEventListener("htmx:afterSwap", function (event) { reopen(event.detail.target); });
+  // The keyboard focus stays where it was across a swap: on the new element of the same data-key
+  // (the fragment's links carry no id, see monitor_actions.html) or id (htmx's own way, which needs
+  // the old element still there: it is not, see below).
+  var focusKey = null;
+  function keyOf(element) {
+    if (element.dataset && element.dataset.key) return '[data-key="' + CSS.escape(element.dataset.key) + '"]';
+    return element.id ? "#" + CSS.escape(element.id) : null;
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var inside = active && event.detail.target && event.detail.target !== active && event.detail.target.contains(active);
+    focusKey = inside ? keyOf(active) : null;
+  });
+  // #floor's old content holds nothing htmx set up (the actions are plain links, actions.js), so it
+  // goes at once instead of htmx cleaning up each of its ~6,000 elements with an event apiece (a
+  // tenth of a second on a tablet, every swap). On window: after every other beforeSwap handler.
+  window.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail, target = detail.target;
+    if (event.defaultPrevented || !detail.shouldSwap || !target || target.id !== "floor") return;
+    if (detail.xhr && detail.xhr.getResponseHeader("HX-Reswap")) return;  // e.g. a refusal: swaps nothing
+    target.replaceChildren();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    reopen(event.detail.target);
+    if (focusKey === null || !event.detail.target) return;
+    var again = event.detail.target.querySelector(focusKey);
+    focusKey = null;
+    if (again && document.activeElement !== again) again.focus({preventScroll: true});
+  });
   document.addEventListener("DOMContentLoaded", function () { reopen(document); });
 })();
 
