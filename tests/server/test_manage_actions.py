@@ -61,7 +61,7 @@ def test_the_monitor_shows_the_buttons_the_counter_allows_and_no_csrf_token(app_
     assert 'data-key="act-L08-open"' in closed and 'data-key="act-L08-pause"' not in closed
     assert 'href="/manage/counters/L01/queues"' in row and 'aria-label="Ubah antrean hari ini, Loket 1">Ubah antrean</a>' in row
     # Without JavaScript each action is a link to its confirmation page; actions.js POSTs the same URL.
-    assert 'href="/manage/counters/L01/pause" data-post data-action="counter"' in row
+    assert 'href="/manage/counters/L01/pause" role="button" data-post data-action="counter"' in row
     assert f'data-key="cancel-{ticket["code"]}"' in html and f'href="/manage/tickets/{ticket["code"]}/transfer"' in html
     assert "csrf" not in html.lower()  # the fragment is shared: htmx sends the header from <body>
     assert "<th scope=\"col\">Tindakan</th>" in html

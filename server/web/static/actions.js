@@ -34,6 +34,13 @@
     htmx.ajax("POST", link.getAttribute("href"), {source: link, target: floor, swap: "innerHTML"});
   });
 
+  // They look and are announced as buttons (role="button"): Space presses them, as it does a button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== " " || !event.target.matches || !event.target.matches("a[data-post][role=button]")) return;
+    event.preventDefault();
+    event.target.click();
+  });
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     if (!fromAction(detail)) return;
