@@ -1,10 +1,12 @@
 """The floor monitor (`/manage/`): the building's or an agency's floor, live.
 
-The page holds one `#floor` section that fetches its fragment (`/manage/floor`, same query) again
-whenever the page's one event stream says the floor changed, and once a minute for the waits that
-grow with no event. The figures are `flows.floor.shared_figures` (one computation per event for
-every open page); the fragment's HTML is shared the same way, so it must hold nothing of the person
-looking at it but their scope (htmx sends the CSRF token from <body hx-headers>, never a form field).
+The page holds one `#floor` section. A call, start or end changes its counter's row from the event
+itself (static/monitor.js); the whole fragment (`/manage/floor`, same query) is fetched again on the
+changes TRIGGERS names, on the waiting counts at most every COUNTS_EVERY_S and every REFRESH_S. The
+figures are `flows.floor.shared_figures` (one reading of the floor a second for every open page and
+scope); the fragment's HTML is shared the same way, so it must hold nothing of the person looking at
+it but their scope (the CSRF token comes from <body hx-headers>, never a form field). A long queue
+lists its LISTED first tickets; its own page (`/manage/queues/<code>`) lists them all.
 """
 
 import re
@@ -169,8 +171,7 @@ def _fragment(view: dict) -> str:
         shelf.move_to_end(scope_key)
         return kept[1]
     scope_query = [(name, value) for name, value in (("agency", view["agency"]), ("zone", view["zone"])) if value]
-    html = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html",
-                           floor=figures, scope_query=scope_query,
+    html = render_template("monitor_tv_floor.html" if view["tv"] else "monitor_floor.html", floor=figures,
                            back=f"?{urlencode(scope_query)}" if scope_query else "", **_helpers(), **view)
     shelf[scope_key] = (version, html)  # only the latest of each scope: a building's is half a megabyte
     shelf.move_to_end(scope_key)
