@@ -1,7 +1,7 @@
 // The supervisor's actions on the floor monitor: links (data-post, data-action) to their confirmation
 // pages, which this file POSTs through htmx instead, after the question (data-confirm). One handler
-// for all of them: hx-post on each of a building's ~600 links made every swap of #floor cost a
-// tablet's browser a third of a second (monitor_actions.html). A refused action
+// for all of them: with hx-post on each, htmx set up a building's ~600 links anew on every swap of
+// #floor (monitor_actions.html). A refused action
 // answers with its status (403/404/409/422) and only the words for #action-status, out of band
 // (HX-Reswap: none, X-Action-Refused): htmx would not swap an error answer, so let it. Any other
 // error answer (an expired form, the server away) still gets words in #action-status.
