@@ -6,6 +6,7 @@ Flask's test client; for the rules and the error paths. `floor` / `shared_floor`
 own handling of HTTP). Both are a `Floor` with the same helpers.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -47,6 +48,15 @@ def pytest_sessionfinish(session):
         session.config.get_terminal_writer().line(
             f"\nThe tests left {len(left)} entries in the temp folder: {', '.join(left[:20])}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    """After a test with Qt widgets, their Python wrappers go now, in the GUI thread. Left to a later
+    garbage collection, they may be freed in whatever thread allocates then (a sampler, a client
+    thread of the next test), and Qt then crashes on the dangling object in a later event loop."""
+    if "qtbot" in getattr(item, "fixturenames", ()):
+        gc.collect()
 
 
 MONDAY_MORNING = "2026-11-23T09:00:00+07:00"
